@@ -1,0 +1,38 @@
+# sdnc: the two commands a user needs are `make run` and `make test`.
+SHELL := /bin/bash
+NODE_STAMP := node_modules/.sdnc-installed
+TOPOLOGY ?= topology/eu-continuum.yaml
+
+.PHONY: deps system-deps build run test typecheck lint bench clean
+
+# npm dependencies, installed once per package-lock change.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: $(NODE_STAMP)
+
+# Open vSwitch, Chromium and the other system packages integration tests use (root on Debian).
+system-deps:
+	bash scripts/install-system-deps.sh
+
+build: deps
+	npx tsc -p tsconfig.json
+
+run: build
+	node dist/src/cli/main.js serve --topology $(TOPOLOGY)
+
+typecheck: deps
+	npx tsc -p tsconfig.json --noEmit
+
+lint: deps
+	npx biome check src test
+
+test: deps system-deps typecheck
+	npx vitest run
+
+bench: build
+	node dist/bench/run-all.js
+
+clean:
+	rm -rf dist

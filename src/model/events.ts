@@ -1,0 +1,29 @@
+import type { TopoLink, TopoNode } from './topology.js';
+
+/**
+ * Everything that changes in the controller is published as one of these on the event bus, in order,
+ * each with a sequence number. Later subsystems (intents, flows, discovery) add their members here.
+ */
+export type TopologyEvent =
+  | { readonly type: 'node-added'; readonly node: TopoNode }
+  | { readonly type: 'node-updated'; readonly node: TopoNode }
+  | { readonly type: 'node-removed'; readonly id: string }
+  | { readonly type: 'link-added'; readonly link: TopoLink }
+  | { readonly type: 'link-updated'; readonly link: TopoLink }
+  | { readonly type: 'link-removed'; readonly id: string };
+
+/** Intent lifecycle changes; the payload is the intent's public view (see src/intent). */
+export interface IntentEvent {
+  readonly type: 'intent-updated' | 'intent-removed';
+  readonly intentId: string;
+  readonly intent?: unknown;
+}
+
+export type ControllerEvent = TopologyEvent | IntentEvent;
+
+export interface SequencedEvent<E = ControllerEvent> {
+  readonly seq: number;
+  /** Milliseconds since the epoch. */
+  readonly time: number;
+  readonly event: E;
+}

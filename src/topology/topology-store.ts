@@ -1,0 +1,185 @@
+import graphology from 'graphology';
+import type { MultiDirectedGraph as MultiDirectedGraphType } from 'graphology';
+import type { EventBus } from '../events/event-bus.js';
+import { SdncError } from '../model/errors.js';
+import type { LinkPatch, TopoLink, TopoNode, TopologySnapshot } from '../model/topology.js';
+
+// graphology ships CommonJS with named classes on the default export.
+const { MultiDirectedGraph } = graphology as unknown as { MultiDirectedGraph: typeof MultiDirectedGraphType };
+
+export type TopologyGraph = MultiDirectedGraphType<TopoNode, TopoLink>;
+
+/**
+ * The graph of record. Attributes are immutable value objects: every change replaces the node's or
+ * link's object and publishes one event, so readers can hold on to what they got.
+ *
+ * `shapeVersion` changes when nodes or links are added or removed (the path engine rebuilds its CSR
+ * snapshot then); `attrVersion` changes on every attribute change (the path engine patches in place).
+ */
+export class TopologyStore {
+  readonly graph: TopologyGraph = new MultiDirectedGraph<TopoNode, TopoLink>({ allowSelfLoops: false });
+  private shapeVer = 0;
+  private attrVer = 0;
+
+  constructor(private readonly bus: EventBus) {}
+
+  get shapeVersion(): number {
+    return this.shapeVer;
+  }
+
+  get attrVersion(): number {
+    return this.attrVer;
+  }
+
+  hasNode(id: string): boolean {
+    return this.graph.hasNode(id);
+  }
+
+  hasLink(id: string): boolean {
+    return this.graph.hasEdge(id);
+  }
+
+  getNode(id: string): TopoNode {
+    if (!this.graph.hasNode(id)) throw new SdncError('SDNC_ERR_NODE_NOT_FOUND', { id });
+    return this.graph.getNodeAttributes(id);
+  }
+
+  findNode(id: string): TopoNode | undefined {
+    return this.graph.hasNode(id) ? this.graph.getNodeAttributes(id) : undefined;
+  }
+
+  getLink(id: string): TopoLink {
+    if (!this.graph.hasEdge(id)) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
+    return this.graph.getEdgeAttributes(id);
+  }
+
+  findLink(id: string): TopoLink | undefined {
+    return this.graph.hasEdge(id) ? this.graph.getEdgeAttributes(id) : undefined;
+  }
+
+  nodes(): TopoNode[] {
+    return this.graph.mapNodes((_id, attrs) => attrs);
+  }
+
+  links(): TopoLink[] {
+    return this.graph.mapEdges((_id, attrs) => attrs);
+  }
+
+  /** Both directions of a cable (or the one link, when `idOrCable` names a directed link). */
+  linksOf(idOrCable: string): TopoLink[] {
+    if (this.graph.hasEdge(idOrCable)) return [this.graph.getEdgeAttributes(idOrCable)];
+    const found = this.graph.filterEdges((_id, attrs) => attrs.cable === idOrCable).map((id) => this.graph.getEdgeAttributes(id));
+    if (found.length === 0) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id: idOrCable });
+    return found;
+  }
+
+  /** The directed link that leaves `node` on `port`, if the topology knows one. */
+  linkFromPort(node: string, port: number): TopoLink | undefined {
+    if (!this.graph.hasNode(node)) return undefined;
+    const edge = this.graph.findOutEdge(node, (_id, attrs) => attrs.srcPort === port);
+    return edge === undefined ? undefined : this.graph.getEdgeAttributes(edge);
+  }
+
+  findNodeByDatapath(datapathId: string): TopoNode | undefined {
+    const id = this.graph.findNode((_id, attrs) => attrs.datapathId === datapathId);
+    return id === undefined ? undefined : this.graph.getNodeAttributes(id);
+  }
+
+  snapshot(): TopologySnapshot {
+    return { nodes: this.nodes(), links: this.links() };
+  }
+
+  addNode(node: TopoNode): void {
+    if (this.graph.hasNode(node.id)) throw new SdncError('SDNC_ERR_DUPLICATE_ID', { kind: 'Node', id: node.id });
+    this.graph.addNode(node.id, node);
+    this.shapeVer++;
+    this.bus.publish({ type: 'node-added', node });
+  }
+
+  /** Replace a node's attributes (id and kind stay). */
+  updateNode(id: string, change: (node: TopoNode) => TopoNode): TopoNode {
+    const before = this.getNode(id);
+    const after = { ...change(before), id: before.id, kind: before.kind };
+    this.graph.replaceNodeAttributes(id, after);
+    this.attrVer++;
+    this.bus.publish({ type: 'node-updated', node: after });
+    return after;
+  }
+
+  /** Remove a node together with the links that touch it (each link removal is published first). */
+  removeNode(id: string): void {
+    this.getNode(id);
+    for (const edge of this.graph.edges(id)) this.removeLink(edge);
+    this.graph.dropNode(id);
+    this.shapeVer++;
+    this.bus.publish({ type: 'node-removed', id });
+  }
+
+  addLink(link: TopoLink): void {
+    if (this.graph.hasEdge(link.id)) throw new SdncError('SDNC_ERR_DUPLICATE_ID', { kind: 'Link', id: link.id });
+    this.getNode(link.src);
+    this.getNode(link.dst);
+    this.graph.addDirectedEdgeWithKey(link.id, link.src, link.dst, link);
+    this.shapeVer++;
+    this.bus.publish({ type: 'link-added', link });
+  }
+
+  removeLink(id: string): void {
+    this.getLink(id);
+    this.graph.dropEdge(id);
+    this.shapeVer++;
+    this.bus.publish({ type: 'link-removed', id });
+  }
+
+  /** Apply a change to one link; the change function returns the new value. Publishes link-updated. */
+  updateLink(id: string, change: (link: TopoLink) => TopoLink): TopoLink {
+    const before = this.getLink(id);
+    const after = { ...change(before), id: before.id, cable: before.cable, src: before.src, dst: before.dst };
+    this.graph.replaceEdgeAttributes(id, after);
+    this.attrVer++;
+    this.bus.publish({ type: 'link-updated', link: after });
+    return after;
+  }
+
+  /**
+   * Operator change to a link or both directions of a cable. Validates everything before changing
+   * anything, so a refused patch leaves the store as it was.
+   */
+  patchLink(idOrCable: string, patch: LinkPatch): TopoLink[] {
+    const targets = this.linksOf(idOrCable);
+    if (patch.capacityMbps !== undefined) {
+      for (const l of targets) {
+        if (patch.capacityMbps < l.reservedMbps) {
+          throw new SdncError('SDNC_ERR_CAPACITY_BELOW_RESERVED', {
+            id: l.id,
+            capacityMbps: patch.capacityMbps,
+            reservedMbps: l.reservedMbps,
+          });
+        }
+      }
+    }
+    return targets.map((l) => this.updateLink(l.id, (cur) => ({ ...cur, ...definedOnly(patch) })));
+  }
+
+  setLinkOper(id: string, operUp: boolean): TopoLink {
+    return this.updateLink(id, (l) => ({ ...l, operUp }));
+  }
+
+  setMeasuredLatency(id: string, measuredLatencyMs: number, jitterMs: number | null): TopoLink {
+    return this.updateLink(id, (l) => ({ ...l, measuredLatencyMs, jitterMs }));
+  }
+
+  /** Change the reserved bandwidth by `deltaMbps` (negative to release). The ledger guarantees bounds. */
+  adjustReserved(id: string, deltaMbps: number): TopoLink {
+    return this.updateLink(id, (l) => ({ ...l, reservedMbps: Math.max(0, round6(l.reservedMbps + deltaMbps)) }));
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Keep reserved bandwidth free of floating-point crumbs after many add/release cycles. */
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
