@@ -20,6 +20,7 @@ export const ERRORS = {
   SDNC_ERR_NODE_NOT_FOUND: { status: 404, message: 'Node {id} does not exist' },
   SDNC_ERR_LINK_NOT_FOUND: { status: 404, message: 'Link {id} does not exist' },
   SDNC_ERR_ENDPOINT_NOT_FOUND: { status: 404, message: 'Endpoint {id} does not exist' },
+  SDNC_ERR_NO_ENDPOINT_FOR_ADDRESS: { status: 404, message: 'No endpoint owns address {address}' },
   SDNC_ERR_DUPLICATE_ID: { status: 409, message: '{kind} {id} already exists; choose another id' },
   SDNC_ERR_INVALID_PREFIX: { status: 400, message: 'Address {value} is not a valid IPv4 or IPv6 address or CIDR prefix' },
   SDNC_ERR_PREFIX_CONFLICT: { status: 409, message: 'Prefix {prefix} is already owned by endpoint {owner}' },
