@@ -39,6 +39,11 @@ export const ERRORS = {
     message: 'Idempotency-Key {key} was already used with a different request body; use a new key',
   },
   SDNC_ERR_NOT_READY: { status: 503, message: 'Controller is not ready: {reason}' },
+  SDNC_ERR_DEVICE_NOT_CONNECTED: { status: 503, message: 'Device {device} is not connected to the controller' },
+  SDNC_ERR_DEVICE_REJECTED: { status: 502, message: 'Device {device} rejected {failed} of {total} messages: {reason}' },
+  SDNC_ERR_DEVICE_TIMEOUT: { status: 504, message: 'Device {device} did not answer {request} within {timeoutMs} ms' },
+  SDNC_ERR_DEVICE_OVERLOADED: { status: 503, message: 'Send queue to device {device} is full ({queuedBytes} bytes); retry later' },
+  SDNC_ERR_FLOW_INVALID: { status: 400, message: 'Forwarding entry for device {device} cannot be expressed: {reason}' },
   SDNC_ERR_INTERNAL: { status: 500, message: 'Internal error ({ref}); the request was not applied' },
 } as const satisfies Record<string, ErrorSpec>;
 
