@@ -122,7 +122,7 @@ export class TopologyService {
 
   getEndpoint(id: string): TopoNode {
     const node = this.store.findNode(id);
-    if (!node || node.kind !== 'endpoint') throw new SdncError('SDNC_ERR_ENDPOINT_NOT_FOUND', { id });
+    if (node?.kind !== 'endpoint') throw new SdncError('SDNC_ERR_ENDPOINT_NOT_FOUND', { id });
     return node;
   }
 
@@ -140,7 +140,9 @@ export class TopologyService {
     const targets = this.store.linksOf(idOrCable);
     const fields = Object.entries(patch).filter(([, v]) => v !== undefined);
     if (fields.length === 0) {
-      throw new SdncError('SDNC_ERR_VALIDATION', { reason: 'the patch names no field; set adminUp, capacityMbps, latencyMs or cost' });
+      throw new SdncError('SDNC_ERR_VALIDATION', {
+        reason: 'the patch names no field; set adminUp, capacityMbps, latencyMs or cost',
+      });
     }
     if (patch.capacityMbps !== undefined) requirePositive('capacityMbps', patch.capacityMbps);
     if (patch.latencyMs !== undefined) requireNonNegative('latencyMs', patch.latencyMs);
@@ -194,7 +196,7 @@ export class TopologyService {
   private removalBlockers(id: string): number {
     let blockers = 0;
     for (const n of this.store.nodes()) if (n.kind === 'endpoint' && n.attachment?.node === id) blockers++;
-    this.store.graph.forEdge(id, (_e, l) => {
+    this.store.graph.forEachEdge(id, (_e, l) => {
       if (l.reservedMbps > 0) blockers++;
     });
     return blockers;
@@ -306,7 +308,8 @@ function invalid(reason: string): never {
 }
 
 function requireId(field: string, id: string): void {
-  if (!ID_PATTERN.test(id)) invalid(`${field} "${id}" must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`);
+  if (!ID_PATTERN.test(id))
+    invalid(`${field} "${id}" must be 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`);
 }
 
 function requirePositive(field: string, v: number): void {
@@ -319,7 +322,8 @@ function requireNonNegative(field: string, v: number): void {
 
 /** OpenFlow 1.3 section 7.2.1: physical ports are 1..0xffffff00 (OFPP_MAX). */
 function requirePort(field: string, port: number): void {
-  if (!(Number.isInteger(port) && port >= 1 && port <= 0xffffff00)) invalid(`${field} ${port} must be an integer port number 1..4294967040`);
+  if (!(Number.isInteger(port) && port >= 1 && port <= 0xffffff00))
+    invalid(`${field} ${port} must be an integer port number 1..4294967040`);
 }
 
 function validatePorts(list: readonly SwitchPort[]): void {
