@@ -51,7 +51,7 @@ struct direction {
 	bool cut;
 	uint64_t retry_at_ns; /* nonzero while a refused send waits to be retried */
 	struct frame_ring ring;
-	uint64_t rx, tx, drop_full, drop_cut, drop_oversize, tx_error, tx_retry;
+	uint64_t rx, tx, drop_full, drop_cut, drop_oversize, tx_error, tx_retry, csum_partial;
 	uint64_t late_max_ns, late_sum_ns, late_over_limit;
 };
 
@@ -133,14 +133,18 @@ static uint64_t arrival_mono(const struct msghdr *msg, uint64_t mono_now, uint64
 }
 
 /* Re-inserts a VLAN tag the kernel moved into auxdata (IEEE 802.1Q: TPID then TCI
- * right after the source MAC). The slot's headroom makes room in place. */
-static void restore_vlan(const struct msghdr *msg, struct frame_slot *s)
+ * right after the source MAC). The slot's headroom makes room in place. Also counts
+ * frames whose checksum the sender left to offload (TP_STATUS_CSUMNOTREADY): they are
+ * relayed as they are and the receiver will drop them, so the sender needs `tx off`. */
+static void restore_vlan(const struct msghdr *msg, struct frame_slot *s, struct direction *d)
 {
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
 		if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA)
 			continue;
 		struct tpacket_auxdata aux;
 		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+		if (aux.tp_status & TP_STATUS_CSUMNOTREADY)
+			d->csum_partial++;
 		if (!(aux.tp_status & TP_STATUS_VLAN_VALID) || s->len < 12)
 			return;
 		uint16_t tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid : ETH_P_8021Q;
@@ -211,7 +215,7 @@ static void receive_batch(struct relay *rl, struct direction *d)
 			memcpy(s->data + FRAME_RING_HEADROOM, src->data + FRAME_RING_HEADROOM, msgs[i].msg_len);
 		s->len = msgs[i].msg_len;
 		s->offset = FRAME_RING_HEADROOM;
-		restore_vlan(&msgs[i].msg_hdr, s);
+		restore_vlan(&msgs[i].msg_hdr, s, d);
 		uint64_t deadline = arrival_mono(&msgs[i].msg_hdr, mono_now, real_now) + d->delay_ns;
 		/* Never overtake an earlier frame, even right after the delay was lowered. */
 		if (deadline < last)
@@ -292,11 +296,12 @@ static int format_direction(char *out, size_t cap, const struct direction *d)
 	return snprintf(out, cap,
 	                "\"%s\":{\"delay_us\":%.1f,\"cut\":%s,\"queued\":%u,\"rx\":%llu,\"tx\":%llu,"
 	                "\"drop_full\":%llu,\"drop_cut\":%llu,\"drop_oversize\":%llu,\"tx_error\":%llu,"
-	                "\"tx_retry\":%llu,\"late_max_us\":%.1f,\"late_mean_us\":%.1f,\"late_over_500us\":%llu}",
+	                "\"tx_retry\":%llu,\"csum_partial\":%llu,\"late_max_us\":%.1f,\"late_mean_us\":%.1f,\"late_over_500us\":%llu}",
 	                d->name, d->delay_ns / 1e3, d->cut ? "true" : "false", d->ring.count,
 	                (unsigned long long)d->rx, (unsigned long long)d->tx, (unsigned long long)d->drop_full,
 	                (unsigned long long)d->drop_cut, (unsigned long long)d->drop_oversize,
-	                (unsigned long long)d->tx_error, (unsigned long long)d->tx_retry, d->late_max_ns / 1e3,
+	                (unsigned long long)d->tx_error, (unsigned long long)d->tx_retry,
+	                (unsigned long long)d->csum_partial, d->late_max_ns / 1e3,
 	                d->tx ? (double)d->late_sum_ns / (double)d->tx / 1e3 : 0.0,
 	                (unsigned long long)d->late_over_limit);
 }
@@ -313,6 +318,7 @@ static void format_stats(char *out, size_t cap, const struct relay *rl)
 static void reset_stats(struct direction *d)
 {
 	d->rx = d->tx = d->drop_full = d->drop_cut = d->drop_oversize = d->tx_error = d->tx_retry = 0;
+	d->csum_partial = 0;
 	d->late_max_ns = d->late_sum_ns = d->late_over_limit = 0;
 }
 
