@@ -84,18 +84,18 @@ export class TopologyService {
   }
 
   addEndpoint(input: EndpointInput): TopoNode {
-    const attached = this.store.findNode(input.attachment.node);
+    const attached = this.store.getNode(input.attachment.node);
     return this.addNode({
       id: input.id,
       kind: 'endpoint',
       name: input.name ?? input.id,
-      provider: input.provider ?? attached?.provider ?? '',
-      jurisdiction: input.jurisdiction ?? attached?.jurisdiction ?? '',
+      provider: input.provider ?? attached.provider,
+      jurisdiction: input.jurisdiction ?? attached.jurisdiction,
       ...(input.location ? { location: input.location } : {}),
       addresses: input.addresses,
       ...(input.mac !== undefined ? { mac: input.mac } : {}),
       attachment: { node: input.attachment.node, port: input.attachment.port },
-      operUp: attached?.operUp ?? false,
+      operUp: attached.operUp,
     });
   }
 
