@@ -41,13 +41,14 @@ export function loadTopologyFile(file: string): LoadedTopology {
  */
 export function parseTopology(text: string, file: string): LoadedTopology {
   const lines = new LineCounter();
-  const yamlDoc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const yamlDoc = parseDocument(text, { lineCounter: lines });
   if (yamlDoc.errors.length > 0) {
     fail(
       file,
       yamlDoc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return `${file}: YAML syntax error: ${e.message.split('\n')[0]}${pos ? ` (line ${pos.line})` : ''}`;
+        const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+:$/, '');
+        return `${file}: YAML syntax error: ${what}${pos ? ` (line ${pos.line})` : ''}`;
       }),
     );
   }
@@ -66,7 +67,9 @@ export function applyTopology(topology: LoadedTopology, sink: TopologySink): voi
 }
 
 function fail(file: string, problems: string[]): never {
-  const reason = problems.length === 1 ? problems[0] : `${problems.length} problems, first: ${problems[0]}`;
+  // The message already names the file; each entry of `problems` names it too, for printing one a line.
+  const first = problems[0].startsWith(`${file}: `) ? problems[0].slice(file.length + 2) : problems[0];
+  const reason = problems.length === 1 ? first : `${problems.length} problems, first: ${first}`;
   throw new SdncError('SDNC_ERR_TOPOLOGY_FILE', { file, reason, problems });
 }
 
