@@ -1,0 +1,148 @@
+import { SdncError } from '../model/errors.js';
+import type { Path, PathRequest, PathResult } from '../model/path.js';
+import { boundedShortestPath, NO_BOUNDS, withinBounds } from './bounded-path.js';
+import type { CsrSnapshot } from './csr-snapshot.js';
+import { equalCostPaths } from './ecmp.js';
+import { diagnoseNoPath } from './no-path-diagnosis.js';
+import { protectedPair } from './protected-pair.js';
+import type { PathBounds } from './restricted-shortest-path.js';
+import { SearchContext } from './search-context.js';
+import { pathKey, type SlotPath, toPath, weightOf } from './slot-path.js';
+import type { SnapshotKeeper } from './snapshot-keeper.js';
+import { yenKShortest } from './yen.js';
+
+/** Largest k a request may ask for (Yen's cost grows with k times path length). */
+export const MAX_K = 16;
+
+/**
+ * The path engine's entry point. Picks the algorithm from the request:
+ * - no protection, k = 1: bidirectional Dijkstra on the objective's weight; when that path breaks the
+ *   latency or hop bound, the exact restricted-shortest-path label-setting search;
+ * - k > 1: Yen's k shortest loopless paths (those breaking a bound are skipped);
+ * - protection: Suurballe (link/node) or its SRLG/provider heuristic, both paths within the bounds.
+ * Constraints (bandwidth, exclusions, jurisdictions) are applied as a filter in every search. A failure
+ * returns a NoPathReason from diagnoseNoPath. Never reserves anything: admission is the ledger's job.
+ */
+export class PathService {
+  private ctx: SearchContext | null = null;
+
+  constructor(private readonly keeper: SnapshotKeeper) {}
+
+  compute(req: PathRequest): PathResult {
+    return this.computeOn(this.context(), req);
+  }
+
+  /** Several queries against one consistent snapshot. */
+  computeBatch(reqs: readonly PathRequest[]): PathResult[] {
+    const ctx = this.context();
+    return reqs.map((r) => this.computeOn(ctx, r));
+  }
+
+  /** Every path of optimal weight (up to `limit`) for load balancing; empty when none exists. */
+  equalCostPaths(req: PathRequest, limit = 8): Path[] {
+    validate(req);
+    const ctx = this.context();
+    const src = ctx.snap.indexOf(req.src);
+    const dst = ctx.snap.indexOf(req.dst);
+    if (src < 0 || dst < 0) return [];
+    ctx.setConstraints(req);
+    const bounds = boundsOf(req);
+    return equalCostPaths(ctx, src, dst, weightOf(ctx.snap, req.objective ?? 'latency'), limit)
+      .filter((p) => withinBounds(ctx, p, bounds))
+      .map((p) => toPath(ctx.snap, p));
+  }
+
+  /** The snapshot queries currently run on. */
+  snapshot(): CsrSnapshot {
+    return this.context().snap;
+  }
+
+  private context(): SearchContext {
+    const snap = this.keeper.current();
+    if (this.ctx === null || this.ctx.snap !== snap) this.ctx = new SearchContext(snap);
+    return this.ctx;
+  }
+
+  private computeOn(ctx: SearchContext, req: PathRequest): PathResult {
+    validate(req);
+    const snap = ctx.snap;
+    const src = snap.indexOf(req.src);
+    const dst = snap.indexOf(req.dst);
+    const missing = [src < 0 ? req.src : null, dst < 0 ? req.dst : null].filter((x) => x !== null);
+    if (missing.length > 0) {
+      return {
+        ok: false,
+        reason: { code: 'unknown-node', message: `unknown node ${missing.join(' and ')}`, details: { nodes: missing } },
+      };
+    }
+    ctx.setConstraints(req);
+    const weight = weightOf(snap, req.objective ?? 'latency');
+    const bounds = boundsOf(req);
+    const k = req.k ?? 1;
+    const protection = req.protection ?? 'none';
+    let primary: SlotPath | null = null;
+    let backup: SlotPath | undefined;
+    let alternatives: SlotPath[] = [];
+    if (protection !== 'none') {
+      const pair = protectedPair(ctx, src, dst, weight, protection, bounds);
+      if (pair !== null) {
+        primary = pair.primary;
+        backup = pair.backup;
+        if (k > 1)
+          alternatives = this.kShortest(ctx, src, dst, weight, k, bounds).filter((p) => pathKey(p) !== pathKey(pair.primary));
+      }
+    } else if (k > 1) {
+      const paths = this.kShortest(ctx, src, dst, weight, k, bounds);
+      if (paths.length > 0) {
+        primary = paths[0];
+        alternatives = paths.slice(1);
+      }
+    } else {
+      ctx.clearTemp();
+      primary = boundedShortestPath(ctx, src, dst, weight, bounds)?.path ?? null;
+    }
+    if (primary === null) return { ok: false, reason: diagnoseNoPath(ctx, req, src, dst) };
+    return {
+      ok: true,
+      primary: toPath(snap, primary),
+      ...(backup !== undefined ? { backup: toPath(snap, backup) } : {}),
+      ...(k > 1 ? { alternatives: alternatives.slice(0, k - 1).map((p) => toPath(snap, p)) } : {}),
+    };
+  }
+
+  private kShortest(
+    ctx: SearchContext,
+    src: number,
+    dst: number,
+    weight: Float64Array,
+    k: number,
+    bounds: PathBounds,
+  ): SlotPath[] {
+    const bounded = bounds !== NO_BOUNDS;
+    return yenKShortest(ctx, src, dst, weight, k, bounded ? { accept: (p) => withinBounds(ctx, p, bounds) } : {});
+  }
+}
+
+function boundsOf(req: PathRequest): PathBounds {
+  if (req.maxLatencyMs === undefined && req.maxHops === undefined) return NO_BOUNDS;
+  return {
+    maxLatencyMs: req.maxLatencyMs ?? Number.POSITIVE_INFINITY,
+    maxHops: req.maxHops ?? Number.POSITIVE_INFINITY,
+  };
+}
+
+/** Programmatic callers get the same clear errors the REST schema gives. */
+function validate(req: PathRequest): void {
+  const bad = (reason: string): never => {
+    throw new SdncError('SDNC_ERR_VALIDATION', { reason });
+  };
+  if (typeof req.src !== 'string' || typeof req.dst !== 'string') bad('src and dst must be node ids');
+  if (req.bandwidthMbps !== undefined && !(req.bandwidthMbps >= 0)) bad('bandwidthMbps must be >= 0');
+  if (req.maxLatencyMs !== undefined && !(req.maxLatencyMs > 0)) bad('maxLatencyMs must be > 0');
+  if (req.maxHops !== undefined && !(Number.isInteger(req.maxHops) && req.maxHops >= 1)) bad('maxHops must be an integer >= 1');
+  if (req.k !== undefined && !(Number.isInteger(req.k) && req.k >= 1 && req.k <= MAX_K))
+    bad(`k must be an integer from 1 to ${MAX_K}`);
+  if (req.objective !== undefined && !['latency', 'cost', 'energy', 'hops'].includes(req.objective)) bad('objective is unknown');
+  const protections = ['none', 'link-disjoint', 'node-disjoint', 'srlg-disjoint', 'provider-diverse'];
+  if (req.protection !== undefined && !protections.includes(req.protection)) bad('protection is unknown');
+}

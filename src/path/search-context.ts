@@ -1,0 +1,169 @@
+import type { PathConstraints } from '../model/path.js';
+import type { CsrSnapshot } from './csr-snapshot.js';
+import { MinHeap } from './min-heap.js';
+
+/**
+ * Per-snapshot scratch memory and the compiled constraint filter shared by every search algorithm.
+ *
+ * Arrays are allocated once per snapshot and reused: validity is tracked with generation counters
+ * (`stamp[v] === gen` means "written in this search"), so starting a search costs O(1), not O(n).
+ * Exclusions are marked the same way: the request's own (`base`) and temporary ones an algorithm adds
+ * while it runs (`temp`, e.g. Yen's root path or the first path of a disjoint pair).
+ */
+export class SearchContext {
+  readonly distF: Float64Array;
+  readonly distB: Float64Array;
+  readonly predF: Int32Array;
+  readonly predB: Int32Array;
+  readonly seenF: Uint32Array;
+  readonly seenB: Uint32Array;
+  readonly doneF: Uint32Array;
+  readonly doneB: Uint32Array;
+  readonly heapF = new MinHeap(1024);
+  readonly heapB = new MinHeap(1024);
+  gen = 0;
+
+  /** Minimum residual bandwidth of every usable edge in this query. */
+  minResidual = 0;
+  /** True when node rules (exclusions, jurisdictions, providers) are active. */
+  nodeRules = false;
+  /** True when edge rules beyond usable + bandwidth are active. */
+  edgeRules = false;
+  private readonly edgeBase: Uint32Array;
+  private readonly nodeBase: Uint32Array;
+  private readonly edgeTemp: Uint32Array;
+  private readonly nodeTemp: Uint32Array;
+  private baseGen = 1;
+  private tempGen = 1;
+  private providerBad: Uint8Array = new Uint8Array(0);
+  private providerRules = false;
+  private jurAllowed: Uint8Array | null = null;
+  private srlgBad: Uint8Array | null = null;
+  private baseNodeRules = false;
+  private baseEdgeRules = false;
+
+  constructor(readonly snap: CsrSnapshot) {
+    const n = snap.nodeCount;
+    const m = snap.edgeCount;
+    this.distF = new Float64Array(n);
+    this.distB = new Float64Array(n);
+    this.predF = new Int32Array(n);
+    this.predB = new Int32Array(n);
+    this.seenF = new Uint32Array(n);
+    this.seenB = new Uint32Array(n);
+    this.doneF = new Uint32Array(n);
+    this.doneB = new Uint32Array(n);
+    this.edgeBase = new Uint32Array(m);
+    this.nodeBase = new Uint32Array(n);
+    this.edgeTemp = new Uint32Array(m);
+    this.nodeTemp = new Uint32Array(n);
+  }
+
+  /** Starts a new search: every dist/pred/seen entry becomes invalid. */
+  nextGen(): number {
+    if (this.gen === 0xffffffff) {
+      this.seenF.fill(0);
+      this.seenB.fill(0);
+      this.doneF.fill(0);
+      this.doneB.fill(0);
+      this.gen = 0;
+    }
+    return ++this.gen;
+  }
+
+  /** Compiles a request's constraints into the filter. Unknown names simply never match. */
+  setConstraints(c: PathConstraints): void {
+    const s = this.snap;
+    this.baseGen = bump(this.baseGen, this.edgeBase, this.nodeBase);
+    this.clearTemp();
+    this.minResidual = c.bandwidthMbps ?? 0;
+    for (const id of c.avoidNodes ?? []) {
+      const v = s.indexOf(id);
+      if (v >= 0) this.nodeBase[v] = this.baseGen;
+    }
+    for (const id of c.avoidLinks ?? []) {
+      const e = s.slotOf.get(id);
+      if (e !== undefined) this.edgeBase[e] = this.baseGen;
+    }
+    this.providerBad = new Uint8Array(s.providers.size);
+    this.providerRules = false;
+    for (const p of c.avoidProviders ?? []) {
+      const i = s.providers.find(p);
+      if (i >= 0) {
+        this.providerBad[i] = 1;
+        this.providerRules = true;
+      }
+    }
+    this.jurAllowed = null;
+    if (c.allowedJurisdictions !== undefined) {
+      this.jurAllowed = new Uint8Array(s.jurisdictions.size);
+      for (const j of c.allowedJurisdictions) {
+        const i = s.jurisdictions.find(j.toUpperCase());
+        if (i >= 0) this.jurAllowed[i] = 1;
+      }
+    }
+    this.srlgBad = null;
+    if (c.avoidSrlgs !== undefined && c.avoidSrlgs.length > 0) {
+      this.srlgBad = new Uint8Array(s.srlgs.size);
+      for (const g of c.avoidSrlgs) {
+        const i = s.srlgs.find(g);
+        if (i >= 0) this.srlgBad[i] = 1;
+      }
+    }
+    this.baseNodeRules = (c.avoidNodes?.length ?? 0) > 0 || this.providerRules || this.jurAllowed !== null;
+    this.baseEdgeRules = (c.avoidLinks?.length ?? 0) > 0 || this.providerRules || this.srlgBad !== null;
+    this.nodeRules = this.baseNodeRules;
+    this.edgeRules = this.baseEdgeRules;
+  }
+
+  /** Removes every temporary block (O(1)). */
+  clearTemp(): void {
+    this.tempGen = bump(this.tempGen, this.edgeTemp, this.nodeTemp);
+    this.nodeRules = this.baseNodeRules;
+    this.edgeRules = this.baseEdgeRules;
+  }
+
+  blockEdge(e: number): void {
+    this.edgeTemp[e] = this.tempGen;
+    this.edgeRules = true;
+  }
+
+  blockNode(v: number): void {
+    this.nodeTemp[v] = this.tempGen;
+    this.nodeRules = true;
+  }
+
+  /** Whether slot `e` itself may be used: up, enough residual bandwidth, not excluded. */
+  edgeOk(e: number): boolean {
+    const s = this.snap;
+    if (s.usable[e] === 0 || s.residualMbps[e] < this.minResidual) return false;
+    if (!this.edgeRules) return true;
+    if (this.edgeBase[e] === this.baseGen || this.edgeTemp[e] === this.tempGen) return false;
+    if (this.providerRules && this.providerBad[s.edgeProvider[e]] === 1) return false;
+    const bad = this.srlgBad;
+    if (bad !== null) {
+      for (let i = s.srlgOffsets[e], end = s.srlgOffsets[e + 1]; i < end; i++) if (bad[s.srlgIds[i]] === 1) return false;
+    }
+    return true;
+  }
+
+  /** Whether node `v` may be on the path. */
+  nodeOk(v: number): boolean {
+    if (!this.nodeRules) return true;
+    if (this.nodeBase[v] === this.baseGen || this.nodeTemp[v] === this.tempGen) return false;
+    const s = this.snap;
+    if (this.providerRules && this.providerBad[s.nodeProvider[v]] === 1) return false;
+    const jur = this.jurAllowed;
+    return jur === null || jur[s.nodeJurisdiction[v]] === 1;
+  }
+}
+
+/** Advances a generation used for marks; wraps by clearing the marked arrays. */
+function bump(gen: number, a: Uint32Array, b: Uint32Array): number {
+  if (gen === 0xffffffff) {
+    a.fill(0);
+    b.fill(0);
+    return 1;
+  }
+  return gen + 1;
+}
