@@ -120,8 +120,9 @@ function convert(doc: TopologyDoc, file: string): LoadedTopology {
       ...(n.location && { location: { lat: n.location.lat, lon: n.location.lon } }),
       ...(n.datapathId !== undefined && { datapathId: normaliseDatapathId(n.datapathId) }),
       ...portsOf(n.ports, usedPorts.get(n.id)),
-      // Declared nodes count as up until the southbound layer learns otherwise.
-      operUp: true,
+      // A site with a switch is up once that switch connects (the southbound reports it); a site
+      // without one has nothing to wait for. Same rule as TopologyService for nodes added over the API.
+      operUp: n.datapathId === undefined,
     };
     byId.set(n.id, node);
     return node;
@@ -140,7 +141,7 @@ function convert(doc: TopologyDoc, file: string): LoadedTopology {
       addresses: [...e.addresses],
       ...(e.mac !== undefined && { mac: e.mac.toLowerCase() }),
       attachment: { node: e.attachment.node, port: e.attachment.port },
-      operUp: true,
+      operUp: at.operUp,
     });
   }
 

@@ -49,6 +49,8 @@ describe('parseTopology', () => {
     ]);
     const [a, , c, h1] = t.nodes;
     expect(a.datapathId).toBe('000000000000001f');
+    // Nodes with a switch wait for it to connect; endpoints follow their attachment node.
+    expect(t.nodes.map((n) => n.operUp)).toEqual([false, true, false, false]);
     expect(a.ports).toEqual([{ number: 3, name: 'eth3', up: true }]);
     expect(c.datapathId).toBe('00000000000000ab');
     expect(c.ports).toEqual([

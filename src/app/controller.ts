@@ -1,0 +1,166 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { EventBus } from '../events/event-bus.js';
+import { SdncError } from '../model/errors.js';
+import { createMetricsRegistry } from '../northbound/metrics.js';
+import { API_BASE, buildServer, EVENTS_PATH } from '../northbound/server.js';
+import { openDatabase } from '../store/database.js';
+import { TopologyEditsStore } from '../store/topology-edits-store.js';
+import { applyTopology, loadTopologyFile } from '../topology/topology-loader.js';
+import { TopologyService } from '../topology/topology-service.js';
+import { TopologyStore } from '../topology/topology-store.js';
+import type { SdncConfig } from './config.js';
+import type { Logger } from './logger.js';
+
+/** Where a running controller can be reached. */
+export interface ControllerUrls {
+  readonly api: string;
+  readonly docs: string;
+  readonly events: string;
+  readonly metrics: string;
+  /** Present when a web view is served. */
+  readonly web?: string;
+}
+
+type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * The composition root: the only place that creates concrete subsystems and wires them together.
+ * start() builds them in dependency order, one short block per subsystem; each block registers how to
+ * undo itself with onStop(), and stop() runs those in reverse order. To add a subsystem, add its block in
+ * start() where its dependencies exist and hand what the northbound needs to buildServer().
+ */
+export class Controller {
+  readonly bus: EventBus;
+  /** One Prometheus registry that every subsystem adds its metrics to; served at /metrics. */
+  readonly metrics: Registry;
+  private state: State = 'idle';
+  private readonly stops: { name: string; run: () => void | Promise<void> }[] = [];
+  private server?: FastifyInstance;
+  private topologyService?: TopologyService;
+
+  constructor(
+    readonly config: SdncConfig,
+    private readonly logger: Logger,
+  ) {
+    this.bus = new EventBus((err) => logger.error({ err }, 'event listener failed'));
+    this.metrics = createMetricsRegistry();
+  }
+
+  /** The topology service, once started (for tests and tools that embed the controller). */
+  get topology(): TopologyService {
+    if (!this.topologyService) throw new Error('controller is not started');
+    return this.topologyService;
+  }
+
+  async start(): Promise<ControllerUrls> {
+    if (this.state !== 'idle') throw new Error(`controller cannot start when ${this.state}`);
+    this.state = 'starting';
+    const { config, logger } = this;
+    try {
+      // Persistence: one embedded database; each subsystem owns its tables through its own store.
+      const db = openDatabase(config.dataDir);
+      this.onStop('database', () => {
+        db.close();
+      });
+
+      // Topology: the file is the base, the operator's edits recorded in the database are the overlay.
+      const file = loadTopologyFile(config.topology);
+      const store = new TopologyStore(this.bus);
+      applyTopology(file, store);
+      const edits = new TopologyEditsStore(db);
+      const topology = new TopologyService(store, edits);
+      const replay = edits.replay(topology);
+      for (const s of replay.skipped) {
+        logger.warn({ seq: s.seq, edit: s.edit.kind, reason: s.reason }, 'recorded topology edit no longer applies; skipped');
+      }
+      logger.info(
+        { file: config.topology, nodes: file.nodes.length, cables: file.links.length / 2, editsApplied: replay.applied },
+        'topology loaded',
+      );
+      this.topologyService = topology;
+
+      // Northbound: REST API, event stream, docs and metrics.
+      const server = await buildServer({
+        topology,
+        bus: this.bus,
+        logger: logger.child({ component: 'http' }),
+        ready: () => (this.state === 'running' ? { ok: true } : { ok: false, reason: this.state }),
+        metricsRegistry: this.metrics,
+      });
+      this.server = server;
+      this.onStop('http server', () => server.close());
+      await listen(server, config.host, config.httpPort);
+
+      this.state = 'running';
+      const urls = this.urls();
+      logger.info({ urls }, 'sdnc started');
+      return urls;
+    } catch (err) {
+      this.state = 'stopping';
+      await this.runStops();
+      this.state = 'stopped';
+      throw err;
+    }
+  }
+
+  /** Stops accepting requests, lets the ones in flight finish, then closes everything in reverse order. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping' || this.state === 'idle') return;
+    this.state = 'stopping';
+    await this.runStops();
+    this.state = 'stopped';
+    this.logger.info('sdnc stopped');
+  }
+
+  urls(): ControllerUrls {
+    const address = this.server?.server.address() as AddressInfo | null | undefined;
+    if (!this.server || !address) throw new Error('controller is not listening');
+    const wildcard = ['0.0.0.0', '::', ''].includes(this.config.host);
+    const host = wildcard ? 'localhost' : this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
+    const http = `http://${host}:${address.port}`;
+    const web = this.server.hasRoute({ method: 'GET', url: '/' }) ? `${http}/` : undefined;
+    return {
+      api: `${http}${API_BASE}`,
+      docs: `${http}/docs`,
+      events: `ws://${host}:${address.port}${EVENTS_PATH}`,
+      metrics: `${http}/metrics`,
+      ...(web && { web }),
+    };
+  }
+
+  private onStop(name: string, run: () => void | Promise<void>): void {
+    this.stops.push({ name, run });
+  }
+
+  private async runStops(): Promise<void> {
+    while (this.stops.length > 0) {
+      const { name, run } = this.stops.pop()!;
+      try {
+        await run();
+      } catch (err) {
+        this.logger.error({ err, component: name }, 'error while stopping');
+      }
+    }
+  }
+}
+
+/** Listens, turning the usual operator mistakes (port taken, privileged port, unknown host) into config errors. */
+async function listen(server: FastifyInstance, host: string, port: number): Promise<void> {
+  try {
+    await server.listen({ host, port });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why: Record<string, string> = {
+      EADDRINUSE: 'is already in use by another process',
+      EACCES: 'needs privileges this process does not have',
+      EADDRNOTAVAIL: 'is not an address of this machine',
+      ENOTFOUND: 'does not resolve',
+    };
+    if (code && why[code]) {
+      throw new SdncError('SDNC_ERR_CONFIG', { reason: `httpPort/host: ${host}:${port} ${why[code]}`, setting: 'httpPort' });
+    }
+    throw err;
+  }
+}
