@@ -36,3 +36,16 @@ bench: build
 
 clean:
 	rm -rf dist
+
+# Mininet emulation (root): the delay relay stands in for netem, which this kernel lacks.
+.PHONY: emulate
+RELAY := emulation/relay/delay-relay
+EMULATE_TOPOLOGY ?= topology/mini.yaml
+
+$(RELAY): emulation/relay/delay-relay.c emulation/relay/frame-ring.h
+	cc -O2 -Wall -Wextra -o $@ $<
+
+# Relay and network-builder tests, then every scenario against the controller of this checkout.
+emulate: system-deps build $(RELAY)
+	/usr/bin/python3 -m unittest discover -s test/integration/emulation
+	/usr/bin/python3 emulation/run_scenarios.py --topology $(EMULATE_TOPOLOGY)
