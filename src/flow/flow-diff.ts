@@ -91,17 +91,17 @@ function diffById<T>(
 ): { add: T[]; modify: T[]; remove: T[] } {
   const have = new Map<string, T>();
   for (const a of actual) have.set(identity(a), a);
+  // Two owners wanting the same identity: the later one wins, every pass the same, so devices never flap.
+  const want = new Map<string, T>();
+  for (const d of desired) want.set(identity(d), d);
   const add: T[] = [];
   const modify: T[] = [];
-  const wanted = new Set<string>();
-  for (const d of desired) {
-    const id = identity(d);
-    wanted.add(id);
+  for (const [id, d] of want) {
     const cur = have.get(id);
     if (cur === undefined) add.push(d);
     else if (body(cur) !== body(d)) modify.push(d);
   }
   const remove: T[] = [];
-  for (const [id, a] of have) if (!wanted.has(id) && manages(a)) remove.push(a);
+  for (const [id, a] of have) if (!want.has(id) && manages(a)) remove.push(a);
   return { add, modify, remove };
 }

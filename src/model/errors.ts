@@ -34,6 +34,10 @@ export const ERRORS = {
   SDNC_ERR_NO_PATH: { status: 422, message: '{reason}' },
   SDNC_ERR_INTENT_NOT_FOUND: { status: 404, message: 'Intent {id} does not exist' },
   SDNC_ERR_INTENT_CONFLICT: { status: 409, message: 'Intent {id} cannot be changed in state {state}' },
+  SDNC_ERR_INTENT_DUPLICATE: {
+    status: 409,
+    message: 'Intent {id} already carries this traffic ({direction}); change or withdraw it, or refine the match',
+  },
   SDNC_ERR_IDEMPOTENCY_MISMATCH: {
     status: 422,
     message: 'Idempotency-Key {key} was already used with a different request body; use a new key',
