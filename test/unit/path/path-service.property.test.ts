@@ -194,7 +194,7 @@ describe('path engine against a brute-force oracle on random small graphs', () =
         const values = paths.map((p) => total(checkValid(c, req, p), objective));
         expect(new Set(paths.map((p) => p.links.join())).size).toBe(paths.length);
         expect(values.length).toBe(expected.length);
-        values.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 9));
+        for (const [i, v] of values.entries()) expect(v).toBeCloseTo(expected[i], 9);
       }),
       { numRuns: RUNS },
     );
@@ -202,21 +202,26 @@ describe('path engine against a brute-force oracle on random small graphs', () =
 
   it('finds minimum-total link- and node-disjoint pairs (Suurballe) exactly when they exist', () => {
     fc.assert(
-      fc.property(graphArb, requestArb, fc.constantFrom<Protection>('link-disjoint', 'node-disjoint'), (g, r, kind) => {
-        const c = makeCase(g);
-        const req = makeRequest(g, r, { protection: kind, maxLatencyMs: undefined, maxHops: undefined });
-        if (req.src === req.dst) return;
-        const best = bestPairValue(c.nodes, c.links, req, kind);
-        const res = c.service.compute(req);
-        expect(res.ok, JSON.stringify({ req, res })).toBe(best !== null);
-        if (!res.ok || best === null) return;
-        if (res.backup === undefined) throw new Error('protected result without backup');
-        const a = checkValid(c, req, res.primary);
-        const b = checkValid(c, req, res.backup);
-        expect(disjoint(a, b, kind)).toBe(true);
-        const objective = req.objective ?? 'latency';
-        expect(total(a, objective) + total(b, objective)).toBeCloseTo(best, 9);
-      }),
+      fc.property(
+        graphArb,
+        requestArb,
+        fc.constantFrom<Exclude<Protection, 'none'>>('link-disjoint', 'node-disjoint'),
+        (g, r, kind) => {
+          const c = makeCase(g);
+          const req = makeRequest(g, r, { protection: kind, maxLatencyMs: undefined, maxHops: undefined });
+          if (req.src === req.dst) return;
+          const best = bestPairValue(c.nodes, c.links, req, kind);
+          const res = c.service.compute(req);
+          expect(res.ok, JSON.stringify({ req, res })).toBe(best !== null);
+          if (!res.ok || best === null) return;
+          if (res.backup === undefined) throw new Error('protected result without backup');
+          const a = checkValid(c, req, res.primary);
+          const b = checkValid(c, req, res.backup);
+          expect(disjoint(a, b, kind)).toBe(true);
+          const objective = req.objective ?? 'latency';
+          expect(total(a, objective) + total(b, objective)).toBeCloseTo(best, 9);
+        },
+      ),
       { numRuns: 2 * RUNS },
     );
   });
@@ -228,7 +233,7 @@ describe('path engine against a brute-force oracle on random small graphs', () =
       fc.property(
         graphArb,
         requestArb,
-        fc.constantFrom<Protection>('srlg-disjoint', 'provider-diverse', 'link-disjoint', 'node-disjoint'),
+        fc.constantFrom<Exclude<Protection, 'none'>>('srlg-disjoint', 'provider-diverse', 'link-disjoint', 'node-disjoint'),
         (g, r, kind) => {
           const c = makeCase(g);
           const req = makeRequest(g, r, { protection: kind });

@@ -1,0 +1,220 @@
+import { SdncError } from '../model/errors.js';
+import type { NoPathReason } from '../model/path.js';
+import type { TopoLink } from '../model/topology.js';
+import type { BackupPolicy, ReservationStore, StoredReservation } from '../store/reservation-store.js';
+
+export type { BackupPolicy } from '../store/reservation-store.js';
+
+/** What the ledger needs from the topology store. */
+export interface LedgerTopology {
+  findLink(id: string): TopoLink | undefined;
+  adjustReserved(id: string, deltaMbps: number): TopoLink;
+}
+
+export interface ReservationRequest {
+  readonly ownerId: string;
+  readonly bandwidthMbps: number;
+  readonly primary: readonly string[];
+  readonly backup?: readonly string[];
+  /** How the backup's bandwidth is booked; 'dedicated' when absent. */
+  readonly backupPolicy?: BackupPolicy;
+}
+
+export type AdmissionResult =
+  | { readonly ok: true; readonly reservation: StoredReservation }
+  | { readonly ok: false; readonly reason: NoPathReason };
+
+export interface RestoreReport {
+  readonly restored: number;
+  /** Reservations naming links that no longer exist; kept in the database until released. */
+  readonly unrestorable: readonly { readonly ownerId: string; readonly missingLinks: readonly string[] }[];
+}
+
+/** Booked bandwidth on one link, by kind. Total = primary + dedicated + max over failure units of shared. */
+interface LinkBook {
+  primaryMbps: number;
+  dedicatedMbps: number;
+  /** Shared backups: failure unit (cable of a protected primary link) -> Mbps that would move here. */
+  readonly shared: Map<string, number>;
+  sharedMaxMbps: number;
+}
+
+const EPS = 1e-9;
+
+/**
+ * Admission control. `reserve` books a path's bandwidth on every link atomically or not at all; all
+ * checks and updates run in one synchronous call, so callers (however many async requests interleave)
+ * can never over-book a link. Order inside: compute per-link increments, check every one against the
+ * link's free capacity, write the database row, then apply - a refusal or a failed write changes nothing.
+ *
+ * Backup policies: 'dedicated' books the backup's bandwidth in full. 'shared' books, per link, only
+ * the worst single failure: the largest sum of shared backups that one cable cut would move onto the
+ * link. Backups of intents whose primaries share no cable therefore share capacity.
+ *
+ * The graph's reservedMbps is kept equal to the bookings through TopologyStore.adjustReserved, so the
+ * API and the path engine see the ledger's truth.
+ */
+export class ReservationLedger {
+  private readonly books = new Map<string, LinkBook>();
+  private readonly byOwner = new Map<string, StoredReservation>();
+  private readonly pending = new Set<string>();
+
+  constructor(
+    private readonly topology: LedgerTopology,
+    private readonly store: ReservationStore | null = null,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  reserve(req: ReservationRequest): AdmissionResult {
+    if (!(req.bandwidthMbps >= 0) || !Number.isFinite(req.bandwidthMbps)) {
+      throw new SdncError('SDNC_ERR_VALIDATION', { reason: 'bandwidthMbps must be a finite number >= 0' });
+    }
+    if (this.byOwner.has(req.ownerId) || this.pending.has(req.ownerId)) {
+      throw new SdncError('SDNC_ERR_DUPLICATE_ID', { kind: 'Reservation', id: req.ownerId });
+    }
+    const r: StoredReservation = {
+      ownerId: req.ownerId,
+      bandwidthMbps: req.bandwidthMbps,
+      primary: [...req.primary],
+      backup: req.backup === undefined ? null : [...req.backup],
+      backupPolicy: req.backupPolicy ?? 'dedicated',
+      createdAt: this.now().toISOString(),
+    };
+    for (const id of [...r.primary, ...(r.backup ?? [])]) {
+      if (this.topology.findLink(id) === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
+    }
+    const deltas = this.increments(r, +1);
+    for (const [id, delta] of deltas) {
+      if (delta <= EPS) continue;
+      const l = this.topology.findLink(id) as TopoLink;
+      const free = l.capacityMbps - l.reservedMbps;
+      if (delta > free + EPS) {
+        return {
+          ok: false,
+          reason: {
+            code: 'bandwidth',
+            message: `cannot reserve ${fmt(delta)} Mbit/s on ${id} (${l.src}-${l.dst}): ${fmt(free)} Mbit/s free`,
+            details: { link: id, requestedMbps: delta, freeMbps: free },
+          },
+        };
+      }
+    }
+    this.store?.insert(r);
+    this.apply(r, deltas, +1);
+    this.byOwner.set(r.ownerId, r);
+    return { ok: true, reservation: r };
+  }
+
+  /** Releases an owner's bookings; false when it had none. */
+  release(ownerId: string): boolean {
+    const r = this.byOwner.get(ownerId);
+    const deleted = this.store?.delete(ownerId) ?? false;
+    this.pending.delete(ownerId);
+    if (r === undefined) return deleted;
+    this.apply(r, this.increments(r, -1), -1);
+    this.byOwner.delete(ownerId);
+    return true;
+  }
+
+  get(ownerId: string): StoredReservation | undefined {
+    return this.byOwner.get(ownerId);
+  }
+
+  list(): StoredReservation[] {
+    return [...this.byOwner.values()];
+  }
+
+  /** Mbps the ledger books on a link (0 when none). */
+  bookedMbps(linkId: string): number {
+    const b = this.books.get(linkId);
+    return b === undefined ? 0 : b.primaryMbps + b.dedicatedMbps + b.sharedMaxMbps;
+  }
+
+  /**
+   * Loads persisted reservations and books them onto the current topology (after it is loaded). No
+   * capacity check: they were admitted before. Reservations over links that vanished stay in the
+   * database, are reported, and block their owner id until released.
+   */
+  restore(): RestoreReport {
+    if (this.store === null) return { restored: 0, unrestorable: [] };
+    let restored = 0;
+    const unrestorable: { ownerId: string; missingLinks: string[] }[] = [];
+    for (const r of this.store.all()) {
+      if (this.byOwner.has(r.ownerId)) continue;
+      const missing = [...r.primary, ...(r.backup ?? [])].filter((id) => this.topology.findLink(id) === undefined);
+      if (missing.length > 0) {
+        unrestorable.push({ ownerId: r.ownerId, missingLinks: missing });
+        this.pending.add(r.ownerId);
+        continue;
+      }
+      this.apply(r, this.increments(r, +1), +1);
+      this.byOwner.set(r.ownerId, r);
+      restored++;
+    }
+    return { restored, unrestorable };
+  }
+
+  /** Per-link change of booked Mbps if `r` were added (sign +1) or removed (-1). Pure. */
+  private increments(r: StoredReservation, sign: 1 | -1): Map<string, number> {
+    const out = new Map<string, number>();
+    const add = (id: string, x: number): void => {
+      out.set(id, (out.get(id) ?? 0) + x);
+    };
+    for (const id of r.primary) add(id, sign * r.bandwidthMbps);
+    if (r.backup === null) return out;
+    if (r.backupPolicy === 'dedicated') {
+      for (const id of r.backup) add(id, sign * r.bandwidthMbps);
+      return out;
+    }
+    const units = this.failureUnits(r);
+    for (const id of new Set(r.backup)) {
+      const book = this.books.get(id);
+      const shared = new Map(book?.shared ?? []);
+      for (const u of units) shared.set(u, (shared.get(u) ?? 0) + sign * r.bandwidthMbps);
+      add(id, maxOf(shared) - (book?.sharedMaxMbps ?? 0));
+    }
+    return out;
+  }
+
+  private apply(r: StoredReservation, deltas: Map<string, number>, sign: 1 | -1): void {
+    const bw = sign * r.bandwidthMbps;
+    for (const id of r.primary) this.book(id).primaryMbps += bw;
+    if (r.backup !== null && r.backupPolicy === 'dedicated') for (const id of r.backup) this.book(id).dedicatedMbps += bw;
+    if (r.backup !== null && r.backupPolicy === 'shared') {
+      const units = this.failureUnits(r);
+      for (const id of new Set(r.backup)) {
+        const book = this.book(id);
+        for (const u of units) {
+          const v = (book.shared.get(u) ?? 0) + bw;
+          if (v > EPS) book.shared.set(u, v);
+          else book.shared.delete(u);
+        }
+        book.sharedMaxMbps = maxOf(book.shared);
+      }
+    }
+    for (const [id, delta] of deltas) if (delta !== 0) this.topology.adjustReserved(id, delta);
+  }
+
+  private failureUnits(r: StoredReservation): Set<string> {
+    return new Set(r.primary.map((id) => this.topology.findLink(id)?.cable ?? id));
+  }
+
+  private book(id: string): LinkBook {
+    let b = this.books.get(id);
+    if (b === undefined) {
+      b = { primaryMbps: 0, dedicatedMbps: 0, shared: new Map(), sharedMaxMbps: 0 };
+      this.books.set(id, b);
+    }
+    return b;
+  }
+}
+
+function maxOf(m: Map<string, number>): number {
+  let max = 0;
+  for (const v of m.values()) if (v > max) max = v;
+  return max;
+}
+
+function fmt(x: number): string {
+  return String(Math.round(x * 10) / 10);
+}

@@ -1,0 +1,87 @@
+import { type Db, migrate } from './database.js';
+
+export type BackupPolicy = 'dedicated' | 'shared';
+
+/** One admitted reservation as persisted. Link ids are directed link ids. */
+export interface StoredReservation {
+  readonly ownerId: string;
+  readonly bandwidthMbps: number;
+  readonly primary: readonly string[];
+  readonly backup: readonly string[] | null;
+  readonly backupPolicy: BackupPolicy;
+  /** ISO timestamp. */
+  readonly createdAt: string;
+}
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE reservations (
+    owner_id TEXT PRIMARY KEY,
+    bandwidth_mbps REAL NOT NULL CHECK (bandwidth_mbps >= 0),
+    primary_links TEXT NOT NULL,
+    backup_links TEXT,
+    backup_policy TEXT NOT NULL CHECK (backup_policy IN ('dedicated', 'shared')),
+    created_at TEXT NOT NULL
+  )`,
+];
+
+interface Row {
+  owner_id: string;
+  bandwidth_mbps: number;
+  primary_links: string;
+  backup_links: string | null;
+  backup_policy: BackupPolicy;
+  created_at: string;
+}
+
+/**
+ * Persistence of the admission ledger: one row per owner (an intent), link lists as JSON arrays. The
+ * ledger writes here inside its critical section, before it changes anything in memory, so a failed write
+ * leaves both the database and the graph as they were.
+ */
+export class ReservationStore {
+  private readonly insertStmt;
+  private readonly deleteStmt;
+  private readonly allStmt;
+
+  constructor(private readonly db: Db) {
+    migrate(db, 'reservations', MIGRATIONS);
+    this.insertStmt = db.prepare(
+      `INSERT INTO reservations (owner_id, bandwidth_mbps, primary_links, backup_links, backup_policy, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.deleteStmt = db.prepare('DELETE FROM reservations WHERE owner_id = ?');
+    this.allStmt = db.prepare('SELECT * FROM reservations ORDER BY created_at, owner_id');
+  }
+
+  insert(r: StoredReservation): void {
+    this.insertStmt.run(
+      r.ownerId,
+      r.bandwidthMbps,
+      JSON.stringify(r.primary),
+      r.backup === null ? null : JSON.stringify(r.backup),
+      r.backupPolicy,
+      r.createdAt,
+    );
+  }
+
+  /** Returns whether a row was deleted. */
+  delete(ownerId: string): boolean {
+    return this.deleteStmt.run(ownerId).changes > 0;
+  }
+
+  all(): StoredReservation[] {
+    return (this.allStmt.all() as Row[]).map((r) => ({
+      ownerId: r.owner_id,
+      bandwidthMbps: r.bandwidth_mbps,
+      primary: JSON.parse(r.primary_links) as string[],
+      backup: r.backup_links === null ? null : (JSON.parse(r.backup_links) as string[]),
+      backupPolicy: r.backup_policy,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Runs `fn` in one transaction (all of its writes or none). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}
