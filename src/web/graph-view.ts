@@ -23,13 +23,19 @@ export interface NodeAttrs {
 }
 
 export interface EdgeAttrs {
+  /** A cable (both directions of a link), or the tie between an endpoint and the node it is plugged into. */
+  kind: 'cable' | 'attachment';
   size: number;
   color: string;
   /** Dash length in pixels; 0 draws a solid line (see layerDashed). */
   dashSize: number;
   role: PathRole;
-  style: LinkStyle;
+  style: LinkStyle | null;
 }
+
+/** Attachment ties are keyed apart from cables, whose ids are topology ids. */
+export const ATTACHMENT_PREFIX = 'attach:';
+const ATTACHMENT_COLOR = '#98a1ab';
 
 export type ViewGraph = MultiGraphType<NodeAttrs, EdgeAttrs>;
 
@@ -110,8 +116,8 @@ export class GraphView {
     this.palette.assign([...this.model.nodes.values()].map((n) => n.provider));
     const g = this.graph;
     // Drop what is gone, then add or update the rest: sigma keeps its buffers for untouched items.
-    g.forEachEdge((e) => {
-      if (!this.model.directionsOf(e).length) g.dropEdge(e);
+    g.forEachEdge((e, a) => {
+      if (a.kind === 'attachment' || !this.model.directionsOf(e).length) g.dropEdge(e);
     });
     g.forEachNode((n) => {
       if (!this.model.nodes.has(n)) g.dropNode(n);
@@ -123,6 +129,36 @@ export class GraphView {
       else g.addNode(n.id, attrs);
     }
     for (const cable of this.model.cables()) this.syncCable(cable);
+    this.addAttachmentTies();
+  }
+
+  /** Number of cables drawn (attachment ties are not links). */
+  get cableCount(): number {
+    let n = 0;
+    this.graph.forEachEdge((_e, a) => {
+      if (a.kind === 'cable') n++;
+    });
+    return n;
+  }
+
+  /**
+   * A thin grey line from each endpoint to its node, unless a cable already joins them: endpoints are
+   * laid out around their node and would otherwise float unconnected once zoomed in.
+   */
+  private addAttachmentTies(): void {
+    const g = this.graph;
+    for (const n of this.model.nodes.values()) {
+      const at = n.attachment?.node;
+      if (!at || !g.hasNode(n.id) || !g.hasNode(at) || g.someEdge(n.id, at, () => true)) continue;
+      g.addEdgeWithKey(`${ATTACHMENT_PREFIX}${n.id}`, n.id, at, {
+        kind: 'attachment',
+        size: 1,
+        color: ATTACHMENT_COLOR,
+        dashSize: 0,
+        role: null,
+        style: null,
+      });
+    }
   }
 
   /** Apply one change from the model: cheap attribute updates unless the shape changed. */
@@ -226,7 +262,14 @@ export class GraphView {
     if (!g.hasNode(first.src) || !g.hasNode(first.dst)) return;
     const role = this.roles.get(cable) ?? null;
     const style = cableStyle(directions, role);
-    const attrs: EdgeAttrs = { size: style.size, color: style.color, dashSize: style.down ? DOWN_DASH_PX : 0, role, style };
+    const attrs: EdgeAttrs = {
+      kind: 'cable',
+      size: style.size,
+      color: style.color,
+      dashSize: style.down ? DOWN_DASH_PX : 0,
+      role,
+      style,
+    };
     if (g.hasEdge(cable)) g.replaceEdgeAttributes(cable, attrs);
     else g.addEdgeWithKey(cable, first.src, first.dst, attrs);
   }

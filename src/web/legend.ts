@@ -1,6 +1,6 @@
 import { h } from './dom.js';
 import { BACKUP_COLOR, DOWN_COLOR, PRIMARY_COLOR } from './link-style.js';
-import { KIND_STYLE, type NodeShape } from './node-style.js';
+import { KIND_STYLE, type NodeShape, washOut } from './node-style.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -10,11 +10,13 @@ export function renderLegend(el: HTMLElement, providers: readonly [string, strin
   el.replaceChildren(
     h('h3', {}, 'Providers'),
     ...providers.map(([name, color]) => h('div', { class: 'row', 'data-provider': name }, shapeIcon('circle', color, 10), name)),
+    h('div', { class: 'row' }, shapeIcon('circle', washOut('#5d6670'), 10), 'pale: not connected'),
     h('h3', {}, 'Node kinds'),
     ...kinds,
     h('h3', {}, 'Links (reserved / capacity)'),
     h('div', { class: 'row' }, '0 %', h('span', { class: 'ramp' }), '100 %'),
     h('div', { class: 'row' }, lineIcon(DOWN_COLOR, true), 'down'),
+    h('div', { class: 'row' }, lineIcon('#98a1ab', false, 1), 'endpoint attachment'),
     h('div', { class: 'row' }, lineIcon(PRIMARY_COLOR, false), 'selected intent: primary path'),
     h('div', { class: 'row' }, lineIcon(BACKUP_COLOR, false), 'selected intent: backup path'),
   );
@@ -68,7 +70,7 @@ function shapeIcon(shape: NodeShape, color: string, size: number): SVGSVGElement
   return s;
 }
 
-function lineIcon(color: string, dashed: boolean): SVGSVGElement {
+function lineIcon(color: string, dashed: boolean, width = 3): SVGSVGElement {
   const s = svg(28, 10);
   const line = document.createElementNS(SVG_NS, 'line');
   line.setAttribute('x1', '1');
@@ -76,7 +78,7 @@ function lineIcon(color: string, dashed: boolean): SVGSVGElement {
   line.setAttribute('x2', '27');
   line.setAttribute('y2', '5');
   line.setAttribute('stroke', color);
-  line.setAttribute('stroke-width', '3');
+  line.setAttribute('stroke-width', String(width));
   if (dashed) line.setAttribute('stroke-dasharray', '5 4');
   s.append(line);
   return s;

@@ -1,7 +1,7 @@
 import type { TopologyEvent } from '../model/events.js';
 import { byId, h } from './dom.js';
 import { EventStream, type StreamStatus } from './event-stream.js';
-import { GraphView } from './graph-view.js';
+import { ATTACHMENT_PREFIX, GraphView } from './graph-view.js';
 import { bindIntentForm } from './intent-form.js';
 import { IntentPanel } from './intent-panel.js';
 import { IntentModel } from './intent-view.js';
@@ -51,7 +51,7 @@ function start(): void {
     search.refresh();
     const endpoints = [...model.nodes.values()].filter((n) => n.kind === 'endpoint');
     byId('endpoint-ids').replaceChildren(...endpoints.slice(0, 500).map((n) => h('option', { value: n.id }, n.name)));
-    countsEl.textContent = `${model.nodes.size} nodes, ${view.graph.size} links`;
+    countsEl.textContent = `${model.nodes.size} nodes, ${view.cableCount} links`;
   };
 
   const setStatus = (s: StreamStatus): void => {
@@ -93,9 +93,14 @@ function start(): void {
     },
   });
 
-  view.sigma.on('enterEdge', ({ edge, event }) =>
-    tooltip.showLink(edge, model.directionsOf(edge), clientX(event), clientY(event)),
-  );
+  view.sigma.on('enterEdge', ({ edge, event }) => {
+    if (edge.startsWith(ATTACHMENT_PREFIX)) {
+      const n = model.nodes.get(edge.slice(ATTACHMENT_PREFIX.length));
+      if (n) tooltip.showNode(n, clientX(event), clientY(event));
+    } else {
+      tooltip.showLink(edge, model.directionsOf(edge), clientX(event), clientY(event));
+    }
+  });
   view.sigma.on('leaveEdge', () => tooltip.hide());
   view.sigma.on('enterNode', ({ node, event }) => {
     const n = model.nodes.get(node);

@@ -5,8 +5,10 @@ import { type ProjectedPoint, projectLonLat } from './geo-projection.js';
 export const ORPHAN_RING_CENTRE: ProjectedPoint = projectLonLat(-17, 44);
 
 /**
- * Positions every node in projected (Mercator) space. Nodes with coordinates sit on them. Nodes without
- * coordinates are placed on a ring around an anchor: an endpoint around the node it is attached to,
+ * Positions every node in projected (Mercator) space. Nodes with coordinates sit on them, except endpoints
+ * whose coordinates are (about) those of the node they are attached to - topology files let endpoints
+ * inherit their site's location, and drawn there they would hide under the site. Those, and nodes without
+ * coordinates, are placed on a ring around an anchor: an endpoint around the node it is attached to,
  * anything else around the centre of its already placed neighbours (repeated, so chains of unplaced
  * nodes resolve outwards), and what is left on one ring off the coast. Deterministic: the same topology
  * always gives the same picture, and siblings are ordered by id.
@@ -14,9 +16,23 @@ export const ORPHAN_RING_CENTRE: ProjectedPoint = projectLonLat(-17, 44);
 export function layoutNodes(nodes: Iterable<TopoNode>, links: Iterable<TopoLink>): Map<string, ProjectedPoint> {
   const pos = new Map<string, ProjectedPoint>();
   const pending: TopoNode[] = [];
-  for (const n of nodes) {
-    if (n.location) pos.set(n.id, projectLonLat(n.location.lon, n.location.lat));
-    else pending.push(n);
+  const all = [...nodes];
+  const byId = new Map(all.map((n) => [n.id, n]));
+  const colocated = new Map<string, string[]>();
+  for (const n of all) {
+    if (n.location && !sitsOnItsAttachment(n, byId)) {
+      pos.set(n.id, projectLonLat(n.location.lon, n.location.lat));
+      const key = `${Math.round(n.location.lon / SAME_PLACE_DEG)},${Math.round(n.location.lat / SAME_PLACE_DEG)}`;
+      colocated.set(key, [...(colocated.get(key) ?? []), n.id]);
+    } else {
+      pending.push(n);
+    }
+  }
+  // Sites of different providers in one city (one data-centre campus) would cover each other.
+  for (const ids of colocated.values()) {
+    if (ids.length < 2) continue;
+    ids.sort();
+    placeOnRing(pos, pos.get(ids[0])!, ids, COLOCATED_RADIUS);
   }
   if (pending.length === 0) return pos;
   pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -58,6 +74,17 @@ export function layoutNodes(nodes: Iterable<TopoNode>, links: Iterable<TopoLink>
     );
   }
   return pos;
+}
+
+/** 0.05 degrees, about 5 km: closer than that, two places are drawn as one spot. */
+const SAME_PLACE_DEG = 0.05;
+/** Co-located sites are spread this far (projected degrees) around their common spot. */
+export const COLOCATED_RADIUS = 0.6;
+
+function sitsOnItsAttachment(n: TopoNode, byId: ReadonlyMap<string, TopoNode>): boolean {
+  const site = n.attachment ? byId.get(n.attachment.node)?.location : undefined;
+  if (!n.location || !site) return false;
+  return Math.abs(site.lat - n.location.lat) < SAME_PLACE_DEG && Math.abs(site.lon - n.location.lon) < SAME_PLACE_DEG;
 }
 
 function anchorOf(

@@ -4,16 +4,14 @@ import type { NodeKind, TopoNode } from '../model/topology.js';
 export const KIND_STYLE: Readonly<
   Record<NodeKind, { readonly shape: NodeShape; readonly size: number; readonly label: string }>
 > = {
-  'cloud-region': { shape: 'square', size: 13, label: 'Cloud region' },
-  'telco-edge': { shape: 'triangle', size: 12, label: 'Telco edge' },
-  exchange: { shape: 'diamond', size: 12, label: 'Exchange' },
-  switch: { shape: 'circle', size: 7, label: 'Switch' },
+  'cloud-region': { shape: 'square', size: 10, label: 'Cloud region' },
+  'telco-edge': { shape: 'triangle', size: 10, label: 'Telco edge' },
+  exchange: { shape: 'diamond', size: 10, label: 'Exchange' },
+  switch: { shape: 'circle', size: 6, label: 'Switch' },
   endpoint: { shape: 'circle', size: 4.5, label: 'Endpoint' },
 };
 
 export type NodeShape = 'circle' | 'square' | 'triangle' | 'diamond';
-
-export const NODE_DOWN_COLOR = '#b0b0b0';
 
 /**
  * Categorical colours that stay apart for colour-blind readers (Okabe-Ito, then Tableau). Providers get
@@ -75,6 +73,23 @@ function hslToHex(hue: number, s: number, l: number): string {
   return `#${channel(0)}${channel(8)}${channel(4)}`;
 }
 
+/**
+ * The provider's colour; a node that is not up (its switch has not connected, or it failed) keeps the hue
+ * but is washed out, so the map stays readable before the southbound has connected everything.
+ */
 export function nodeColor(node: Pick<TopoNode, 'operUp' | 'provider'>, palette: ProviderPalette): string {
-  return node.operUp ? palette.colorOf(node.provider) : NODE_DOWN_COLOR;
+  const c = palette.colorOf(node.provider);
+  return node.operUp ? c : washOut(c);
+}
+
+/** Mix a #rrggbb colour 60 % towards white. */
+export function washOut(hex: string): string {
+  const v = Number.parseInt(hex.slice(1), 16);
+  const ch = (shift: number) => {
+    const x = (v >> shift) & 0xff;
+    return Math.round(x + (255 - x) * 0.6)
+      .toString(16)
+      .padStart(2, '0');
+  };
+  return `#${ch(16)}${ch(8)}${ch(0)}`;
 }

@@ -60,7 +60,7 @@ export function installTestHooks(p: Parts): void {
     },
     /** Drawn edges: one per cable. */
     get edgeCount() {
-      return p.view.graph.size;
+      return p.view.cableCount;
     },
     /** Directed links the page knows. */
     get linkCount() {
@@ -82,7 +82,7 @@ export function installTestHooks(p: Parts): void {
       return p.view.graph.nodes();
     },
     cableIds() {
-      return p.view.graph.edges();
+      return p.view.graph.filterEdges((_e, a) => a.kind === 'cable');
     },
     nodeStyle(id: string) {
       if (!p.view.graph.hasNode(id)) return null;
@@ -94,6 +94,7 @@ export function installTestHooks(p: Parts): void {
       const cable = p.model.links.get(id)?.cable ?? id;
       if (!p.view.graph.hasEdge(cable)) return null;
       const a = p.view.graph.getEdgeAttributes(cable);
+      if (!a.style) return null;
       return {
         cable,
         color: a.color,
