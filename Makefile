@@ -19,8 +19,10 @@ system-deps:
 build: deps
 	npx tsc -p tsconfig.json
 
+# Builds and starts the controller; it prints its API, docs, web view and events URLs once it listens.
+# e.g. `make run TOPOLOGY=topology/mini.yaml ARGS="--http-port 9090 --data-dir /var/lib/sdnc"`.
 run: build
-	node dist/src/cli/main.js serve --topology $(TOPOLOGY)
+	node dist/src/cli/main.js serve --topology $(TOPOLOGY) $(ARGS)
 
 typecheck: deps
 	npx tsc -p tsconfig.json --noEmit
