@@ -3,10 +3,10 @@
  *
  * A probe travels controller -> switch A (packet-out), across the link, switch B -> controller
  * (packet-in). Its measured delay therefore includes both control-channel legs; each is estimated as
- * half of that switch's echo round trip time and subtracted. The result is smoothed with an EWMA
- * (gain 1/8, as TCP smooths RTT in RFC 6298 section 2) so one slow packet-in does not swing routing,
- * and jitter is the RFC 3550 section 6.4.1 estimator (gain 1/16 over the difference between
- * consecutive samples).
+ * half of that switch's echo round trip time and subtracted. A median of the last three samples
+ * removes single spikes (one packet-in delayed by a busy controller or switch is not the link), the
+ * result is smoothed with an EWMA (gain 1/8, as TCP smooths RTT in RFC 6298 section 2), and jitter is
+ * the RFC 3550 section 6.4.1 estimator (gain 1/16 over the difference between consecutive raw samples).
  */
 
 export interface LatencyEstimate {
@@ -26,6 +26,7 @@ export class LatencyEstimator {
   private smoothedMs = 0;
   private jitter = 0;
   private lastSampleMs: number | undefined;
+  private readonly recent: number[] = [];
   private count = 0;
   private readonly gain: number;
   private readonly jitterGain: number;
@@ -42,10 +43,13 @@ export class LatencyEstimator {
   addSample(sampleMs: number): LatencyEstimate {
     if (!Number.isFinite(sampleMs)) throw new RangeError(`latency sample ${sampleMs} is not finite`);
     const s = Math.max(0, sampleMs);
+    this.recent.push(s);
+    if (this.recent.length > 3) this.recent.shift();
+    const filtered = this.recent.length === 3 ? [...this.recent].sort((a, b) => a - b)[1] : s;
     if (this.count === 0) {
-      this.smoothedMs = s;
+      this.smoothedMs = filtered;
     } else {
-      this.smoothedMs += this.gain * (s - this.smoothedMs);
+      this.smoothedMs += this.gain * (filtered - this.smoothedMs);
       this.jitter += this.jitterGain * (Math.abs(s - (this.lastSampleMs ?? s)) - this.jitter);
     }
     this.lastSampleMs = s;

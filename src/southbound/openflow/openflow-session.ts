@@ -86,6 +86,7 @@ const OFPHFC_INCOMPATIBLE = 0;
 /** OFPBRC_BAD_LEN (A.4.4): the closest code for a message we cannot parse. */
 const OFPBRC_BAD_LEN = 6;
 const WRITE_CHUNK_BYTES = 64 * 1024;
+const RTT_SAMPLES = 9;
 
 /**
  * One OpenFlow 1.3 control connection (section 6.3): HELLO and version negotiation, FEATURES (the
@@ -109,7 +110,8 @@ export class OpenflowSession {
   private nextXid = 1;
   private helloSeen = false;
   private lastRxMs = Date.now();
-  private smoothedRttMs: number | undefined;
+  /** Last echo RTT samples, newest last; the estimate is their median. */
+  private readonly rttSamplesMs: number[] = [];
   private echoInFlight = false;
   private echoTimer: NodeJS.Timeout | undefined;
   private readonly handshakeTimer: NodeJS.Timeout;
@@ -154,9 +156,16 @@ export class OpenflowSession {
     return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
   }
 
-  /** Smoothed control-channel round trip (ECHO), undefined until the first reply. */
+  /**
+   * Control-channel round trip (ECHO): the median of the last samples, undefined until the first reply.
+   * A median, not a mean: one echo stuck behind a large batch (or the busy moments right after the
+   * handshake) must not skew the control-delay correction of link latency.
+   */
   get echoRttMs(): number | undefined {
-    return this.smoothedRttMs;
+    if (this.rttSamplesMs.length === 0) return undefined;
+    const sorted = [...this.rttSamplesMs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
   get queuedBytes(): number {
@@ -221,13 +230,13 @@ export class OpenflowSession {
     }
   }
 
-  /** One ECHO round trip now; updates the smoothed RTT and returns this sample in ms. */
+  /** One ECHO round trip now; records it for `echoRttMs` and returns this sample in ms. */
   async measureEcho(): Promise<number> {
     const t0 = process.hrtime.bigint();
     await this.request({ type: OfpType.OFPT_ECHO_REQUEST, data: Buffer.alloc(0) }, this.opts.deadAfterMs);
     const sample = Number(process.hrtime.bigint() - t0) / 1e6;
-    // RFC 6298 section 2 smoothing (gain 1/8): one delayed reply does not swing latency estimates.
-    this.smoothedRttMs = this.smoothedRttMs === undefined ? sample : this.smoothedRttMs + (sample - this.smoothedRttMs) / 8;
+    this.rttSamplesMs.push(sample);
+    if (this.rttSamplesMs.length > RTT_SAMPLES) this.rttSamplesMs.shift();
     return sample;
   }
 

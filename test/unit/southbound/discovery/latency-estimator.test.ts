@@ -39,6 +39,15 @@ describe('LatencyEstimator', () => {
     expect(last.latencyMs).toBeLessThan(6);
   });
 
+  it('ignores a single spike in the latency but counts it as jitter', () => {
+    const e = new LatencyEstimator();
+    for (let i = 0; i < 10; i++) e.addSample(1);
+    const spiked = e.addSample(40);
+    expect(spiked.latencyMs).toBe(1);
+    expect(spiked.jitterMs).toBeGreaterThan(2);
+    expect(e.addSample(1).latencyMs).toBe(1);
+  });
+
   it('rejects non-finite samples and bad gains', () => {
     expect(() => new LatencyEstimator().addSample(Number.NaN)).toThrow(RangeError);
     expect(() => new LatencyEstimator({ gain: 0 })).toThrow(RangeError);
