@@ -5,7 +5,11 @@ import { EventBus } from '../events/event-bus.js';
 import { SdncError } from '../model/errors.js';
 import { createMetricsRegistry } from '../northbound/metrics.js';
 import { API_BASE, buildServer, EVENTS_PATH } from '../northbound/server.js';
+import { PathService } from '../path/path-service.js';
+import { ReservationLedger } from '../path/reservation-ledger.js';
+import { SnapshotKeeper } from '../path/snapshot-keeper.js';
 import { openDatabase } from '../store/database.js';
+import { ReservationStore } from '../store/reservation-store.js';
 import { TopologyEditsStore } from '../store/topology-edits-store.js';
 import { applyTopology, loadTopologyFile } from '../topology/topology-loader.js';
 import { TopologyService } from '../topology/topology-service.js';
@@ -39,6 +43,8 @@ export class Controller {
   private readonly stops: { name: string; run: () => void | Promise<void> }[] = [];
   private server?: FastifyInstance;
   private topologyService?: TopologyService;
+  private pathService?: PathService;
+  private reservationLedger?: ReservationLedger;
 
   constructor(
     readonly config: SdncConfig,
@@ -52,6 +58,18 @@ export class Controller {
   get topology(): TopologyService {
     if (!this.topologyService) throw new Error('controller is not started');
     return this.topologyService;
+  }
+
+  /** The path engine, once started. */
+  get paths(): PathService {
+    if (!this.pathService) throw new Error('controller is not started');
+    return this.pathService;
+  }
+
+  /** The admission ledger (reservations), once started. */
+  get ledger(): ReservationLedger {
+    if (!this.reservationLedger) throw new Error('controller is not started');
+    return this.reservationLedger;
   }
 
   async start(): Promise<ControllerUrls> {
@@ -81,6 +99,20 @@ export class Controller {
       );
       this.topologyService = topology;
 
+      // Path engine on a CSR snapshot kept current from the bus; admitted reservations back onto the graph.
+      const snapshots = new SnapshotKeeper(store, this.bus);
+      this.onStop('path snapshot', () => snapshots.close());
+      this.pathService = new PathService(snapshots);
+      this.reservationLedger = new ReservationLedger(store, new ReservationStore(db));
+      const restored = this.reservationLedger.restore();
+      for (const u of restored.unrestorable) {
+        logger.warn(
+          { owner: u.ownerId, missingLinks: u.missingLinks },
+          'reservation names links that no longer exist; not restored',
+        );
+      }
+      logger.info({ reservations: restored.restored }, 'reservations restored');
+
       // Northbound: REST API, event stream, docs and metrics.
       const server = await buildServer({
         topology,
@@ -88,6 +120,7 @@ export class Controller {
         logger: logger.child({ component: 'http' }),
         ready: () => (this.state === 'running' ? { ok: true } : { ok: false, reason: this.state }),
         metricsRegistry: this.metrics,
+        paths: this.pathService,
       });
       this.server = server;
       this.onStop('http server', () => server.close());

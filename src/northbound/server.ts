@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EventBus } from '../events/event-bus.js';
 import { SdncError } from '../model/errors.js';
+import type { PathService } from '../path/path-service.js';
 import type { TopologyService } from '../topology/topology-service.js';
 import { frameworkErrorHandler, installErrorHandling } from './error-handler.js';
 import { EventsStream } from './events-stream.js';
@@ -13,6 +14,7 @@ import { registerEndpointRoutes } from './routes/endpoint-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerLinkRoutes } from './routes/link-routes.js';
 import { registerNodeRoutes } from './routes/node-routes.js';
+import { registerPathRoutes } from './routes/path-routes.js';
 import { registerTopologyRoutes } from './routes/topology-routes.js';
 
 /** Everything the northbound serves from. Areas add their own optional members here. */
@@ -32,6 +34,8 @@ export interface ServerDeps {
   readonly openapi?: OpenApiSchemas;
   /** Event stream tuning (slow-consumer bound, heartbeat). */
   readonly events?: { readonly maxBufferedBytes?: number; readonly maxLagMs?: number; readonly heartbeatMs?: number };
+  /** The path engine, for the dry-run route POST /api/v1/paths/compute (not served when absent). */
+  readonly paths?: PathService;
   /**
    * More routes, registered after the built-in ones. Use `app.openapi.route(operationId)` for method, URL
    * and schemas, so that the route is validated against openapi.yaml.
@@ -96,6 +100,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerNodeRoutes(app, deps);
   registerLinkRoutes(app, deps);
   registerEndpointRoutes(app, deps);
+  registerPathRoutes(app, deps);
   registerHealthRoutes(app, deps);
   await registerDocsRoutes(app);
   for (const register of deps.extraRoutes ?? []) await register(app);
