@@ -56,7 +56,13 @@ export class WireWriter {
 
   zeros(n: number): void {
     this.room(n);
-    this.buf.fill(0, this.pos, this.pos + n);
+    // Pads are a few bytes: a loop beats Buffer#fill's native call overhead there.
+    if (n <= 16) {
+      const buf = this.buf;
+      for (let i = 0; i < n; i++) buf[this.pos + i] = 0;
+    } else {
+      this.buf.fill(0, this.pos, this.pos + n);
+    }
     this.pos += n;
   }
 
