@@ -1,0 +1,419 @@
+import type { EventBus } from '../events/event-bus.js';
+import type { FlowService } from '../flow/flow-service.js';
+import { SdncError } from '../model/errors.js';
+import type { DeviceState, FlowRule } from '../model/flow.js';
+import type { TopoLink } from '../model/topology.js';
+import type { IntentStore } from '../store/intent-store.js';
+import type { BandwidthLedger } from './bandwidth-ledger.js';
+import type { EndpointDirectory, EndpointResolver, ResolvedEndpoint } from './endpoint-resolver.js';
+import { type CompileTopology, compileIntent, type DirectionInput } from './intent-compiler.js';
+import { assertTransition } from './intent-lifecycle.js';
+import {
+  ACTIVE_STATES,
+  type IntentFailure,
+  type IntentLabels,
+  type IntentPaths,
+  type IntentRecord,
+  type IntentSpec,
+  type IntentState,
+  type StateChange,
+  toView,
+} from './intent-types.js';
+import type { LabelAllocator } from './label-allocator.js';
+import { linksOfPaths, type PathPlanner, type PlanTopology } from './path-planner.js';
+
+export interface IntentEngineDeps {
+  readonly store: IntentStore;
+  readonly bus: EventBus;
+  readonly topology: CompileTopology & PlanTopology & EndpointDirectory & { links(): TopoLink[] };
+  readonly resolver: EndpointResolver;
+  readonly planner: PathPlanner;
+  readonly ledger: BandwidthLedger;
+  readonly flows: FlowService;
+  readonly labels: LabelAllocator;
+  readonly now?: () => number;
+}
+
+/** An intent's compiled rules, split so make-before-break can switch the ingress last. */
+export interface Compiled {
+  /** Ingress classification rules: the only rules that decide which path traffic takes. */
+  readonly ingress: readonly FlowRule[];
+  /** Transit and egress rules, groups and meters. */
+  readonly rest: DeviceState;
+}
+
+/** Everything an admitted intent holds. */
+export interface Admission {
+  readonly paths: IntentPaths;
+  readonly labels: IntentLabels;
+  readonly reservedLinks: readonly string[];
+  readonly compiled: Compiled;
+}
+
+export type AdmitResult =
+  | { readonly ok: true; readonly admission: Admission }
+  | { readonly ok: false; readonly reason: IntentFailure };
+
+/** One intent moving from what it had installed (`old`) to `next`, or being removed (`next` undefined). */
+export interface InstallChange {
+  readonly id: string;
+  readonly old?: Compiled;
+  readonly next?: Compiled;
+  /** Labels to free once the old rules are gone. */
+  readonly retiredLabels?: IntentLabels;
+}
+
+/**
+ * The intent layer's primitives, shared by the service (user requests) and the reactor (network
+ * events): records and their persisted, published transitions; admission (resolve, plan, reserve,
+ * label, compile) as one synchronous step so that concurrent requests cannot over-book; and installation
+ * through the flow service with make-before-break phases. Callers serialise operations.
+ */
+export class IntentEngine {
+  private readonly records = new Map<string, IntentRecord>();
+  private readonly compiledState = new Map<string, Compiled>();
+  private readonly byLink = new Map<string, Set<string>>();
+  private readonly byNode = new Map<string, Set<string>>();
+  readonly now: () => number;
+
+  constructor(readonly deps: IntentEngineDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  get(id: string): IntentRecord | undefined {
+    return this.records.get(id);
+  }
+
+  mustGet(id: string): IntentRecord {
+    const r = this.records.get(id);
+    if (!r) throw new SdncError('SDNC_ERR_INTENT_NOT_FOUND', { id });
+    return r;
+  }
+
+  all(): IntentRecord[] {
+    return [...this.records.values()];
+  }
+
+  compiled(id: string): Compiled | undefined {
+    return this.compiledState.get(id);
+  }
+
+  /** Intents whose paths use one of these links or nodes. */
+  usersOf(links: Iterable<string>, nodes: Iterable<string>): Set<string> {
+    const out = new Set<string>();
+    for (const l of links) for (const id of this.byLink.get(l) ?? []) out.add(id);
+    for (const n of nodes) for (const id of this.byNode.get(n) ?? []) out.add(id);
+    return out;
+  }
+
+  /** A new record in state requested, persisted and published. */
+  create(spec: IntentSpec): IntentRecord {
+    const key = this.deps.store.nextKey();
+    const at = this.now();
+    const change: StateChange = { state: 'requested', at };
+    const rec: IntentRecord = {
+      id: `intent-${key}`,
+      key,
+      spec,
+      state: 'requested',
+      reservedLinks: [],
+      createdAt: at,
+      updatedAt: at,
+      history: [change],
+    };
+    this.records.set(rec.id, rec);
+    this.deps.store.save(rec, change);
+    this.publish(rec);
+    return rec;
+  }
+
+  /** Puts a record loaded from the store back in memory (restart), with its labels claimed. */
+  restore(rec: IntentRecord): void {
+    this.records.set(rec.id, rec);
+    if (rec.labels) {
+      this.deps.labels.claim(rec.labels.forward, rec.key);
+      if (rec.labels.reverse !== undefined) this.deps.labels.claim(rec.labels.reverse, rec.key);
+    }
+    if (rec.paths) this.index(rec.id, rec.paths);
+  }
+
+  /**
+   * Moves an intent to `state`, applying `changes`; persists the row and a history entry and publishes
+   * the public view. A same-state call (failed -> failed with a new reason) is recorded the same way.
+   */
+  transition(
+    id: string,
+    state: IntentState,
+    changes: Partial<Pick<IntentRecord, 'spec' | 'paths' | 'labels' | 'reservedLinks'>> = {},
+    reason?: IntentFailure,
+  ): IntentRecord {
+    const cur = this.mustGet(id);
+    assertTransition(id, cur.state, state);
+    const at = this.now();
+    const change: StateChange = { state, at, ...(reason ? { reason } : {}) };
+    const { reason: _old, ...rest } = cur;
+    const next: IntentRecord = {
+      ...rest,
+      ...changes,
+      state,
+      ...(reason ? { reason } : {}),
+      updatedAt: at,
+      history: [...cur.history, change],
+    };
+    if (cur.paths !== next.paths) {
+      if (cur.paths) this.unindex(id, cur.paths);
+      if (next.paths) this.index(id, next.paths);
+    }
+    this.records.set(id, next);
+    const store = this.deps.store;
+    store.transaction(() => {
+      store.save(next, change);
+      if (cur.labels !== next.labels) store.saveLabels(next.key, next.labels);
+    });
+    this.publish(next);
+    return next;
+  }
+
+  /** Drops a withdrawn intent from memory and the store and tells subscribers it is gone. */
+  forget(id: string): void {
+    const rec = this.records.get(id);
+    if (!rec) return;
+    if (rec.paths) this.unindex(id, rec.paths);
+    this.records.delete(id);
+    this.compiledState.delete(id);
+    this.deps.store.delete(rec.key);
+    this.deps.bus.publish({ type: 'intent-removed', intentId: id });
+  }
+
+  resolve(spec: IntentSpec): { src: ResolvedEndpoint; dst: ResolvedEndpoint } {
+    return { src: this.deps.resolver.resolve(spec.src), dst: this.deps.resolver.resolve(spec.dst) };
+  }
+
+  /**
+   * Resolve, plan, reserve, label and compile `spec` for `rec`, all synchronously. The intent's current
+   * reservation is released first (its own bandwidth may be reused by the new paths) and restored when
+   * admission fails, so a refused change leaves everything as it was. Labels are always new, so the old
+   * rules stay valid until make-before-break removes them.
+   */
+  admit(rec: IntentRecord, spec: IntentSpec, fixedPaths?: IntentPaths): AdmitResult {
+    let ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint };
+    try {
+      ends = this.resolve(spec);
+    } catch (err) {
+      if (err instanceof SdncError)
+        return { ok: false, reason: { code: 'unresolvable-endpoint', message: err.message, details: err.details } };
+      throw err;
+    }
+    const ledger = this.deps.ledger;
+    const held = ledger.heldBy(rec.id);
+    ledger.release(rec.id);
+    const restore = () => {
+      if (held.length > 0) ledger.reserve(rec.id, held, rec.spec.bandwidthMbps);
+    };
+    let paths = fixedPaths;
+    if (!paths) {
+      const plan = this.deps.planner.plan(spec, ends.src, ends.dst);
+      if (!plan.ok) {
+        restore();
+        return plan;
+      }
+      paths = plan.paths;
+    }
+    const reservedLinks = spec.bandwidthMbps > 0 ? linksOfPaths(paths) : [];
+    if (reservedLinks.length > 0) {
+      const r = ledger.reserve(rec.id, reservedLinks, spec.bandwidthMbps);
+      if (!r.ok) {
+        restore();
+        return r;
+      }
+    }
+    const labels = this.allocateLabels(rec, paths);
+    if (!labels) {
+      ledger.release(rec.id);
+      restore();
+      return {
+        ok: false,
+        reason: { code: 'labels-exhausted', message: 'all 4093 VLAN labels are in use; withdraw intents to free some' },
+      };
+    }
+    const compiled = this.compile(rec.key, spec, ends, paths, labels);
+    if (!compiled.ok) {
+      this.freeLabels(rec.key, labels);
+      ledger.release(rec.id);
+      restore();
+      return compiled;
+    }
+    return { ok: true, admission: { paths, labels, reservedLinks, compiled: compiled.compiled } };
+  }
+
+  /** Compiles known paths with known labels (restart reload: same rules as before the restart). */
+  recompile(rec: IntentRecord): { ok: true; compiled: Compiled } | { ok: false; reason: IntentFailure } {
+    if (!rec.paths || !rec.labels)
+      return { ok: false, reason: { code: 'not-programmable', message: 'intent has no stored paths' } };
+    try {
+      return this.compile(rec.key, rec.spec, this.resolve(rec.spec), rec.paths, rec.labels);
+    } catch (err) {
+      if (err instanceof SdncError)
+        return { ok: false, reason: { code: 'unresolvable-endpoint', message: err.message, details: err.details } };
+      throw err;
+    }
+  }
+
+  /** Gives up everything an intent holds except its rules (removed by install with next undefined). */
+  releaseResources(rec: IntentRecord): void {
+    this.deps.ledger.release(rec.id);
+    if (rec.labels) this.freeLabels(rec.key, rec.labels);
+  }
+
+  freeLabels(key: number, labels: IntentLabels): void {
+    this.deps.labels.release(labels.forward, key);
+    this.deps.labels.release(labels.reverse, key);
+  }
+
+  /**
+   * Installs a set of changes make-before-break, all intents of the batch in step: (A) new transit and
+   * egress rules, groups and meters next to the old ones; (B) ingress switched to the new label, old
+   * transit rules still in place for packets in flight; (C) old rules removed. Each phase is confirmed by
+   * the devices before the next starts. A change without old rules (new intent) or without next rules
+   * (removal) is one phase.
+   */
+  async install(changes: readonly InstallChange[]): Promise<void> {
+    const phases = changes.map(phasesOf);
+    const depth = Math.max(0, ...phases.map((p) => p.length));
+    for (let i = 0; i < depth; i++) {
+      phases.forEach((p, j) => {
+        if (i < p.length) this.deps.flows.setDesired(changes[j].id, p[i]);
+      });
+      await this.deps.flows.flush();
+    }
+    for (const c of changes) {
+      if (c.next) this.compiledState.set(c.id, c.next);
+      else this.compiledState.delete(c.id);
+      const rec = this.records.get(c.id);
+      if (c.retiredLabels && rec) this.freeLabels(rec.key, c.retiredLabels);
+    }
+  }
+
+  /** Sets the compiled state without phases (reload: the devices already have it). */
+  adopt(id: string, compiled: Compiled): void {
+    this.compiledState.set(id, compiled);
+    this.deps.flows.setDesired(id, merge(compiled));
+  }
+
+  /** Whether every device an intent has rules on confirmed them; 'failed' with the first device error. */
+  installStatus(id: string): 'done' | 'pending' | { device: string } {
+    const flows = this.deps.flows;
+    let pending = false;
+    for (const d of flows.devicesOf(id)) {
+      const s = flows.status(d);
+      if (s === 'failed') return { device: d };
+      if (!flows.isConverged(d)) pending = true;
+    }
+    return pending ? 'pending' : 'done';
+  }
+
+  isActive(rec: IntentRecord): boolean {
+    return ACTIVE_STATES.has(rec.state);
+  }
+
+  private compile(
+    cookie: number,
+    spec: IntentSpec,
+    ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint },
+    paths: IntentPaths,
+    labels: IntentLabels,
+  ): { ok: true; compiled: Compiled } | { ok: false; reason: IntentFailure } {
+    const directions: DirectionInput[] = [
+      {
+        from: ends.src.hosts,
+        to: ends.dst.hosts,
+        primary: paths.forward.primary,
+        backup: paths.forward.backup,
+        label: labels.forward,
+        match: spec.match,
+      },
+    ];
+    if (paths.reverse && labels.reverse !== undefined) {
+      const m = spec.match;
+      const reversed = m ? { ...m, srcPort: m.dstPort, dstPort: m.srcPort } : undefined;
+      directions.push({
+        from: ends.dst.hosts,
+        to: ends.src.hosts,
+        primary: paths.reverse.primary,
+        backup: paths.reverse.backup,
+        label: labels.reverse,
+        match: reversed,
+      });
+    }
+    const r = compileIntent({ cookie, bandwidthMbps: spec.bandwidthMbps, directions }, this.deps.topology);
+    if (!r.ok) return r;
+    const ingress = r.flows.filter((f) => f.match.vlanVid === undefined);
+    const transit = r.flows.filter((f) => f.match.vlanVid !== undefined);
+    return { ok: true, compiled: { ingress, rest: { flows: transit, groups: r.groups, meters: r.meters } } };
+  }
+
+  private allocateLabels(rec: IntentRecord, paths: IntentPaths): IntentLabels | undefined {
+    const forward = this.deps.labels.allocate(rec.key);
+    if (forward === undefined) return undefined;
+    if (!paths.reverse) return { forward };
+    const reverse = this.deps.labels.allocate(rec.key);
+    if (reverse === undefined) {
+      this.deps.labels.release(forward, rec.key);
+      return undefined;
+    }
+    return { forward, reverse };
+  }
+
+  private publish(rec: IntentRecord): void {
+    this.deps.bus.publish({ type: 'intent-updated', intentId: rec.id, intent: toView(rec) });
+  }
+
+  private index(id: string, paths: IntentPaths): void {
+    for (const p of pathsOf(paths)) {
+      for (const l of p.links) addTo(this.byLink, l, id);
+      for (const n of p.nodes) addTo(this.byNode, n, id);
+    }
+  }
+
+  private unindex(id: string, paths: IntentPaths): void {
+    for (const p of pathsOf(paths)) {
+      for (const l of p.links) this.byLink.get(l)?.delete(id);
+      for (const n of p.nodes) this.byNode.get(n)?.delete(id);
+    }
+  }
+}
+
+function pathsOf(paths: IntentPaths) {
+  const out = [paths.forward.primary];
+  if (paths.forward.backup) out.push(paths.forward.backup);
+  if (paths.reverse) out.push(paths.reverse.primary);
+  if (paths.reverse?.backup) out.push(paths.reverse.backup);
+  return out;
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  let s = index.get(key);
+  if (!s) {
+    s = new Set();
+    index.set(key, s);
+  }
+  s.add(id);
+}
+
+export function merge(c: Compiled, ...more: DeviceState[]): DeviceState {
+  return {
+    flows: [...c.ingress, ...c.rest.flows, ...more.flatMap((m) => m.flows)],
+    groups: [...c.rest.groups, ...more.flatMap((m) => m.groups)],
+    meters: [...c.rest.meters, ...more.flatMap((m) => m.meters)],
+  };
+}
+
+const NOTHING: DeviceState = { flows: [], groups: [], meters: [] };
+
+function phasesOf(c: InstallChange): DeviceState[] {
+  if (!c.next) return [NOTHING];
+  if (!c.old) return [merge(c.next)];
+  const old = c.old;
+  const next = c.next;
+  return [merge(old, next.rest), merge(next, { flows: old.rest.flows, groups: [], meters: [] }), merge(next)];
+}

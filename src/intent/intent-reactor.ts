@@ -1,0 +1,363 @@
+import type { EventBus } from '../events/event-bus.js';
+import { SdncError } from '../model/errors.js';
+import type { ControllerEvent } from '../model/events.js';
+import { effectiveLatencyMs, isUsable, type TopoLink } from '../model/topology.js';
+import type { Admission, InstallChange, IntentEngine } from './intent-engine.js';
+import type { DirectionPaths, IntentFailure, IntentPaths, IntentRecord, IntentSpec } from './intent-types.js';
+import { admitWithPreemption } from './preemption.js';
+import type { SerialQueue } from './serial-queue.js';
+
+interface LinkSeen {
+  readonly usable: boolean;
+  readonly capacityMbps: number;
+  readonly reservedMbps: number;
+  readonly latencyMs: number;
+}
+
+/**
+ * Everything that moves intents between states: admission of new intents, make-before-break changes,
+ * and the reaction to the network. Link or node down: protected intents whose backup survives become
+ * degraded at once (the fast-failover group already moved the traffic) and get a new backup; the others
+ * are rerouted make-before-break. Capacity returning (link up, capacity raised, bandwidth released)
+ * retries failed intents. Whenever not everything fits, higher priority goes first, and an intent that
+ * allows preemption may displace lower-priority ones. All work runs on the service's serial queue.
+ */
+export class IntentReactor {
+  private readonly seen = new Map<string, LinkSeen>();
+  private failureQueued = false;
+  private retryQueued = false;
+  private settleQueued = false;
+  private readonly awaiting = new Set<string>();
+  private unsubscribers: (() => void)[] = [];
+
+  constructor(
+    private readonly engine: IntentEngine,
+    private readonly bus: EventBus,
+    private readonly queue: SerialQueue,
+  ) {}
+
+  start(): void {
+    for (const l of this.engine.deps.topology.links()) this.seen.set(l.id, seenOf(l));
+    this.unsubscribers.push(this.bus.subscribe(({ event }) => this.onEvent(event)));
+    this.unsubscribers.push(
+      this.engine.deps.flows.subscribe(() => {
+        if (this.awaiting.size > 0) this.schedule('settle');
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribers.splice(0)) u();
+  }
+
+  /** Tell the reactor bandwidth was given back (a withdraw): failed intents may fit now. */
+  capacityFreed(): void {
+    this.schedule('retry');
+  }
+
+  /** Admits freshly created intents, highest priority first, and installs them in one pass. */
+  async admitNew(ids: readonly string[]): Promise<void> {
+    const changes: InstallChange[] = [];
+    for (const rec of this.byPriority(ids)) {
+      this.engine.transition(rec.id, 'compiling');
+      this.admitInto(this.engine.mustGet(rec.id), rec.spec, changes, 'installing');
+    }
+    await this.apply(changes);
+  }
+
+  /** PATCH: new spec make-before-break. Throws SDNC_ERR_NO_PATH (intent unchanged) when it does not fit. */
+  async change(id: string, spec: IntentSpec): Promise<IntentRecord> {
+    const rec = this.engine.mustGet(id);
+    if (rec.state === 'withdrawing' || rec.state === 'withdrawn') {
+      throw new SdncError('SDNC_ERR_INTENT_CONFLICT', { id, state: rec.state });
+    }
+    if (!this.engine.isActive(rec)) {
+      // A failed intent just takes the new spec and is retried with it.
+      this.engine.transition(id, 'failed', { spec }, rec.reason);
+      await this.retryFailed([id]);
+      return this.engine.mustGet(id);
+    }
+    const { result, victims } = admitWithPreemption(this.engine, rec, spec);
+    if (!result.ok) {
+      throw new SdncError('SDNC_ERR_NO_PATH', {
+        reason: `change refused, intent unchanged: ${result.reason.message}`,
+        code: result.reason.code,
+      });
+    }
+    const changes: InstallChange[] = [];
+    this.preempt(victims, rec, changes);
+    this.engine.transition(id, 'rerouting', { spec, ...holdings(result.admission) });
+    changes.push({ id, old: this.engine.compiled(id), next: result.admission.compiled, retiredLabels: rec.labels });
+    await this.apply(changes);
+    return this.engine.mustGet(id);
+  }
+
+  /** Restart: re-reserve stored paths and re-install the same rules (same labels); no recomputation. */
+  async reload(): Promise<void> {
+    const fresh: string[] = [];
+    for (const rec of this.engine.all()) {
+      if (rec.state === 'requested' || rec.state === 'compiling') {
+        fresh.push(rec.id);
+      } else if (rec.state === 'withdrawing') {
+        this.engine.deps.flows.removeDesired(rec.id);
+        this.engine.releaseResources(rec);
+        this.engine.transition(rec.id, 'withdrawn', { reservedLinks: [], labels: undefined });
+        this.engine.forget(rec.id);
+      } else if (this.engine.isActive(rec)) {
+        const compiled = this.engine.recompile(rec);
+        const reserved =
+          rec.reservedLinks.length === 0 || this.engine.deps.ledger.reserve(rec.id, rec.reservedLinks, rec.spec.bandwidthMbps).ok;
+        if (compiled.ok) this.engine.adopt(rec.id, compiled.compiled);
+        if (!compiled.ok || !reserved) this.awaiting.add(rec.id);
+        if (rec.state === 'installing' || rec.state === 'rerouting') this.awaiting.add(rec.id);
+      }
+    }
+    await this.engine.deps.flows.flush();
+    for (const id of fresh) {
+      const rec = this.engine.mustGet(id);
+      if (rec.state === 'compiling')
+        this.engine.transition(id, 'failed', {}, { code: 'install-failed', message: 'interrupted by a restart' });
+    }
+    await this.admitNew(fresh.filter((id) => this.engine.get(id)?.state === 'requested'));
+    await this.reactToFailures(true);
+    await this.settle();
+    await this.retryFailed();
+  }
+
+  private onEvent(e: ControllerEvent): void {
+    if (e.type === 'link-updated') {
+      const prev = this.seen.get(e.link.id);
+      const now = seenOf(e.link);
+      this.seen.set(e.link.id, now);
+      if (prev?.usable && !now.usable) this.schedule('failure');
+      else if (
+        !prev ||
+        (!prev.usable && now.usable) ||
+        now.capacityMbps > prev.capacityMbps ||
+        now.reservedMbps < prev.reservedMbps ||
+        now.latencyMs < prev.latencyMs
+      ) {
+        this.schedule('retry');
+      }
+    } else if (e.type === 'link-removed' || e.type === 'node-removed') {
+      this.schedule('failure');
+    } else if (e.type === 'node-updated') {
+      this.schedule(e.node.operUp ? 'retry' : 'failure');
+    } else if (e.type === 'link-added' || e.type === 'node-added') {
+      if (e.type === 'link-added') this.seen.set(e.link.id, seenOf(e.link));
+      this.schedule('retry');
+    }
+  }
+
+  private schedule(what: 'failure' | 'retry' | 'settle'): void {
+    if (what === 'failure' && !this.failureQueued) {
+      this.failureQueued = true;
+      void this.queue.run(() => this.reactToFailures(false));
+    } else if (what === 'retry' && !this.retryQueued && this.engine.all().some((r) => r.state === 'failed')) {
+      this.retryQueued = true;
+      void this.queue.run(() => this.retryFailed());
+    } else if (what === 'settle' && !this.settleQueued) {
+      this.settleQueued = true;
+      void this.queue.run(() => this.settle());
+    }
+  }
+
+  /**
+   * Finds active intents whose paths cross something that is down now and repairs them: failover to
+   * the backup (degraded) where it survives, reroute otherwise, re-protection where only a backup broke.
+   */
+  private async reactToFailures(all: boolean): Promise<void> {
+    this.failureQueued = false;
+    const topo = this.engine.deps.topology;
+    const linkDown = (id: string) => {
+      const l = topo.findLink(id);
+      return l === undefined || !isUsable(l);
+    };
+    const nodeDown = (id: string) => !(topo.findNode(id)?.operUp ?? false);
+    const candidates = all ? this.engine.all() : this.engine.all().filter((r) => r.paths !== undefined);
+    const changes: InstallChange[] = [];
+    const work: { rec: IntentRecord; kind: 'reroute' | 'reprotect' }[] = [];
+    for (const rec of this.byPriority(candidates.filter((r) => this.engine.isActive(r) && r.paths).map((r) => r.id))) {
+      const verdict = assess(rec.paths!, (p) => p.links.some(linkDown) || p.nodes.some(nodeDown));
+      if (verdict.kind === 'ok') continue;
+      if (verdict.kind === 'failover') {
+        this.engine.transition(rec.id, 'degraded', { paths: verdict.paths });
+        work.push({ rec: this.engine.mustGet(rec.id), kind: 'reprotect' });
+      } else if (verdict.kind === 'reprotect') {
+        work.push({ rec, kind: 'reprotect' });
+      } else {
+        // Broken beyond repair: its bandwidth goes back to the pool before anyone is re-admitted.
+        this.engine.deps.ledger.release(rec.id);
+        work.push({ rec, kind: 'reroute' });
+      }
+    }
+    for (const { rec, kind } of work) {
+      const cur = this.engine.mustGet(rec.id);
+      if (!this.engine.isActive(cur)) continue; // preempted by a higher-priority reroute of this pass
+      if (kind === 'reroute') {
+        this.engine.transition(rec.id, 'rerouting');
+        this.admitInto(this.engine.mustGet(rec.id), cur.spec, changes, 'installing');
+      } else {
+        this.reprotect(cur, changes);
+      }
+    }
+    await this.apply(changes);
+  }
+
+  /** A new backup for every direction running on its old backup; without one it stays degraded. */
+  private reprotect(rec: IntentRecord, changes: InstallChange[]): void {
+    const planner = this.engine.deps.planner;
+    const working = (d: DirectionPaths) => (d.active === 'backup' && d.backup ? d.backup : d.primary);
+    const redo = (d: DirectionPaths): DirectionPaths => {
+      const w = working(d);
+      const backup = planner.backupFor(rec.spec, w);
+      return { primary: w, ...(backup ? { backup } : {}), active: 'primary' };
+    };
+    const paths = rec.paths!;
+    const next: IntentPaths = { forward: redo(paths.forward), ...(paths.reverse ? { reverse: redo(paths.reverse) } : {}) };
+    const protectedAgain = next.forward.backup !== undefined && (!next.reverse || next.reverse.backup !== undefined);
+    if (!protectedAgain) {
+      // Keep running on what works; hold bandwidth only where traffic flows.
+      const links = [...new Set([...working(paths.forward).links, ...(paths.reverse ? working(paths.reverse).links : [])])];
+      if (links.length > 0) this.engine.deps.ledger.reserve(rec.id, links, rec.spec.bandwidthMbps);
+      if (rec.state !== 'degraded') this.engine.transition(rec.id, 'degraded', { reservedLinks: links });
+      return;
+    }
+    const { result, victims } = admitWithPreemption(this.engine, rec, rec.spec, next);
+    if (!result.ok) return;
+    this.preempt(victims, rec, changes);
+    this.engine.transition(rec.id, 'rerouting', holdings(result.admission));
+    changes.push({ id: rec.id, old: this.engine.compiled(rec.id), next: result.admission.compiled, retiredLabels: rec.labels });
+  }
+
+  /** Failed intents, highest priority first, admitted when they fit now. Unchanged when they still do not. */
+  private async retryFailed(only?: readonly string[]): Promise<void> {
+    this.retryQueued = false;
+    const ids =
+      only ??
+      this.engine
+        .all()
+        .filter((r) => r.state === 'failed')
+        .map((r) => r.id);
+    const changes: InstallChange[] = [];
+    for (const rec of this.byPriority(ids)) {
+      const cur = this.engine.mustGet(rec.id);
+      if (cur.state !== 'failed') continue;
+      const { result, victims } = admitWithPreemption(this.engine, cur, cur.spec);
+      if (!result.ok) {
+        if (only) this.engine.transition(cur.id, 'failed', {}, result.reason);
+        continue;
+      }
+      this.preempt(victims, cur, changes);
+      this.engine.transition(cur.id, 'compiling');
+      this.engine.transition(cur.id, 'installing', holdings(result.admission));
+      changes.push({ id: cur.id, next: result.admission.compiled });
+    }
+    await this.apply(changes);
+  }
+
+  /** Admission of one intent already in compiling/rerouting; appends its install change or fails it. */
+  private admitInto(rec: IntentRecord, spec: IntentSpec, changes: InstallChange[], onSuccess: 'installing'): void {
+    const { result, victims } = admitWithPreemption(this.engine, rec, spec);
+    if (result.ok) {
+      this.preempt(victims, rec, changes);
+      const old = this.engine.compiled(rec.id);
+      this.engine.transition(rec.id, rec.state === 'rerouting' ? 'rerouting' : onSuccess, holdings(result.admission));
+      changes.push({ id: rec.id, old, next: result.admission.compiled, retiredLabels: rec.labels });
+    } else {
+      this.fail(rec, result.reason, changes);
+    }
+  }
+
+  private preempt(victims: readonly IntentRecord[], by: IntentRecord, changes: InstallChange[]): void {
+    for (const v of victims) {
+      this.fail(
+        this.engine.mustGet(v.id),
+        { code: 'preempted', message: `preempted by ${by.id} (priority ${by.spec.priority} > ${v.spec.priority})` },
+        changes,
+      );
+    }
+  }
+
+  /** Fails an intent: its rules go, its bandwidth and labels are given back. */
+  private fail(rec: IntentRecord, reason: IntentFailure, changes: InstallChange[]): void {
+    this.engine.deps.ledger.release(rec.id);
+    const old = this.engine.compiled(rec.id);
+    this.engine.transition(rec.id, 'failed', { paths: undefined, labels: undefined, reservedLinks: [] }, reason);
+    this.awaiting.delete(rec.id);
+    if (old || this.engine.deps.flows.devicesOf(rec.id).length > 0) changes.push({ id: rec.id, old, retiredLabels: rec.labels });
+    else if (rec.labels) this.engine.freeLabels(rec.key, rec.labels);
+  }
+
+  private async apply(changes: InstallChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.engine.install(changes);
+    for (const c of changes) if (c.next) this.awaiting.add(c.id);
+    await this.settle();
+  }
+
+  /** Intents waiting for their devices: installed (or degraded) once confirmed, failed on a device error. */
+  private async settle(): Promise<void> {
+    this.settleQueued = false;
+    const changes: InstallChange[] = [];
+    for (const id of [...this.awaiting]) {
+      const rec = this.engine.get(id);
+      if (!rec || (rec.state !== 'installing' && rec.state !== 'rerouting')) {
+        this.awaiting.delete(id);
+        continue;
+      }
+      const status = this.engine.installStatus(id);
+      if (status === 'pending') continue;
+      this.awaiting.delete(id);
+      if (status === 'done') {
+        const onBackup = rec.paths?.forward.active === 'backup' || rec.paths?.reverse?.active === 'backup';
+        this.engine.transition(id, onBackup ? 'degraded' : 'installed');
+      } else {
+        this.fail(
+          rec,
+          { code: 'install-failed', message: `device ${status.device} refused the rules`, details: status },
+          changes,
+        );
+      }
+    }
+    if (changes.length > 0) await this.engine.install(changes);
+  }
+
+  private byPriority(ids: readonly string[]): IntentRecord[] {
+    return ids.map((id) => this.engine.mustGet(id)).sort((a, b) => b.spec.priority - a.spec.priority || a.key - b.key);
+  }
+}
+
+function holdings(a: Admission) {
+  return { paths: a.paths, labels: a.labels, reservedLinks: a.reservedLinks };
+}
+
+function seenOf(l: TopoLink): LinkSeen {
+  return { usable: isUsable(l), capacityMbps: l.capacityMbps, reservedMbps: l.reservedMbps, latencyMs: effectiveLatencyMs(l) };
+}
+
+type Verdict = { kind: 'ok' } | { kind: 'failover'; paths: IntentPaths } | { kind: 'reprotect' } | { kind: 'reroute' };
+
+/** What a failure means for one intent, direction by direction. */
+function assess(paths: IntentPaths, broken: (p: DirectionPaths['primary']) => boolean): Verdict {
+  let failover = false;
+  let reprotect = false;
+  const judge = (d: DirectionPaths): DirectionPaths | 'reroute' => {
+    const active = d.active === 'backup' && d.backup ? d.backup : d.primary;
+    const standby = d.active === 'backup' ? undefined : d.backup;
+    if (!broken(active)) {
+      if (standby && broken(standby)) reprotect = true;
+      return d;
+    }
+    if (standby && !broken(standby)) {
+      failover = true;
+      return { ...d, active: 'backup' };
+    }
+    return 'reroute';
+  };
+  const f = judge(paths.forward);
+  const r = paths.reverse ? judge(paths.reverse) : undefined;
+  if (f === 'reroute' || r === 'reroute') return { kind: 'reroute' };
+  if (failover) return { kind: 'failover', paths: { forward: f, ...(r ? { reverse: r } : {}) } };
+  return reprotect ? { kind: 'reprotect' } : { kind: 'ok' };
+}

@@ -1,0 +1,192 @@
+import { SdncError } from '../model/errors.js';
+import { type InstallChange, IntentEngine, type IntentEngineDeps } from './intent-engine.js';
+import { IntentReactor } from './intent-reactor.js';
+import { applyPatch, type IntentRequest, normalizeRequest, requestHash } from './intent-request.js';
+import type { IntentPatch, IntentRecord, IntentSpec, IntentState, IntentView } from './intent-types.js';
+import { toView } from './intent-types.js';
+import { SerialQueue } from './serial-queue.js';
+import { TrafficRegistry } from './traffic-registry.js';
+
+export interface IntentFilter {
+  readonly state?: IntentState;
+  /** An endpoint id, site id or address an intent names or resolved to. */
+  readonly endpoint?: string;
+  readonly priority?: number;
+  readonly minPriority?: number;
+}
+
+export interface SubmitOptions {
+  /** Idempotency-Key header: a retry with the same key and body returns the same intent. */
+  readonly idempotencyKey?: string;
+}
+
+export interface SubmitOutcome {
+  readonly intent: IntentView;
+  /** False when an Idempotency-Key retry returned the intent created before. */
+  readonly created: boolean;
+}
+
+interface PendingSubmit {
+  readonly spec: IntentSpec;
+  readonly idem?: { key: string; hash: string };
+  readonly resolve: (r: IntentRecord) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * The intent API used by REST and the CLI. Requests are validated synchronously (bad input throws a
+ * catalogue error before anything is created); accepted work runs on one serial queue shared with the
+ * reactor, and submits waiting in the queue are admitted together as one batch, so a burst of POSTs
+ * costs one flow-service convergence per device, not one per request. Admission itself is synchronous,
+ * so no two requests ever book the same bandwidth.
+ */
+export class IntentService {
+  private pending: PendingSubmit[] = [];
+  private readonly idemInflight = new Map<string, { hash: string; promise: Promise<IntentRecord> }>();
+  private readonly traffic = new TrafficRegistry();
+
+  constructor(
+    private readonly engine: IntentEngine,
+    private readonly reactor: IntentReactor,
+    private readonly queue: SerialQueue,
+  ) {}
+
+  /** Wires engine, reactor and service over one serial queue. */
+  static create(deps: IntentEngineDeps): IntentService {
+    const engine = new IntentEngine(deps);
+    const queue = new SerialQueue();
+    return new IntentService(engine, new IntentReactor(engine, deps.bus, queue), queue);
+  }
+
+  /** Reloads intents from the store and re-installs their stored paths (no recomputation). */
+  async start(): Promise<void> {
+    await this.queue.run(async () => {
+      for (const rec of this.engine.deps.store.loadAll()) {
+        this.engine.restore(rec);
+        this.traffic.add(rec.id, this.engine, rec.spec);
+      }
+      await this.reactor.reload();
+    });
+    this.reactor.start();
+  }
+
+  stop(): void {
+    this.reactor.stop();
+  }
+
+  /** Waits until everything queued so far has run (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue.run(async () => {});
+  }
+
+  list(filter: IntentFilter = {}): IntentView[] {
+    return this.engine
+      .all()
+      .filter((r) => this.matches(r, filter))
+      .sort((a, b) => a.key - b.key)
+      .map(toView);
+  }
+
+  get(id: string): IntentView {
+    return toView(this.engine.mustGet(id));
+  }
+
+  submit(request: IntentRequest, options: SubmitOptions = {}): Promise<SubmitOutcome> {
+    const spec = normalizeRequest(request);
+    const key = options.idempotencyKey;
+    if (key === undefined) return this.enqueue(spec).then((r) => ({ intent: toView(r), created: true }));
+    const hash = requestHash(request);
+    const inflight = this.idemInflight.get(key);
+    const stored = inflight ? { bodyHash: inflight.hash } : this.engine.deps.store.findIdempotency(key);
+    if (stored) {
+      if (stored.bodyHash !== hash) throw new SdncError('SDNC_ERR_IDEMPOTENCY_MISMATCH', { key });
+      if (inflight) return inflight.promise.then((r) => ({ intent: toView(this.engine.get(r.id) ?? r), created: false }));
+      const found = this.engine.all().find((r) => r.key === (stored as { intentKey: number }).intentKey);
+      if (!found)
+        throw new SdncError('SDNC_ERR_INTENT_NOT_FOUND', { id: `intent-${(stored as { intentKey: number }).intentKey}` });
+      return Promise.resolve({ intent: toView(found), created: false });
+    }
+    const promise = this.enqueue(spec, { key, hash });
+    this.idemInflight.set(key, { hash, promise });
+    const done = () => this.idemInflight.delete(key);
+    promise.then(done, done);
+    return promise.then((r) => ({ intent: toView(r), created: true }));
+  }
+
+  /** Many intents admitted as one batch (one convergence pass). Invalid input rejects the whole batch. */
+  async submitBatch(requests: readonly IntentRequest[]): Promise<IntentView[]> {
+    const specs = requests.map(normalizeRequest);
+    const records = await Promise.all(specs.map((s) => this.enqueue(s)));
+    return records.map(toView);
+  }
+
+  /** Make-before-break change; refused (422, intent unchanged) when the new spec does not fit. */
+  patch(id: string, patch: IntentPatch): Promise<IntentView> {
+    const spec = applyPatch(this.engine.mustGet(id).spec, patch);
+    return this.queue.run(async () => toView(await this.reactor.change(id, spec)));
+  }
+
+  /** Removes the rules, then releases the bandwidth and frees the labels. */
+  withdraw(id: string): Promise<IntentView> {
+    this.engine.mustGet(id);
+    return this.queue.run(async () => {
+      const rec = this.engine.get(id);
+      if (!rec) throw new SdncError('SDNC_ERR_INTENT_NOT_FOUND', { id });
+      if (rec.state === 'withdrawing' || rec.state === 'withdrawn') return toView(rec);
+      this.engine.transition(id, 'withdrawing');
+      const change: InstallChange = { id, old: this.engine.compiled(id) };
+      await this.engine.install([change]);
+      const current = this.engine.mustGet(id);
+      this.engine.releaseResources(current);
+      const done = this.engine.transition(id, 'withdrawn', { reservedLinks: [], labels: undefined });
+      this.engine.forget(id);
+      this.traffic.remove(id);
+      this.reactor.capacityFreed();
+      return toView(done);
+    });
+  }
+
+  private enqueue(spec: IntentSpec, idem?: { key: string; hash: string }): Promise<IntentRecord> {
+    // Resolution errors (unknown endpoint, address nobody owns) and duplicates are the caller's, now.
+    const ends = this.engine.resolve(spec);
+    this.traffic.check(ends, spec);
+    return new Promise<IntentRecord>((resolve, reject) => {
+      this.pending.push({ spec, idem, resolve, reject });
+      if (this.pending.length === 1) void this.queue.run(() => this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const created: { rec: IntentRecord; p: PendingSubmit }[] = [];
+    const store = this.engine.deps.store;
+    store.transaction(() => {
+      for (const p of batch) {
+        try {
+          const ends = this.engine.resolve(p.spec);
+          this.traffic.check(ends, p.spec);
+          const rec = this.engine.create(p.spec);
+          this.traffic.addResolved(rec.id, ends, p.spec);
+          if (p.idem) store.saveIdempotency(p.idem.key, p.idem.hash, rec.key);
+          created.push({ rec, p });
+        } catch (err) {
+          p.reject(err);
+        }
+      }
+    });
+    try {
+      await this.reactor.admitNew(created.map((c) => c.rec.id));
+    } finally {
+      for (const c of created) c.p.resolve(this.engine.get(c.rec.id) ?? c.rec);
+    }
+  }
+
+  private matches(r: IntentRecord, f: IntentFilter): boolean {
+    if (f.state !== undefined && r.state !== f.state) return false;
+    if (f.priority !== undefined && r.spec.priority !== f.priority) return false;
+    if (f.minPriority !== undefined && r.spec.priority < f.minPriority) return false;
+    if (f.endpoint !== undefined && !this.traffic.involves(r.id, r.spec, f.endpoint)) return false;
+    return true;
+  }
+}

@@ -1,0 +1,199 @@
+import type { NoPathCode, Objective, Path, Protection } from '../model/path.js';
+
+/**
+ * Value types of the intent layer: what a user asks for (IntentSpec), what the controller keeps about
+ * it (IntentRecord) and what it shows (IntentView). Plain data, no I/O.
+ */
+
+export type IntentState =
+  | 'requested'
+  | 'compiling'
+  | 'installing'
+  | 'installed'
+  | 'failed'
+  | 'rerouting'
+  | 'degraded'
+  | 'withdrawing'
+  | 'withdrawn';
+
+export const INTENT_STATES: readonly IntentState[] = [
+  'requested',
+  'compiling',
+  'installing',
+  'installed',
+  'failed',
+  'rerouting',
+  'degraded',
+  'withdrawing',
+  'withdrawn',
+];
+
+/** States in which an intent holds a reservation, labels and rules. */
+export const ACTIVE_STATES: ReadonlySet<IntentState> = new Set(['installing', 'installed', 'rerouting', 'degraded']);
+
+/**
+ * One side of an intent: an endpoint id, an IP address or prefix (longest-prefix match to the endpoint
+ * that owns it) or a site (a forwarding node: every endpoint attached to it). A bare string is looked up
+ * in that order: endpoint, site, address.
+ */
+export type EndpointRef = string | { readonly endpoint: string } | { readonly address: string } | { readonly site: string };
+
+export interface IntentConstraints {
+  readonly avoidProviders?: readonly string[];
+  readonly avoidNodes?: readonly string[];
+  readonly avoidLinks?: readonly string[];
+  readonly allowedJurisdictions?: readonly string[];
+  readonly maxHops?: number;
+}
+
+/** Optional refinement of the traffic an intent carries (on top of the endpoints' addresses). */
+export interface TrafficMatch {
+  /** IP protocol number: 6 TCP, 17 UDP, 1 ICMP... */
+  readonly ipProto?: number;
+  /** Destination transport port (needs ipProto 6 or 17). The reverse direction matches it as source port. */
+  readonly dstPort?: number;
+  readonly srcPort?: number;
+}
+
+export interface IntentSpec {
+  readonly src: EndpointRef;
+  readonly dst: EndpointRef;
+  readonly bandwidthMbps: number;
+  readonly maxLatencyMs?: number;
+  readonly objective: Objective;
+  readonly protection: Protection;
+  readonly constraints: IntentConstraints;
+  /** 0 (lowest) to 1000. */
+  readonly priority: number;
+  /** This intent may take bandwidth from intents of lower priority when it does not fit otherwise. */
+  readonly allowPreemption: boolean;
+  readonly bidirectional: boolean;
+  readonly match?: TrafficMatch;
+}
+
+/** Fields PATCH may change (make-before-break). */
+export interface IntentPatch {
+  readonly bandwidthMbps?: number;
+  readonly maxLatencyMs?: number | null;
+  readonly protection?: Protection;
+  readonly priority?: number;
+}
+
+export type FailureCode =
+  | NoPathCode
+  | 'preempted'
+  | 'unresolvable-endpoint'
+  | 'not-programmable'
+  | 'labels-exhausted'
+  | 'duplicate'
+  | 'install-failed';
+
+export interface IntentFailure {
+  readonly code: FailureCode;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** The paths of one direction. `active` says which one carries traffic. */
+export interface DirectionPaths {
+  readonly primary: Path;
+  readonly backup?: Path;
+  readonly active: 'primary' | 'backup';
+}
+
+export interface IntentPaths {
+  readonly forward: DirectionPaths;
+  readonly reverse?: DirectionPaths;
+}
+
+export interface IntentLabels {
+  readonly forward: number;
+  readonly reverse?: number;
+}
+
+export interface StateChange {
+  readonly state: IntentState;
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+  readonly reason?: IntentFailure;
+}
+
+/** What the controller keeps about an intent (in memory and in SQLite). */
+export interface IntentRecord {
+  readonly id: string;
+  /** Numeric key: the cookie of every rule the intent owns, and the owner id of its reservation. */
+  readonly key: number;
+  readonly spec: IntentSpec;
+  readonly state: IntentState;
+  readonly reason?: IntentFailure;
+  readonly paths?: IntentPaths;
+  readonly labels?: IntentLabels;
+  /** Directed links carrying a reservation of spec.bandwidthMbps for this intent. */
+  readonly reservedLinks: readonly string[];
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly history: readonly StateChange[];
+}
+
+export interface PathView {
+  readonly nodes: readonly string[];
+  readonly links: readonly string[];
+  readonly latencyMs: number;
+  readonly hops: number;
+  readonly cost: number;
+}
+
+/** The public view: REST responses, events and the WebSocket snapshot. */
+export interface IntentView {
+  readonly id: string;
+  readonly key: number;
+  readonly state: IntentState;
+  readonly reason?: IntentFailure;
+  readonly spec: IntentSpec;
+  readonly paths?: {
+    readonly forward: { readonly primary: PathView; readonly backup?: PathView; readonly active: 'primary' | 'backup' };
+    readonly reverse?: { readonly primary: PathView; readonly backup?: PathView; readonly active: 'primary' | 'backup' };
+  };
+  readonly labels?: IntentLabels;
+  readonly reservation: { readonly bandwidthMbps: number; readonly links: readonly string[] };
+  readonly history: readonly StateChange[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+const HISTORY_IN_VIEW = 50;
+
+function pathView(p: Path): PathView {
+  return { nodes: p.nodes, links: p.links, latencyMs: round3(p.latencyMs), hops: p.hops, cost: p.cost };
+}
+
+function directionView(d: DirectionPaths) {
+  return { primary: pathView(d.primary), ...(d.backup ? { backup: pathView(d.backup) } : {}), active: d.active };
+}
+
+export function toView(r: IntentRecord): IntentView {
+  return {
+    id: r.id,
+    key: r.key,
+    state: r.state,
+    ...(r.reason ? { reason: r.reason } : {}),
+    spec: r.spec,
+    ...(r.paths
+      ? {
+          paths: {
+            forward: directionView(r.paths.forward),
+            ...(r.paths.reverse ? { reverse: directionView(r.paths.reverse) } : {}),
+          },
+        }
+      : {}),
+    ...(r.labels ? { labels: r.labels } : {}),
+    reservation: { bandwidthMbps: r.reservedLinks.length > 0 ? r.spec.bandwidthMbps : 0, links: r.reservedLinks },
+    history: r.history.slice(-HISTORY_IN_VIEW),
+    createdAt: new Date(r.createdAt).toISOString(),
+    updatedAt: new Date(r.updatedAt).toISOString(),
+  };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

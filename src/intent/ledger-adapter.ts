@@ -1,0 +1,60 @@
+import { SdncError } from '../model/errors.js';
+import type { NoPathReason } from '../model/path.js';
+import type { BandwidthLedger } from './bandwidth-ledger.js';
+import type { IntentFailure } from './intent-types.js';
+
+/** The slice of the path layer's ReservationLedger the intent layer uses. */
+export interface ReservationBook {
+  reserve(req: {
+    readonly ownerId: string;
+    readonly bandwidthMbps: number;
+    readonly primary: readonly string[];
+  }): { readonly ok: true } | { readonly ok: false; readonly reason: NoPathReason };
+  release(ownerId: string): boolean;
+  get(
+    ownerId: string,
+  ):
+    | { readonly bandwidthMbps: number; readonly primary: readonly string[]; readonly backup: readonly string[] | null }
+    | undefined;
+}
+
+/**
+ * Books an intent's links on the admission ledger as one dedicated reservation (the union of its
+ * primary and pre-installed backup paths: a backup that carries traffic the instant a link fails must
+ * have its bandwidth already). Re-booking exactly what an owner already holds is a no-op, which is what
+ * a restart needs: the ledger restored its reservations from the database before intents reload.
+ */
+export class LedgerAdapter implements BandwidthLedger {
+  constructor(private readonly book: ReservationBook) {}
+
+  reserve(owner: string, links: readonly string[], mbps: number): { ok: true } | { ok: false; reason: IntentFailure } {
+    const cur = this.book.get(owner);
+    if (cur && cur.bandwidthMbps === mbps && sameSet([...cur.primary, ...(cur.backup ?? [])], links)) return { ok: true };
+    this.book.release(owner);
+    try {
+      const r = this.book.reserve({ ownerId: owner, bandwidthMbps: mbps, primary: links });
+      return r.ok
+        ? { ok: true }
+        : { ok: false, reason: { code: r.reason.code, message: r.reason.message, details: r.reason.details } };
+    } catch (err) {
+      if (err instanceof SdncError)
+        return { ok: false, reason: { code: 'disconnected', message: err.message, details: err.details } };
+      throw err;
+    }
+  }
+
+  release(owner: string): void {
+    this.book.release(owner);
+  }
+
+  heldBy(owner: string): readonly string[] {
+    const cur = this.book.get(owner);
+    return cur ? [...cur.primary, ...(cur.backup ?? [])] : [];
+  }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const s = new Set(a);
+  return b.every((x) => s.has(x));
+}

@@ -1,0 +1,148 @@
+import type { Path, PathRequest, PathResult } from '../model/path.js';
+import { effectiveLatencyMs, isUsable, residualMbps, type TopoLink, type TopoNode } from '../model/topology.js';
+import type { ResolvedEndpoint } from './endpoint-resolver.js';
+import type { DirectionPaths, IntentFailure, IntentPaths, IntentSpec } from './intent-types.js';
+
+/** The path engine as the intent layer uses it (PathService satisfies it). */
+export interface PathEngine {
+  compute(req: PathRequest): PathResult;
+}
+
+/** What the planner reads from the topology (TopologyStore satisfies it). */
+export interface PlanTopology {
+  findLink(id: string): TopoLink | undefined;
+  findNode(id: string): TopoNode | undefined;
+  /** Outgoing links of a node; used to find the reverse direction of a cable. */
+  linksOf(idOrCable: string): TopoLink[];
+}
+
+export type PlanResult =
+  | { readonly ok: true; readonly paths: IntentPaths }
+  | { readonly ok: false; readonly reason: IntentFailure };
+
+/**
+ * Chooses the paths of an intent: the forward primary (and backup when protected) from the path engine;
+ * the reverse direction follows the same cables back when that is possible (symmetric paths make
+ * latency and failures the same both ways and are what operators expect), otherwise it is computed on
+ * its own with the same constraints. Never reserves: the caller reserves the union of the links.
+ */
+export class PathPlanner {
+  constructor(
+    private readonly engine: PathEngine,
+    private readonly topo: PlanTopology,
+  ) {}
+
+  plan(spec: IntentSpec, src: ResolvedEndpoint, dst: ResolvedEndpoint): PlanResult {
+    const forward = this.direction(spec, src.node, dst.node);
+    if (!forward.ok) return forward;
+    if (!spec.bidirectional) return { ok: true, paths: { forward: forward.paths } };
+    const mirrored = this.mirror(spec, forward.paths);
+    if (mirrored) return { ok: true, paths: { forward: forward.paths, reverse: mirrored } };
+    const reverse = this.direction(spec, dst.node, src.node);
+    if (!reverse.ok) return { ok: false, reason: { ...reverse.reason, message: `reverse direction: ${reverse.reason.message}` } };
+    return { ok: true, paths: { forward: forward.paths, reverse: reverse.paths } };
+  }
+
+  /**
+   * A new backup for a direction now running on `working` (its former backup): the same protection
+   * kind, expressed as exclusions of what `working` uses. Undefined when none exists.
+   */
+  backupFor(spec: IntentSpec, working: Path): Path | undefined {
+    if (working.links.length === 0 || spec.protection === 'none') return undefined;
+    const links = working.links.map((id) => this.topo.findLink(id)).filter((l): l is TopoLink => l !== undefined);
+    const inner = working.nodes.slice(1, -1);
+    const c = spec.constraints;
+    const req: PathRequest = {
+      ...this.baseRequest(spec, working.nodes[0], working.nodes[working.nodes.length - 1]),
+      protection: 'none',
+      avoidLinks: [...(c.avoidLinks ?? []), ...working.links],
+      ...(spec.protection === 'node-disjoint' ? { avoidNodes: [...(c.avoidNodes ?? []), ...inner] } : {}),
+      ...(spec.protection === 'srlg-disjoint' ? { avoidSrlgs: links.flatMap((l) => l.srlgs) } : {}),
+      ...(spec.protection === 'provider-diverse'
+        ? { avoidProviders: [...(c.avoidProviders ?? []), ...links.map((l) => l.provider)] }
+        : {}),
+    };
+    const r = this.engine.compute(req);
+    return r.ok ? r.primary : undefined;
+  }
+
+  private direction(
+    spec: IntentSpec,
+    from: string,
+    to: string,
+  ): { ok: true; paths: DirectionPaths } | { ok: false; reason: IntentFailure } {
+    if (from === to) return { ok: true, paths: { primary: localPath(from), active: 'primary' } };
+    const r = this.engine.compute({ ...this.baseRequest(spec, from, to), protection: spec.protection });
+    if (!r.ok) return { ok: false, reason: { code: r.reason.code, message: r.reason.message, details: r.reason.details } };
+    return { ok: true, paths: { primary: r.primary, ...(r.backup ? { backup: r.backup } : {}), active: 'primary' } };
+  }
+
+  private baseRequest(spec: IntentSpec, src: string, dst: string): PathRequest {
+    const c = spec.constraints;
+    return {
+      src,
+      dst,
+      objective: spec.objective,
+      ...(spec.bandwidthMbps > 0 ? { bandwidthMbps: spec.bandwidthMbps } : {}),
+      ...(spec.maxLatencyMs !== undefined ? { maxLatencyMs: spec.maxLatencyMs } : {}),
+      ...(c.maxHops !== undefined ? { maxHops: c.maxHops } : {}),
+      ...(c.avoidProviders ? { avoidProviders: c.avoidProviders } : {}),
+      ...(c.avoidNodes ? { avoidNodes: c.avoidNodes } : {}),
+      ...(c.avoidLinks ? { avoidLinks: c.avoidLinks } : {}),
+      ...(c.allowedJurisdictions ? { allowedJurisdictions: c.allowedJurisdictions } : {}),
+    };
+  }
+
+  /** The forward paths run backwards over the same cables, when every reverse link qualifies. */
+  private mirror(spec: IntentSpec, fwd: DirectionPaths): DirectionPaths | undefined {
+    const primary = this.mirrorPath(spec, fwd.primary);
+    if (!primary) return undefined;
+    if (!fwd.backup) return { primary, active: 'primary' };
+    const backup = this.mirrorPath(spec, fwd.backup);
+    return backup ? { primary, backup, active: 'primary' } : undefined;
+  }
+
+  private mirrorPath(spec: IntentSpec, p: Path): Path | undefined {
+    const c = spec.constraints;
+    const links: TopoLink[] = [];
+    for (let i = p.links.length - 1; i >= 0; i--) {
+      const fwd = this.topo.findLink(p.links[i]);
+      if (!fwd) return undefined;
+      const rev = this.topo.linksOf(fwd.cable).find((l) => l.src === fwd.dst && l.dst === fwd.src);
+      if (!rev || !isUsable(rev) || residualMbps(rev) < spec.bandwidthMbps) return undefined;
+      if (c.avoidLinks?.includes(rev.id) || c.avoidProviders?.includes(rev.provider)) return undefined;
+      links.push(rev);
+    }
+    const latencyMs = links.reduce((s, l) => s + effectiveLatencyMs(l), 0);
+    if (spec.maxLatencyMs !== undefined && latencyMs > spec.maxLatencyMs) return undefined;
+    return {
+      nodes: [...p.nodes].reverse(),
+      links: links.map((l) => l.id),
+      latencyMs,
+      cost: links.reduce((s, l) => s + l.cost, 0),
+      energyJPerGbit: links.reduce((s, l) => s + l.energyJPerGbit, 0),
+      hops: links.length,
+      bottleneckMbps: links.reduce((m, l) => Math.min(m, residualMbps(l)), Number.POSITIVE_INFINITY),
+    };
+  }
+}
+
+function localPath(node: string): Path {
+  return { nodes: [node], links: [], latencyMs: 0, cost: 0, energyJPerGbit: 0, hops: 0, bottleneckMbps: Number.MAX_SAFE_INTEGER };
+}
+
+/** Every directed link an intent's paths use, each once (a link on two paths carries one reservation). */
+export function linksOfPaths(paths: IntentPaths): string[] {
+  const out = new Set<string>();
+  for (const d of [paths.forward, paths.reverse]) {
+    if (!d) continue;
+    for (const l of d.primary.links) out.add(l);
+    for (const l of d.backup?.links ?? []) out.add(l);
+  }
+  return [...out];
+}
+
+/** Paths of an intent that a failure of these links or nodes breaks. */
+export function pathBroken(p: Path, isDown: (link: string) => boolean, nodeDown: (node: string) => boolean): boolean {
+  return p.links.some(isDown) || p.nodes.some(nodeDown);
+}
