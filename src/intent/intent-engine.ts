@@ -32,6 +32,8 @@ export interface IntentEngineDeps {
   readonly flows: FlowService;
   readonly labels: LabelAllocator;
   readonly now?: () => number;
+  /** Errors of background passes (reactions to the network); they never reach a caller. */
+  readonly onError?: (err: unknown, what: string) => void;
 }
 
 /** An intent's compiled rules, split so make-before-break can switch the ingress last. */

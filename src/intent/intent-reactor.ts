@@ -150,15 +150,20 @@ export class IntentReactor {
   }
 
   private schedule(what: 'failure' | 'retry' | 'settle'): void {
+    const report = (err: unknown) => this.engine.deps.onError?.(err, `intent ${what} pass`);
     if (what === 'failure' && !this.failureQueued) {
       this.failureQueued = true;
-      void this.queue.run(() => this.reactToFailures(false));
-    } else if (what === 'retry' && !this.retryQueued && this.engine.all().some((r) => r.state === 'failed')) {
+      this.queue.run(() => this.reactToFailures(false)).catch(report);
+    } else if (
+      what === 'retry' &&
+      !this.retryQueued &&
+      this.engine.all().some((r) => r.state === 'failed' || r.state === 'degraded')
+    ) {
       this.retryQueued = true;
-      void this.queue.run(() => this.retryFailed());
+      this.queue.run(() => this.retryFailed()).catch(report);
     } else if (what === 'settle' && !this.settleQueued) {
       this.settleQueued = true;
-      void this.queue.run(() => this.settle());
+      this.queue.run(() => this.settle()).catch(report);
     }
   }
 
@@ -195,8 +200,7 @@ export class IntentReactor {
       const cur = this.engine.mustGet(rec.id);
       if (!this.engine.isActive(cur)) continue; // preempted by a higher-priority reroute of this pass
       if (kind === 'reroute') {
-        this.engine.transition(rec.id, 'rerouting');
-        this.admitInto(this.engine.mustGet(rec.id), cur.spec, changes, 'installing');
+        this.admitInto(cur, cur.spec, changes, 'rerouting');
       } else {
         this.reprotect(cur, changes);
       }
@@ -204,26 +208,34 @@ export class IntentReactor {
     await this.apply(changes);
   }
 
-  /** A new backup for every direction running on its old backup; without one it stays degraded. */
+  /**
+   * Re-installs an intent on the paths that work: the one carrying traffic becomes the primary, with a
+   * new backup where one exists. Without a backup it runs unprotected (degraded), but every ingress now
+   * sends on the working path (the far end's fast-failover group cannot see a remote failure).
+   */
   private reprotect(rec: IntentRecord, changes: InstallChange[]): void {
     const planner = this.engine.deps.planner;
     const working = (d: DirectionPaths) => (d.active === 'backup' && d.backup ? d.backup : d.primary);
-    const redo = (d: DirectionPaths): DirectionPaths => {
+    const redo = (d: DirectionPaths, withBackup: boolean): DirectionPaths => {
       const w = working(d);
-      const backup = planner.backupFor(rec.spec, w);
+      const backup = withBackup ? planner.backupFor(rec.spec, w) : undefined;
       return { primary: w, ...(backup ? { backup } : {}), active: 'primary' };
     };
     const paths = rec.paths!;
-    const next: IntentPaths = { forward: redo(paths.forward), ...(paths.reverse ? { reverse: redo(paths.reverse) } : {}) };
-    const protectedAgain = next.forward.backup !== undefined && (!next.reverse || next.reverse.backup !== undefined);
-    if (!protectedAgain) {
-      // Keep running on what works; hold bandwidth only where traffic flows.
-      const links = [...new Set([...working(paths.forward).links, ...(paths.reverse ? working(paths.reverse).links : [])])];
-      if (links.length > 0) this.engine.deps.ledger.reserve(rec.id, links, rec.spec.bandwidthMbps);
-      if (rec.state !== 'degraded') this.engine.transition(rec.id, 'degraded', { reservedLinks: links });
-      return;
+    const plan = (withBackup: boolean): IntentPaths => ({
+      forward: redo(paths.forward, withBackup),
+      ...(paths.reverse ? { reverse: redo(paths.reverse, withBackup) } : {}),
+    });
+    const protectedPaths = plan(true);
+    const same = samePaths(protectedPaths, paths);
+    if (same) return;
+    let outcome = admitWithPreemption(this.engine, rec, rec.spec, protectedPaths);
+    if (!outcome.result.ok) {
+      const bare = plan(false);
+      if (samePaths(bare, paths)) return;
+      outcome = { result: this.engine.admit(rec, rec.spec, bare), victims: [] };
     }
-    const { result, victims } = admitWithPreemption(this.engine, rec, rec.spec, next);
+    const { result, victims } = outcome;
     if (!result.ok) return;
     this.preempt(victims, rec, changes);
     this.engine.transition(rec.id, 'rerouting', holdings(result.admission));
@@ -253,16 +265,25 @@ export class IntentReactor {
       this.engine.transition(cur.id, 'installing', holdings(result.admission));
       changes.push({ id: cur.id, next: result.admission.compiled });
     }
+    // Degraded intents may find a new backup now.
+    if (!only)
+      for (const rec of this.byPriority(
+        this.engine
+          .all()
+          .filter((r) => r.state === 'degraded')
+          .map((r) => r.id),
+      ))
+        this.reprotect(rec, changes);
     await this.apply(changes);
   }
 
   /** Admission of one intent already in compiling/rerouting; appends its install change or fails it. */
-  private admitInto(rec: IntentRecord, spec: IntentSpec, changes: InstallChange[], onSuccess: 'installing'): void {
+  private admitInto(rec: IntentRecord, spec: IntentSpec, changes: InstallChange[], onSuccess: 'installing' | 'rerouting'): void {
     const { result, victims } = admitWithPreemption(this.engine, rec, spec);
     if (result.ok) {
       this.preempt(victims, rec, changes);
       const old = this.engine.compiled(rec.id);
-      this.engine.transition(rec.id, rec.state === 'rerouting' ? 'rerouting' : onSuccess, holdings(result.admission));
+      this.engine.transition(rec.id, onSuccess, holdings(result.admission));
       changes.push({ id: rec.id, old, next: result.admission.compiled, retiredLabels: rec.labels });
     } else {
       this.fail(rec, result.reason, changes);
@@ -310,8 +331,7 @@ export class IntentReactor {
       if (status === 'pending') continue;
       this.awaiting.delete(id);
       if (status === 'done') {
-        const onBackup = rec.paths?.forward.active === 'backup' || rec.paths?.reverse?.active === 'backup';
-        this.engine.transition(id, onBackup ? 'degraded' : 'installed');
+        this.engine.transition(id, isDegraded(rec) ? 'degraded' : 'installed');
       } else {
         this.fail(
           rec,
@@ -326,6 +346,20 @@ export class IntentReactor {
   private byPriority(ids: readonly string[]): IntentRecord[] {
     return ids.map((id) => this.engine.mustGet(id)).sort((a, b) => b.spec.priority - a.spec.priority || a.key - b.key);
   }
+}
+
+/** A protected intent running on its backup, or without a backup, is degraded. */
+function isDegraded(rec: IntentRecord): boolean {
+  const dirs = [rec.paths?.forward, rec.paths?.reverse].filter((d): d is DirectionPaths => d !== undefined);
+  return dirs.some((d) => d.active === 'backup' || (rec.spec.protection !== 'none' && d.primary.links.length > 0 && !d.backup));
+}
+
+function samePaths(a: IntentPaths, b: IntentPaths): boolean {
+  const key = (p: IntentPaths) =>
+    [p.forward, p.reverse]
+      .map((d) => (d ? `${d.active}:${d.primary.links.join(',')}/${d.backup?.links.join(',') ?? ''}` : '-'))
+      .join('|');
+  return key(a) === key(b);
 }
 
 function holdings(a: Admission) {
