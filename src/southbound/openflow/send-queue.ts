@@ -17,6 +17,7 @@ export class SendQueue {
   private readonly queue: Pending[] = [];
   private queued = 0;
   private blocked = false;
+  private corked = false;
   private failure: Error | undefined;
 
   constructor(
@@ -34,6 +35,7 @@ export class SendQueue {
   write(buf: Buffer): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (!this.blocked && this.queue.length === 0) {
+      this.cork();
       this.blocked = !this.socket.write(buf);
       return Promise.resolve();
     }
@@ -49,6 +51,20 @@ export class SendQueue {
     this.failure ??= err;
     for (const p of this.queue.splice(0)) p.reject(err);
     this.queued = 0;
+  }
+
+  /**
+   * Coalesce the writes of one event-loop turn into one syscall: a burst of replies (one FLOW_MOD per
+   * PACKET_IN of a received chunk) then costs one write, not one per message.
+   */
+  private cork(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
   }
 
   private flush(): void {
