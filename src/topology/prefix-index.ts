@@ -1,4 +1,4 @@
-import { IPv4, IPv4CidrRange, IPv6, IPv6CidrRange, Validator } from 'ip-num';
+import { IPv4, IPv4CidrRange, IPv6, Validator, collapseIPv6Number } from 'ip-num';
 import { SdncError } from '../model/errors.js';
 
 export interface IpPrefix {
@@ -32,11 +32,12 @@ export function parseIpPrefix(value: string): IpPrefix {
   const mask = maskOf(length, bits);
   if ((raw & ~mask & ((1n << BigInt(bits)) - 1n)) !== 0n) length = bits;
   const network = raw & maskOf(length, bits);
-  const range =
+  // RFC 5952 text: IPv6 compressed ("2001:db8:1::/48"), IPv4 dotted quad.
+  const canonical =
     family === 4
-      ? IPv4CidrRange.fromCidr(`${IPv4.fromNumber(network).toString()}/${length}`)
-      : IPv6CidrRange.fromCidr(`${IPv6.fromBigInt(network).toString()}/${length}`);
-  return { family, network, length, text: range.toCidrString() };
+      ? IPv4CidrRange.fromCidr(`${IPv4.fromNumber(network).toString()}/${length}`).toCidrString()
+      : `${collapseIPv6Number(IPv6.fromBigInt(network).toString())}/${length}`;
+  return { family, network, length, text: canonical };
 }
 
 function maskOf(length: number, bits: number): bigint {

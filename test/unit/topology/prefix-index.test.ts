@@ -6,7 +6,8 @@ describe('parseIpPrefix', () => {
   it('canonicalises prefixes and treats bare addresses as host routes', () => {
     expect(parseIpPrefix('10.1.0.0/16')).toMatchObject({ family: 4, length: 16, text: '10.1.0.0/16' });
     expect(parseIpPrefix('10.1.2.3').text).toBe('10.1.2.3/32');
-    expect(parseIpPrefix('2001:db8::/32')).toMatchObject({ family: 6, length: 32 });
+    expect(parseIpPrefix('2001:db8::/32')).toMatchObject({ family: 6, length: 32, text: '2001:db8::/32' });
+    expect(parseIpPrefix('2001:db8:1:0:0:0:0:5').text).toBe('2001:db8:1::5/128');
     expect(parseIpPrefix('2001:db8::1').length).toBe(128);
   });
 

@@ -154,7 +154,7 @@ describe('parseTopology', () => {
       '  - { id: h2, name: H2, addresses: ["2001:db8::/64"], attachment: { node: a, port: 9 } }\ncables:',
     );
     expect(problems(withEndpoint)).toContainEqual(
-      'topology/x.yaml: /endpoints/1/addresses/0 Prefix 2001:db8:0:0:0:0:0:0/64 is already owned by endpoint h1 (line 11)',
+      'topology/x.yaml: /endpoints/1/addresses/0 Prefix 2001:db8::/64 is already owned by endpoint h1 (line 11)',
     );
   });
 

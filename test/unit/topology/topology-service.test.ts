@@ -86,7 +86,7 @@ describe('TopologyService endpoints', () => {
     // The prefix index writes IPv6 prefixes uncompressed.
     expect(f.topology.resolveAddress('2001:db8:1:2::9')).toMatchObject({
       endpoint: { id: 'h-ams' },
-      prefix: '2001:db8:1:0:0:0:0:0/48',
+      prefix: '2001:db8:1::/48',
     });
     expect(f.topology.resolveAddress('10.2.0.1')).toBeUndefined();
   });
