@@ -38,7 +38,7 @@ from topology_spec import TopologyError, load_topology  # noqa: E402
 
 # How the controller is started; {placeholders} are filled in by the runner.
 CONTROLLER_COMMAND = ("node dist/src/cli/main.js serve --topology {topology} --data-dir {data_dir} "
-                      "--openflow-port {openflow_port} --api-port {api_port}")
+                      "--openflow-port {openflow_port} --http-port {api_port} --host 127.0.0.1")
 CONTROLLER_READY_TIMEOUT_S = 30
 SWITCHES_CONNECT_TIMEOUT_S = 20
 
