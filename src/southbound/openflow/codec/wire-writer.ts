@@ -7,8 +7,12 @@ import { OfpCodecError } from './errors.js';
  * running past the scratch buffer is reported as "message too long". Node's write methods reject
  * out-of-range values, which encodeMessage turns into an OfpCodecError.
  */
+// A module-local copy: tools that run TypeScript without tsc turn an imported constant into a getter
+// call, and room() runs for every field written.
+const MAX_LEN = OFP_MAX_MESSAGE_LEN;
+
 export class WireWriter {
-  readonly buf: Buffer = Buffer.allocUnsafe(OFP_MAX_MESSAGE_LEN);
+  readonly buf: Buffer = Buffer.allocUnsafe(MAX_LEN);
   pos = 0;
   msgType = 0;
 
@@ -18,8 +22,8 @@ export class WireWriter {
   }
 
   private room(n: number): void {
-    if (this.pos + n > OFP_MAX_MESSAGE_LEN) {
-      throw new OfpCodecError(`message longer than ${OFP_MAX_MESSAGE_LEN} bytes`, this.pos, this.msgType);
+    if (this.pos + n > MAX_LEN) {
+      throw new OfpCodecError(`message longer than ${MAX_LEN} bytes`, this.pos, this.msgType);
     }
   }
 
