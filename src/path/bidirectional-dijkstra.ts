@@ -22,6 +22,11 @@ export function bidirectionalDijkstra(ctx: SearchContext, src: number, dst: numb
   const edgeDst = s.edgeDst;
   const edgeSrc = s.edgeSrc;
   const nodeRules = ctx.nodeRules;
+  // Hot loop: the common checks (link up, enough bandwidth) read local arrays; the rest only when active.
+  const usable = s.usable;
+  const residual = s.residualMbps;
+  const minResidual = ctx.minResidual;
+  const edgeRules = ctx.edgeRules;
   heapF.clear();
   heapB.clear();
   distF[src] = 0;
@@ -43,7 +48,7 @@ export function bidirectionalDijkstra(ctx: SearchContext, src: number, dst: numb
       const u = heapF.pop();
       if (topF > distF[u]) continue;
       for (let e = outOffsets[u], end = outOffsets[u + 1]; e < end; e++) {
-        if (!ctx.edgeOk(e)) continue;
+        if (usable[e] === 0 || residual[e] < minResidual || (edgeRules && !ctx.edgeOk(e))) continue;
         const v = edgeDst[e];
         const nd = topF + weight[e];
         if (seenF[v] !== gen) {
@@ -63,7 +68,7 @@ export function bidirectionalDijkstra(ctx: SearchContext, src: number, dst: numb
       if (topB > distB[v]) continue;
       for (let i = inOffsets[v], end = inOffsets[v + 1]; i < end; i++) {
         const e = inSlots[i];
-        if (!ctx.edgeOk(e)) continue;
+        if (usable[e] === 0 || residual[e] < minResidual || (edgeRules && !ctx.edgeOk(e))) continue;
         const u = edgeSrc[e];
         const nd = topB + weight[e];
         if (seenB[u] !== gen) {

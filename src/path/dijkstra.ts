@@ -26,13 +26,17 @@ export function dijkstraAll(
   const edgeAt = reverse ? s.inSlots : null;
   const far = reverse ? s.edgeSrc : s.edgeDst;
   const nodeRules = ctx.nodeRules;
+  const usable = s.usable;
+  const residual = s.residualMbps;
+  const minResidual = ctx.minResidual;
+  const edgeRules = ctx.edgeRules;
   while (heap.size > 0) {
     const d = heap.peekKey();
     const u = heap.pop();
     if (d > dist[u]) continue;
     for (let i = offsets[u], end = offsets[u + 1]; i < end; i++) {
       const e = edgeAt === null ? i : edgeAt[i];
-      if (!ctx.edgeOk(e)) continue;
+      if (usable[e] === 0 || residual[e] < minResidual || (edgeRules && !ctx.edgeOk(e))) continue;
       const v = far[e];
       const nd = d + weight[e];
       if (nd < dist[v] && (!nodeRules || ctx.nodeOk(v))) {
