@@ -8,6 +8,10 @@ import { API_BASE, buildServer, EVENTS_PATH } from '../northbound/server.js';
 import { PathService } from '../path/path-service.js';
 import { ReservationLedger } from '../path/reservation-ledger.js';
 import { SnapshotKeeper } from '../path/snapshot-keeper.js';
+import { LinkDiscoveryService } from '../southbound/discovery/link-discovery-service.js';
+import { TopologySync } from '../southbound/discovery/topology-sync.js';
+import { OpenflowDriver } from '../southbound/openflow/openflow-driver.js';
+import { OpenflowServer } from '../southbound/openflow/openflow-server.js';
 import { openDatabase } from '../store/database.js';
 import { ReservationStore } from '../store/reservation-store.js';
 import { TopologyEditsStore } from '../store/topology-edits-store.js';
@@ -45,6 +49,7 @@ export class Controller {
   private topologyService?: TopologyService;
   private pathService?: PathService;
   private reservationLedger?: ReservationLedger;
+  private openflow?: OpenflowDriver;
 
   constructor(
     readonly config: SdncConfig,
@@ -64,6 +69,12 @@ export class Controller {
   get paths(): PathService {
     if (!this.pathService) throw new Error('controller is not started');
     return this.pathService;
+  }
+
+  /** The OpenFlow 1.3 southbound driver, once started. */
+  get openflowDriver(): OpenflowDriver {
+    if (!this.openflow) throw new Error('controller is not started');
+    return this.openflow;
   }
 
   /** The admission ledger (reservations), once started. */
@@ -125,6 +136,38 @@ export class Controller {
       this.server = server;
       this.onStop('http server', () => server.close());
       await listen(server, config.host, config.httpPort);
+
+      // Southbound: OpenFlow 1.3 listener and driver; LLDP discovery feeds links, latency and switch
+      // state into the topology store.
+      const ofLog = logger.child({ component: 'openflow' });
+      const ofServer = new OpenflowServer({
+        host: config.host,
+        port: config.openflowPort,
+        log: (level, msg, details) => ofLog[level](details, msg),
+      });
+      this.openflow = new OpenflowDriver(ofServer, { log: (level, msg, details) => ofLog[level](details, msg) });
+      const discovery = new LinkDiscoveryService(this.openflow, this.openflow, {
+        log: (msg, details) => ofLog.debug(details ?? {}, msg),
+      });
+      const detachSync = new TopologySync(store).attach(this.openflow, discovery);
+      this.onStop('openflow', async () => {
+        discovery.stop();
+        detachSync();
+        await ofServer.stop();
+      });
+      // Like other controllers, a southbound port that cannot be bound leaves the API and the planning
+      // functions running; the error says which setting to change.
+      try {
+        const { tcpPort: ofPort } = await ofServer.start();
+        discovery.start();
+        logger.info({ port: ofPort }, 'OpenFlow listener started');
+      } catch (err) {
+        const reason = `openflowPort/host: ${config.host}:${config.openflowPort} cannot be bound (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+        logger.error(
+          { code: 'SDNC_ERR_CONFIG', setting: 'openflowPort', reason },
+          'OpenFlow listener not started; switches cannot connect',
+        );
+      }
 
       this.state = 'running';
       const urls = this.urls();
