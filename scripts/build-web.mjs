@@ -17,7 +17,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * Window the outline is clipped to: wider than the map's initial framing (src/web/europe-window.ts) so
  * that panning or a wide screen does not show where the land was cut.
  */
-export const EUROPE_BBOX = Object.freeze({ west: -45, south: 22, east: 70, north: 75 });
+export const EUROPE_BBOX = Object.freeze({ west: -50, south: 20, east: 75, north: 78 });
 /** 0.01 degree is about 1 km: finer than a screen pixel at country zoom, and it keeps the file small. */
 const PRECISION = 100;
 

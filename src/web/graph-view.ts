@@ -39,6 +39,9 @@ const ATTACHMENT_COLOR = '#98a1ab';
 
 export type ViewGraph = MultiGraphType<NodeAttrs, EdgeAttrs>;
 
+/** Above this many cables, edges and labels are hidden while the camera moves (see adaptToSize). */
+const LARGE_GRAPH_CABLES = 1500;
+
 /** The dash pattern of a down link, in screen pixels. */
 const DOWN_DASH_PX = 6;
 
@@ -99,7 +102,8 @@ export class GraphView {
         itemSizesReference: 'screen',
         zoomToSizeRatioFunction: (ratio: number) => Math.max(1, Math.sqrt(ratio)),
         minCameraRatio: 0.01,
-        maxCameraRatio: 4,
+        // Zoomed out further, the outline (clipped at build time) would show its edges.
+        maxCameraRatio: 1.5,
         labelDensity: 0.6,
         labelRenderedSizeThreshold: 6,
         stagePadding: 10,
@@ -112,6 +116,7 @@ export class GraphView {
 
   /** Rebuild everything from the model (snapshot, or a shape change). */
   rebuild(): void {
+    this.adaptToSize(this.model.links.size / 2);
     const positions = layoutNodes(this.model.nodes.values(), this.model.links.values());
     this.palette.assign([...this.model.nodes.values()].map((n) => n.provider));
     const g = this.graph;
@@ -130,6 +135,19 @@ export class GraphView {
     }
     for (const cable of this.model.cables()) this.syncCable(cable);
     this.addAttachmentTies();
+  }
+
+  /**
+   * Large graphs hide edges and labels while the camera moves (sigma's own remedy): every edge is a
+   * shaded quad, and where WebGL is rendered in software (headless browsers, remote desktops, machines
+   * without a GPU) thousands of them make each frame slow. At rest everything is drawn.
+   */
+  private adaptToSize(cables: number): void {
+    const large = cables > LARGE_GRAPH_CABLES;
+    if (this.sigma.getSetting('hideEdgesOnMove') !== large) {
+      this.sigma.setSetting('hideEdgesOnMove', large);
+      this.sigma.setSetting('hideLabelsOnMove', large);
+    }
   }
 
   /** Number of cables drawn (attachment ties are not links). */
