@@ -80,8 +80,9 @@ describe.skipIf(!ovs)('OpenFlow driver and LLDP discovery against Open vSwitch',
     );
     for (const l of links) {
       expect(l.latencyMs).toBeGreaterThanOrEqual(0);
-      // A veth pair through the userspace datapath: well under 50 ms even on a loaded machine.
-      expect(l.latencyMs).toBeLessThan(50);
+      // A veth pair through the userspace datapath: a few ms at most, but the first sample taken on a
+      // heavily loaded CI machine can include scheduling delays; the bound only rules out nonsense.
+      expect(l.latencyMs).toBeLessThan(200);
     }
     expect(fx.driver.echoRttMs(D1)).toBeGreaterThan(0);
     const inStore = store.links().filter((l) => l.discovered);
