@@ -18,6 +18,7 @@ system-deps:
 
 build: deps
 	npx tsc -p tsconfig.json
+	node scripts/build-web.mjs
 
 # Builds and starts the controller; it prints its API, docs, web view and events URLs once it listens.
 # e.g. `make run TOPOLOGY=topology/mini.yaml ARGS="--http-port 9090 --data-dir /var/lib/sdnc"`.
@@ -26,6 +27,7 @@ run: build
 
 typecheck: deps
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p tsconfig.web.json --noEmit
 
 lint: deps
 	npx biome check src test
@@ -33,8 +35,9 @@ lint: deps
 test: deps system-deps typecheck
 	npx vitest run
 
+# Benchmarks print ratios against baselines measured in the same run; `make bench GROUPS=path` runs one group.
 bench: build
-	node dist/bench/run-all.js
+	npx tsx bench/run-all.ts $(GROUPS)
 
 clean:
 	rm -rf dist

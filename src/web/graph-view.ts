@@ -135,6 +135,19 @@ export class GraphView {
     }
     for (const cable of this.model.cables()) this.syncCable(cable);
     this.addAttachmentTies();
+    if (this.model.nodes.size > 0 && [...this.model.nodes.values()].every((n) => !n.location)) this.frameNodes(positions);
+  }
+
+  /** A topology without any coordinates sits on the layout's ring off the coast: frame that, not Europe. */
+  private frameNodes(positions: ReadonlyMap<string, { x: number; y: number }>): void {
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const p of positions.values()) {
+      [x0, y0, x1, y1] = [Math.min(x0, p.x), Math.min(y0, p.y), Math.max(x1, p.x), Math.max(y1, p.y)];
+    }
+    const a = this.sigma.graphToFramedGraph({ x: x0, y: y0 });
+    const b = this.sigma.graphToFramedGraph({ x: x1, y: y1 });
+    const extent = Math.max(Math.abs(b.x - a.x), Math.abs(b.y - a.y));
+    this.sigma.getCamera().setState({ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, ratio: Math.max(0.02, extent * 1.6) });
   }
 
   /**

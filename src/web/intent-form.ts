@@ -1,10 +1,9 @@
 import { apiRequest, describeFailure } from './api-client.js';
 import type { IntentView } from './intent-view.js';
 
-/** The request body the form sends: fields of the intent spec, the rest left to the API's defaults. */
+/** The request body the form sends (openapi.yaml IntentCreate); the rest is left to the API's defaults. */
 export interface IntentRequestBody {
-  src: string;
-  dst: string;
+  endpoints: { src: string; dst: string };
   bandwidthMbps: number;
   maxLatencyMs?: number;
   protection: string;
@@ -12,8 +11,7 @@ export interface IntentRequestBody {
 
 export function intentRequestFromForm(data: FormData): IntentRequestBody {
   const body: IntentRequestBody = {
-    src: String(data.get('src') ?? '').trim(),
-    dst: String(data.get('dst') ?? '').trim(),
+    endpoints: { src: String(data.get('src') ?? '').trim(), dst: String(data.get('dst') ?? '').trim() },
     bandwidthMbps: Number(data.get('bandwidthMbps')),
     protection: String(data.get('protection') ?? 'none'),
   };

@@ -21,6 +21,7 @@ export interface IntentView {
   readonly id: string;
   readonly state: string;
   readonly spec?: {
+    readonly endpoints?: { readonly src?: unknown; readonly dst?: unknown };
     readonly src?: unknown;
     readonly dst?: unknown;
     readonly bandwidthMbps?: number;
@@ -90,7 +91,8 @@ export function measuredPathLatencyMs(
 
 /** "a -> b" from the spec's endpoint references (an id, or { endpoint | address | site }). */
 export function formatEndpoints(v: IntentView): string {
-  return `${endpointName(v.spec?.src)} -> ${endpointName(v.spec?.dst)}`;
+  const ends = v.spec?.endpoints ?? v.spec;
+  return `${endpointName(ends?.src)} -> ${endpointName(ends?.dst)}`;
 }
 
 function endpointName(e: unknown): string {
