@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { EventBus } from '../events/event-bus.js';
 import { SdncError } from '../model/errors.js';
 import { createMetricsRegistry } from '../northbound/metrics.js';
+import { registerWebRoutes } from '../northbound/routes/web-routes.js';
 import { API_BASE, buildServer, EVENTS_PATH } from '../northbound/server.js';
 import { PathService } from '../path/path-service.js';
 import { ReservationLedger } from '../path/reservation-ledger.js';
@@ -132,6 +133,8 @@ export class Controller {
         ready: () => (this.state === 'running' ? { ok: true } : { ok: false, reason: this.state }),
         metricsRegistry: this.metrics,
         paths: this.pathService,
+        // The web view (dist/web, built by `make build`) at `/`.
+        extraRoutes: [(app) => registerWebRoutes(app)],
       });
       this.server = server;
       this.onStop('http server', () => server.close());

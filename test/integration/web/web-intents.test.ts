@@ -5,7 +5,15 @@ import { registerIntentRoutes } from '../../../src/northbound/routes/intent-rout
 import { registerWebRoutes } from '../../../src/northbound/routes/web-routes.js';
 import { buildServer } from '../../../src/northbound/server.js';
 import { IntentHarness } from '../../unit/intent/intent-harness.js';
-import { type BrowserSession, ensureWebBuilt, openBrowser, type SdncWindow, screenshot, WEB_DIR, waitForLive } from './web-harness.js';
+import {
+  type BrowserSession,
+  ensureWebBuilt,
+  openBrowser,
+  type SdncWindow,
+  screenshot,
+  WEB_DIR,
+  waitForLive,
+} from './web-harness.js';
 
 type W = SdncWindow;
 
@@ -84,14 +92,20 @@ describe('web view: intents through the form, the list and the map', () => {
     const { page } = browser;
     const body = { endpoints: { src: 'h1', dst: 'no-such-host' }, bandwidthMbps: 100, protection: 'none' };
     const direct = (await (
-      await fetch(`${url}/api/v1/intents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      await fetch(`${url}/api/v1/intents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
     ).json()) as { code: string; message: string };
     expect(direct.code).toMatch(/^SDNC_ERR_/);
     await page.fill('#intent-form input[name=dst]', 'no-such-host');
     await page.fill('#intent-form input[name=maxLatencyMs]', '');
     await page.selectOption('#intent-form select[name=protection]', 'none');
     await page.click('#intent-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#form-message')?.classList.contains('error'), null, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('#form-message')?.classList.contains('error'), null, {
+      timeout: 5000,
+    });
     expect(await page.locator('#form-message').textContent()).toBe(`${direct.code}: ${direct.message}`);
     await screenshot(page, 'intent-error');
     // The browser itself logs every refused request as a failed resource load; that is the only error.
