@@ -30,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE / "scenarios"))  # their shared helpers (modules named _*.py)
 
 from continuum_net import ContinuumNet  # noqa: E402
 from relay_process import RELAY_BINARY  # noqa: E402
@@ -44,6 +45,8 @@ SWITCHES_CONNECT_TIMEOUT_S = 20
 
 
 def discover_scenarios(only: list[str]) -> list:
+    """Scenario modules in ORDER (default 10, then file name): discovery before the scenarios
+    that route over what it found, a controller restart last."""
     modules = []
     for path in sorted((HERE / "scenarios").glob("*.py")):
         if path.name.startswith("_"):
@@ -54,7 +57,7 @@ def discover_scenarios(only: list[str]) -> list:
         if only and module.NAME not in only:
             continue
         modules.append(module)
-    return modules
+    return sorted(modules, key=lambda m: getattr(m, "ORDER", 10))
 
 
 def run_scenario(module, ctx: ScenarioContext) -> list[Check]:

@@ -5,6 +5,7 @@ A scenario is a module in emulation/scenarios/ with
     NAME: str
     DESCRIPTION: str
     NEEDS_CONTROLLER: bool   # False: runs before the controller starts, on static flows
+    ORDER: int               # optional, default 10: scenarios run in this order, then by file name
     def run(ctx: ScenarioContext) -> list[Check]
 and must leave the network as it found it (restore what it cuts).
 """
@@ -125,6 +126,13 @@ class ControllerProcess:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=timeout_s)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: no shutdown code runs."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
 
     def restart(self, api: RestClient, timeout_s: float = 30.0) -> bool:
         self.stop()
