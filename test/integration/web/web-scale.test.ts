@@ -151,7 +151,6 @@ describe('web view at scale: 2,000 nodes and 5,000 links', () => {
     const frames = (await stopFrames(page)).sort((a, b) => a - b);
     const rendersAfter = await page.evaluate(() => (window as unknown as SdncWindow).__sdnc.renderStats());
     const renders = rendersAfter.count - rendersBefore.count;
-    const moved = await page.evaluate(() => (window as unknown as SdncWindow).__sdnc.cameraState());
     const report = {
       nodes: NODES,
       cables: CABLES,
