@@ -104,3 +104,42 @@ def all_outputs(flow: Flow, groups: dict[int, list[tuple[int | None, set[int]]]]
 
 def delete_flows(bridge: str) -> None:
     _ofctl("del-flows", bridge)
+
+
+def group_bucket_packets(bridge: str) -> dict[int, list[int]]:
+    """group id -> packets each bucket forwarded (ovs-ofctl dump-group-stats)."""
+    out = {}
+    for line in _ofctl("dump-group-stats", bridge).splitlines():
+        m = re.search(r"group_id=(\d+)", line)
+        if m:
+            out[int(m.group(1))] = [int(n) for n in re.findall(r"bucket\d+:packet_count=(\d+)", line)]
+    return out
+
+
+def meter_stats(bridge: str) -> dict[int, tuple[int, int]]:
+    """meter id -> (packets in, packets dropped by its band) (ovs-ofctl meter-stats)."""
+    out = {}
+    meter = None
+    for line in _ofctl("meter-stats", bridge).splitlines():
+        m = re.match(r"meter:(\d+) .*packet_in_count:(\d+)", line)
+        if m:
+            meter = (int(m.group(1)), int(m.group(2)))
+            continue
+        b = re.match(r"\s*0: packet_count:(\d+)", line)
+        if b and meter is not None:
+            out[meter[0]] = (meter[1], int(b.group(1)))
+            meter = None
+    return out
+
+
+def meter_rates_kbps(bridge: str) -> dict[int, int]:
+    """meter id -> rate of its drop band, kbit/s (ovs-ofctl dump-meters)."""
+    out, meter = {}, None
+    for line in _ofctl("dump-meters", bridge).splitlines():
+        m = re.match(r"meter=(\d+) ", line)
+        if m:
+            meter = int(m.group(1))
+        r = re.search(r"type=drop rate=(\d+)", line)
+        if r and meter is not None:
+            out[meter] = int(r.group(1))
+    return out

@@ -60,6 +60,22 @@ class PingLog:
         later = [r for r in self.replies if r.sent_at > t]
         return min(later, key=lambda r: r.received_at) if later else None
 
+    def lost_sent_between(self, t0: float, t1: float) -> int:
+        """Unanswered requests whose send time (interpolated from the reply before them and the
+        interval) falls in [t0, t1)."""
+        seqs = {r.seq: r for r in self.replies}
+        if not seqs:
+            return 0
+        lost, last = 0, None
+        for seq in range(1, max(seqs) + 1):
+            if seq in seqs:
+                last = seqs[seq]
+                continue
+            sent = (last.sent_at + (seq - last.seq) * self.interval_s) if last else None
+            if sent is not None and t0 <= sent < t1:
+                lost += 1
+        return lost
+
     def between(self, t0: float, t1: float) -> list[Reply]:
         return [r for r in self.replies if t0 <= r.received_at <= t1]
 
@@ -102,7 +118,8 @@ class PingRecorder:
 
 
 class UdpFlow:
-    """One iperf3 UDP flow at a fixed offered rate, 1400-byte datagrams; result() is the rate the
+    """One iperf3 UDP flow at a fixed offered rate, 1400-byte datagrams. The constructor starts the
+    receiver, start() the sender (so that several flows start together), result() is the rate the
     receiver got (payload bits, as iperf3 counts them)."""
 
     DATAGRAM_BYTES = 1400
@@ -111,13 +128,19 @@ class UdpFlow:
         self.seconds = seconds
         self._server = dst_host.popen(["iperf3", "-s", "-1", "-p", str(port)],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.3)
-        self._client = src_host.popen(
-            ["iperf3", "-c", dst_ip, "-p", str(port), "-u", "-b", f"{rate_mbps:g}M", "-l", str(self.DATAGRAM_BYTES),
-             "-t", f"{seconds:g}", "-J"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._argv = ["iperf3", "-c", dst_ip, "-p", str(port), "-u", "-b", f"{rate_mbps:g}M",
+                      "-l", str(self.DATAGRAM_BYTES), "-t", f"{seconds:g}", "-J"]
+        self._src = src_host
+        self._client = None
+
+    def start(self) -> UdpFlow:
+        self._client = self._src.popen(self._argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return self
 
     def result(self) -> tuple[float | None, str]:
         """(received Mbit/s, '') or (None, why it failed)."""
+        if self._client is None:
+            self.start()
         try:
             out, err = self._client.communicate(timeout=self.seconds + 20)
         except subprocess.TimeoutExpired:
