@@ -25,6 +25,9 @@ export class Interner {
   }
 }
 
+/** A lowered floor goes this far below the new value. */
+const FLOOR_HEADROOM = 15 / 16;
+
 /** Where the snapshot's data came from, to detect staleness. */
 export interface SnapshotVersions {
   readonly shapeVersion: number;
@@ -52,7 +55,6 @@ export class CsrSnapshot {
   /** Slots entering each node, grouped by destination. */
   readonly inSlots: Int32Array;
   readonly linkIds: readonly string[];
-  readonly slotOf: ReadonlyMap<string, number>;
   /** Effective latency: measured when present, configured otherwise. */
   readonly latencyMs: Float64Array;
   readonly residualMbps: Float64Array;
@@ -65,6 +67,7 @@ export class CsrSnapshot {
   readonly edgeProvider: Int32Array;
   /** Slot of the other direction of the same cable, or -1. */
   readonly twin: Int32Array;
+  /** Identity of the slot's cable (the first slot of that cable): equal values mean one physical cable. */
   readonly cableIndex: Int32Array;
   readonly srlgOffsets: Int32Array;
   readonly srlgIds: Int32Array;
@@ -73,10 +76,18 @@ export class CsrSnapshot {
   readonly providers = new Interner();
   readonly jurisdictions = new Interner();
   readonly srlgs = new Interner();
+  /**
+   * Per weight (0 latency, 1 cost, 2 energy), once `floorOf` asked for it: a lower bound of every value
+   * the slot has had since, which is what landmark distances are computed on, so they stay lower bounds
+   * while weights go up and down (see landmarks.ts). `floorVersions[i]` is bumped when a patch lowers one.
+   */
+  private readonly floors: (Float64Array | null)[] = [null, null, null];
+  private readonly floorVersions = new Uint32Array(3);
   readonly shapeVersion: number;
   attrVersion: number;
   /** Set when a patch could not be applied in place; the owner must rebuild. */
   stale = false;
+  private slotIndex: Map<string, number> | null = null;
 
   constructor(nodes: readonly TopoNode[], links: readonly TopoLink[], versions: SnapshotVersions) {
     const n = nodes.length;
@@ -99,15 +110,27 @@ export class CsrSnapshot {
     this.nodeIds = nodeIds;
     this.nodeIndex = nodeIndex;
 
-    // Counting sort of links by source node gives the CSR order.
+    // Counting sort of links by source node gives the CSR order. Link objects are read in input order
+    // only (two passes), never by slot: at 100k nodes random access to half a million objects is what a
+    // build spends its time on otherwise.
     const srcOf = new Int32Array(m);
     const dstOf = new Int32Array(m);
     const outOffsets = new Int32Array(n + 1);
     const inOffsets = new Int32Array(n + 1);
+    // The two directions of a cable are usually listed one after the other: reuse the previous lookups.
+    let prevSrc = '';
+    let prevDst = '';
+    let prevS: number | undefined = -1;
+    let prevD: number | undefined = -1;
     for (let i = 0; i < m; i++) {
-      const s = nodeIndex.get(links[i].src);
-      const d = nodeIndex.get(links[i].dst);
-      if (s === undefined || d === undefined) throw new Error(`link ${links[i].id} names an unknown node`);
+      const link = links[i];
+      const s: number | undefined = link.src === prevDst ? prevD : nodeIndex.get(link.src);
+      const d: number | undefined = link.dst === prevSrc ? prevS : nodeIndex.get(link.dst);
+      if (s === undefined || d === undefined) throw new Error(`link ${link.id} names an unknown node`);
+      prevSrc = link.src;
+      prevDst = link.dst;
+      prevS = s;
+      prevD = d;
       srcOf[i] = s;
       dstOf[i] = d;
       outOffsets[s + 1]++;
@@ -117,18 +140,12 @@ export class CsrSnapshot {
       outOffsets[i + 1] += outOffsets[i];
       inOffsets[i + 1] += inOffsets[i];
     }
-    const fill = outOffsets.slice(0, n);
-    const slotOfLink = new Int32Array(m);
-    let srlgTotal = 0;
-    for (let i = 0; i < m; i++) {
-      slotOfLink[i] = fill[srcOf[i]]++;
-      srlgTotal += links[i].srlgs.length;
-    }
-
     this.outOffsets = outOffsets;
     this.inOffsets = inOffsets;
-    this.edgeSrc = new Int32Array(m);
-    this.edgeDst = new Int32Array(m);
+    const edgeSrc = new Int32Array(m);
+    const edgeDst = new Int32Array(m);
+    this.edgeSrc = edgeSrc;
+    this.edgeDst = edgeDst;
     this.latencyMs = new Float64Array(m);
     this.residualMbps = new Float64Array(m);
     this.cost = new Float64Array(m);
@@ -138,47 +155,95 @@ export class CsrSnapshot {
     this.edgeProvider = new Int32Array(m);
     this.twin = new Int32Array(m).fill(-1);
     this.cableIndex = new Int32Array(m);
+    this.srlgOffsets = new Int32Array(m + 1);
     const linkIds = new Array<string>(m);
-    const slotOf = new Map<string, number>();
-    const bySlot = new Array<TopoLink>(m);
+    const cableOf = new Array<string>(m);
+    /** (input index, slot) pairs of links with SRLGs: usually few, so their lists are read once more. */
+    const withSrlgs: number[] = [];
+    const fill = outOffsets.slice(0, n);
     for (let i = 0; i < m; i++) {
-      const slot = slotOfLink[i];
       const link = links[i];
-      bySlot[slot] = link;
+      const slot = fill[srcOf[i]]++;
       linkIds[slot] = link.id;
-      slotOf.set(link.id, slot);
-      this.edgeSrc[slot] = srcOf[i];
-      this.edgeDst[slot] = dstOf[i];
+      cableOf[slot] = link.cable;
+      edgeSrc[slot] = srcOf[i];
+      edgeDst[slot] = dstOf[i];
       this.writeAttributes(slot, link);
+      const groups = link.srlgs.length;
+      if (groups > 0) {
+        this.srlgOffsets[slot + 1] = groups;
+        withSrlgs.push(i, slot);
+      }
     }
     this.linkIds = linkIds;
-    this.slotOf = slotOf;
 
-    // Cables pair up the two directions of one physical link; SRLG lists are stored CSR-style too.
-    const cables = new Map<string, number>();
-    this.srlgOffsets = new Int32Array(m + 1);
-    this.srlgIds = new Int32Array(srlgTotal);
-    let k = 0;
-    for (let slot = 0; slot < m; slot++) {
-      const link = bySlot[slot];
-      const other = cables.get(link.cable);
-      if (other === undefined) {
-        cables.set(link.cable, slot);
-        this.cableIndex[slot] = cables.size - 1;
-      } else {
-        this.cableIndex[slot] = this.cableIndex[other];
-        if (this.edgeSrc[other] === this.edgeDst[slot] && this.edgeDst[other] === this.edgeSrc[slot]) {
-          this.twin[slot] = other;
-          this.twin[other] = slot;
-        }
-      }
-      for (const g of link.srlgs) this.srlgIds[k++] = this.srlgs.intern(g);
-      this.srlgOffsets[slot + 1] = k;
+    const srlgOffsets = this.srlgOffsets;
+    for (let slot = 0; slot < m; slot++) srlgOffsets[slot + 1] += srlgOffsets[slot];
+    this.srlgIds = new Int32Array(srlgOffsets[m]);
+    for (let j = 0; j < withSrlgs.length; j += 2) {
+      let k = srlgOffsets[withSrlgs[j + 1]];
+      for (const g of links[withSrlgs[j]].srlgs) this.srlgIds[k++] = this.srlgs.intern(g);
     }
+
+    this.pairCables(cableOf);
 
     const inFill = inOffsets.slice(0, n);
     this.inSlots = new Int32Array(m);
-    for (let slot = 0; slot < m; slot++) this.inSlots[inFill[this.edgeDst[slot]]++] = slot;
+    for (let slot = 0; slot < m; slot++) this.inSlots[inFill[edgeDst[slot]]++] = slot;
+  }
+
+  /**
+   * Cables pair up the two directions of one physical link. The twin of u->v is found among v's few
+   * out-edges (no map of half a million cable names); a cable's identity is its lowest slot. Only when
+   * some link has no twin (one-way cables, odd topologies) cables are grouped by name through a map.
+   */
+  private pairCables(cableOf: readonly string[]): void {
+    const m = this.edgeCount;
+    const { edgeSrc, edgeDst, outOffsets, twin, cableIndex } = this;
+    let unpaired = 0;
+    for (let e = 0; e < m; e++) {
+      if (twin[e] >= 0) continue;
+      const u = edgeSrc[e];
+      const v = edgeDst[e];
+      for (let f = outOffsets[v], end = outOffsets[v + 1]; f < end; f++) {
+        if (edgeDst[f] === u && twin[f] < 0 && f !== e && cableOf[f] === cableOf[e]) {
+          twin[e] = f;
+          twin[f] = e;
+          break;
+        }
+      }
+      if (twin[e] < 0) unpaired++;
+      else cableIndex[e] = cableIndex[twin[e]] = Math.min(e, twin[e]);
+    }
+    if (unpaired === 0) return;
+    const first = new Map<string, number>();
+    for (let e = 0; e < m; e++) {
+      const other = first.get(cableOf[e]);
+      if (other === undefined) first.set(cableOf[e], cableIndex[e] = twin[e] >= 0 ? Math.min(e, twin[e]) : e);
+      else cableIndex[e] = other;
+    }
+  }
+
+  /**
+   * Link id -> slot. Built on first use (exclusion lists name links by id): a rebuild at 100k nodes
+   * would otherwise spend a third of its time on a map that patches do not need (they find the slot
+   * among the source node's out-edges).
+   */
+  get slotOf(): ReadonlyMap<string, number> {
+    if (this.slotIndex === null) {
+      const index = new Map<string, number>();
+      for (let e = 0; e < this.edgeCount; e++) index.set(this.linkIds[e], e);
+      this.slotIndex = index;
+    }
+    return this.slotIndex;
+  }
+
+  /** Slot of a link, found among its source node's out-edges; -1 when unknown. */
+  slotOfLink(link: Pick<TopoLink, 'id' | 'src'>): number {
+    const u = this.nodeIndex.get(link.src);
+    if (u === undefined) return -1;
+    for (let e = this.outOffsets[u], end = this.outOffsets[u + 1]; e < end; e++) if (this.linkIds[e] === link.id) return e;
+    return -1;
   }
 
   /**
@@ -186,13 +251,44 @@ export class CsrSnapshot {
    * change cannot be applied in place: unknown link or a changed SRLG list.
    */
   patchLink(link: TopoLink): boolean {
-    const slot = this.slotOf.get(link.id);
-    if (slot === undefined || !this.sameSrlgs(slot, link.srlgs)) {
+    const slot = this.slotOfLink(link);
+    if (slot < 0 || !this.sameSrlgs(slot, link.srlgs)) {
       this.stale = true;
       return false;
     }
     this.writeAttributes(slot, link);
+    this.keepFloor(0, slot, this.latencyMs[slot]);
+    this.keepFloor(1, slot, this.cost[slot]);
+    this.keepFloor(2, slot, this.energy[slot]);
     return true;
+  }
+
+  /**
+   * The floor array of one of this snapshot's weight arrays, started from the current values on first
+   * use; the weight itself for hops (it never changes); null for a foreign array.
+   */
+  floorOf(weight: Float64Array): Float64Array | null {
+    if (weight === this.unit) return weight;
+    const i = this.weightIndex(weight);
+    if (i < 0) return null;
+    let floor = this.floors[i];
+    if (floor === null) {
+      floor = weight.slice();
+      this.floors[i] = floor;
+    }
+    return floor;
+  }
+
+  /** Changes whenever `floorOf(weight)` was lowered somewhere. */
+  floorVersionOf(weight: Float64Array): number {
+    const i = this.weightIndex(weight);
+    return i < 0 ? 0 : this.floorVersions[i];
+  }
+
+  private weightIndex(weight: Float64Array): number {
+    if (weight === this.latencyMs) return 0;
+    if (weight === this.cost) return 1;
+    return weight === this.energy ? 2 : -1;
   }
 
   patchNode(node: TopoNode): boolean {
@@ -209,6 +305,17 @@ export class CsrSnapshot {
   /** Node index, or -1 when the id is unknown. */
   indexOf(nodeId: string): number {
     return this.nodeIndex.get(nodeId) ?? -1;
+  }
+
+  /**
+   * Lowers a floor the new value went under, with headroom (FLOOR_HEADROOM) so that a measurement
+   * jittering around a new low does not invalidate the landmarks on every sample.
+   */
+  private keepFloor(which: number, slot: number, value: number): void {
+    const floor = this.floors[which];
+    if (floor === null || value >= floor[slot]) return;
+    floor[slot] = Math.max(0, value * FLOOR_HEADROOM);
+    this.floorVersions[which]++;
   }
 
   private writeAttributes(slot: number, link: TopoLink): void {
