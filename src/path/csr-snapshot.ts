@@ -213,14 +213,21 @@ export class CsrSnapshot {
         }
       }
       if (twin[e] < 0) unpaired++;
-      else cableIndex[e] = cableIndex[twin[e]] = Math.min(e, twin[e]);
+      else {
+        cableIndex[e] = Math.min(e, twin[e]);
+        cableIndex[twin[e]] = cableIndex[e];
+      }
     }
     if (unpaired === 0) return;
     const first = new Map<string, number>();
     for (let e = 0; e < m; e++) {
       const other = first.get(cableOf[e]);
-      if (other === undefined) first.set(cableOf[e], cableIndex[e] = twin[e] >= 0 ? Math.min(e, twin[e]) : e);
-      else cableIndex[e] = other;
+      if (other !== undefined) {
+        cableIndex[e] = other;
+        continue;
+      }
+      cableIndex[e] = twin[e] >= 0 ? Math.min(e, twin[e]) : e;
+      first.set(cableOf[e], cableIndex[e]);
     }
   }
 
