@@ -103,6 +103,9 @@ function benchGraph(label: string, g: BenchGraph, queries: number, heavy: boolea
 
   const paths = new PathService(new SnapshotKeeper(staticSource(g), new EventBus()));
   const pairs = randomPairs(snap.nodeIds, queries, 7);
+  const tLm = performance.now();
+  paths.prepareLandmarks('latency');
+  row.landmarksBuildMs = performance.now() - tLm;
   const req = (p: [string, string], extra: Partial<PathRequest> = {}): PathRequest => ({ src: p[0], dst: p[1], ...extra });
   row.p2pConstrainedMs = timeEach(pairs, (p) => paths.compute(req(p, { bandwidthMbps: 500 })));
   row.p2pExcludedMs = timeEach(pairs, (p) => paths.compute(req(p, { bandwidthMbps: 500, avoidProviders: ['cirrus'] })));

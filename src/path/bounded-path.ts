@@ -1,3 +1,4 @@
+import { bidirectionalAlt } from './bidirectional-alt.js';
 import { bidirectionalDijkstra } from './bidirectional-dijkstra.js';
 import { type PathBounds, type RestrictedPath, restrictedShortestPath } from './restricted-shortest-path.js';
 import type { SearchContext } from './search-context.js';
@@ -11,8 +12,9 @@ export function withinBounds(ctx: SearchContext, p: SlotPath, b: PathBounds): bo
 
 /**
  * The best path for `weight` that meets the latency and hop bounds. The unconstrained optimum (one
- * bidirectional Dijkstra) is tried first: when it already meets the bounds it is the answer, and only
- * otherwise the exact restricted-shortest-path search runs. Honours the context's temporary blocks.
+ * bidirectional search, goal-directed by landmarks once the context has them) is tried first: when it
+ * already meets the bounds it is the answer, and only otherwise the exact restricted-shortest-path
+ * search runs. Honours the context's temporary blocks.
  */
 export function boundedShortestPath(
   ctx: SearchContext,
@@ -22,7 +24,8 @@ export function boundedShortestPath(
   bounds: PathBounds,
 ): RestrictedPath | null {
   if (!ctx.nodeOk(src) || !ctx.nodeOk(dst)) return null;
-  const p = bidirectionalDijkstra(ctx, src, dst, weight);
+  const lm = ctx.landmarksFor(weight);
+  const p = lm !== null ? bidirectionalAlt(ctx, src, dst, weight, lm) : bidirectionalDijkstra(ctx, src, dst, weight);
   if (p === null) return null;
   if (withinBounds(ctx, p, bounds)) return { path: p, weight: pathWeight(p, weight), exact: true };
   return restrictedShortestPath(ctx, src, dst, weight, bounds);

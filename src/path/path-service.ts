@@ -1,12 +1,12 @@
 import { SdncError } from '../model/errors.js';
-import type { Path, PathRequest, PathResult } from '../model/path.js';
+import type { Objective, Path, PathRequest, PathResult } from '../model/path.js';
 import { boundedShortestPath, NO_BOUNDS, withinBounds } from './bounded-path.js';
 import type { CsrSnapshot } from './csr-snapshot.js';
 import { equalCostPaths } from './ecmp.js';
 import { diagnoseNoPath } from './no-path-diagnosis.js';
 import { protectedPair } from './protected-pair.js';
 import type { PathBounds } from './restricted-shortest-path.js';
-import { SearchContext } from './search-context.js';
+import { type LandmarkOptions, SearchContext } from './search-context.js';
 import { pathKey, type SlotPath, toPath, weightOf } from './slot-path.js';
 import type { SnapshotKeeper } from './snapshot-keeper.js';
 import { yenKShortest } from './yen.js';
@@ -26,7 +26,11 @@ export const MAX_K = 16;
 export class PathService {
   private ctx: SearchContext | null = null;
 
-  constructor(private readonly keeper: SnapshotKeeper) {}
+  /** `landmarks` tunes goal-directed search (see LandmarkOptions); the defaults suit production. */
+  constructor(
+    private readonly keeper: SnapshotKeeper,
+    private readonly landmarks: LandmarkOptions = {},
+  ) {}
 
   compute(req: PathRequest): PathResult {
     return this.computeOn(this.context(), req);
@@ -52,6 +56,15 @@ export class PathService {
       .map((p) => toPath(ctx.snap, p));
   }
 
+  /**
+   * Builds the landmark index for an objective now (otherwise built once enough queries ran on the
+   * snapshot), e.g. right after start-up, off the request path. Returns whether an index is in place.
+   */
+  prepareLandmarks(objective: Objective = 'latency'): boolean {
+    const ctx = this.context();
+    return ctx.landmarksFor(weightOf(ctx.snap, objective), true) !== null;
+  }
+
   /** The snapshot queries currently run on. */
   snapshot(): CsrSnapshot {
     return this.context().snap;
@@ -59,7 +72,7 @@ export class PathService {
 
   private context(): SearchContext {
     const snap = this.keeper.current();
-    if (this.ctx === null || this.ctx.snap !== snap) this.ctx = new SearchContext(snap);
+    if (this.ctx === null || this.ctx.snap !== snap) this.ctx = new SearchContext(snap, this.landmarks);
     return this.ctx;
   }
 

@@ -1,6 +1,19 @@
 import type { PathConstraints } from '../model/path.js';
 import type { CsrSnapshot } from './csr-snapshot.js';
+import { ACTIVE_LANDMARKS, DEFAULT_LANDMARKS, LandmarkIndex } from './landmarks.js';
 import { MinHeap } from './min-heap.js';
+
+/** When goal-directed (landmark) search starts paying off; see SearchContext.landmarksFor. */
+export interface LandmarkOptions {
+  /** Landmarks per index; 0 turns goal-directed search off. */
+  readonly count?: number;
+  /**
+   * Point-to-point queries a snapshot answers with plain bidirectional Dijkstra before its landmarks
+   * are built. Building costs 2 x count one-to-all searches, about what 8 x count point-to-point
+   * queries cost, so a snapshot replaced soon after (shape changes) never pays more than twice.
+   */
+  readonly afterQueries?: number;
+}
 
 /**
  * Per-snapshot scratch memory and the compiled constraint filter shared by every search algorithm.
@@ -21,6 +34,12 @@ export class SearchContext {
   readonly doneB: Uint32Array;
   readonly heapF = new MinHeap(1024);
   readonly heapB = new MinHeap(1024);
+  /** Landmark lower bounds of the current search: d(v, dst) and d(src, v), valid where potGen === gen. */
+  readonly potT: Float64Array;
+  readonly potS: Float64Array;
+  readonly potGen: Uint32Array;
+  /** Active landmark columns of the current search and their dst/src distances. */
+  readonly activeCols = new Int32Array(ACTIVE_LANDMARKS);
   gen = 0;
 
   /** Minimum residual bandwidth of every usable edge in this query. */
@@ -41,9 +60,22 @@ export class SearchContext {
   private srlgBad: Uint8Array | null = null;
   private baseNodeRules = false;
   private baseEdgeRules = false;
+  private readonly landmarkCount: number;
+  private readonly landmarkAfter: number;
+  private readonly landmarkIndexes = new Map<Float64Array, LandmarkIndex>();
+  private pointQueries = 0;
+  private builds = 0;
 
-  constructor(readonly snap: CsrSnapshot) {
+  constructor(
+    readonly snap: CsrSnapshot,
+    landmarks: LandmarkOptions = {},
+  ) {
     const n = snap.nodeCount;
+    this.landmarkCount = landmarks.count ?? DEFAULT_LANDMARKS;
+    this.landmarkAfter = landmarks.afterQueries ?? 8 * this.landmarkCount;
+    this.potT = new Float64Array(n);
+    this.potS = new Float64Array(n);
+    this.potGen = new Uint32Array(n);
     const m = snap.edgeCount;
     this.distF = new Float64Array(n);
     this.distB = new Float64Array(n);
@@ -66,9 +98,33 @@ export class SearchContext {
       this.seenB.fill(0);
       this.doneF.fill(0);
       this.doneB.fill(0);
+      this.potGen.fill(0);
       this.gen = 0;
     }
     return ++this.gen;
+  }
+
+  /**
+   * The landmark index for `weight` when goal-directed search should be used, else null (turned off,
+   * not yet worth building, or a weight without floors). An index whose floors were lowered by a patch
+   * is rebuilt here, on the next query that needs it: the bounds must hold, never approximately.
+   * `now` builds a missing index at once instead of waiting for enough queries.
+   */
+  landmarksFor(weight: Float64Array, now = false): LandmarkIndex | null {
+    if (this.landmarkCount <= 0 || this.snap.nodeCount < 2) return null;
+    const have = this.landmarkIndexes.get(weight);
+    if (have?.current) return have;
+    if (have === undefined && !now && ++this.pointQueries <= this.landmarkAfter) return null;
+    if (this.snap.floorOf(weight) === null) return null;
+    const built = new LandmarkIndex(this.snap, weight, this.landmarkCount);
+    this.landmarkIndexes.set(weight, built);
+    this.builds++;
+    return built;
+  }
+
+  /** How many landmark indexes this context built (for tests and metrics). */
+  get landmarkBuilds(): number {
+    return this.builds;
   }
 
   /** Compiles a request's constraints into the filter. Unknown names simply never match. */

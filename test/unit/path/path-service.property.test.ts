@@ -45,6 +45,8 @@ const graphArb = fc.record({
   cables: fc.array(cableArb, { minLength: 9, maxLength: 18 }),
   nodeProviders: fc.array(fc.constantFrom(...PROVIDERS), { minLength: 7, maxLength: 7 }),
   nodeJurisdictions: fc.array(fc.constantFrom(...JURISDICTIONS), { minLength: 7, maxLength: 7 }),
+  /** Landmarks from the first query (0: plain bidirectional Dijkstra; more than n: duplicate columns). */
+  landmarks: fc.constantFrom(0, 1, 3, 16),
 });
 
 const requestArb = fc.record({
@@ -85,7 +87,11 @@ function makeCase(g: GraphSpec): Case {
   });
   const nodes = ids.map((id, i) => ({ id, provider: g.nodeProviders[i], jurisdiction: g.nodeJurisdictions[i] }));
   const { store, bus } = buildStore(nodes, specs);
-  return { nodes: store.nodes(), links: store.links(), service: new PathService(new SnapshotKeeper(store, bus)) };
+  return {
+    nodes: store.nodes(),
+    links: store.links(),
+    service: new PathService(new SnapshotKeeper(store, bus), { count: g.landmarks, afterQueries: 0 }),
+  };
 }
 
 function makeRequest(g: GraphSpec, r: RequestSpec, extra: Partial<PathRequest> = {}): PathRequest {
