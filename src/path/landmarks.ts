@@ -92,6 +92,20 @@ export class LandmarkIndex {
     return best;
   }
 
+  /** Lower bound of d(v, dst) from the columns `cols[0..active-1]` (see pickActive); 0 without any. */
+  boundToward(v: number, dst: number, cols: Int32Array, active: number): number {
+    const k = this.count;
+    let best = 0;
+    for (let i = 0; i < active; i++) {
+      const c = cols[i];
+      const a = this.to[v * k + c] - this.to[dst * k + c];
+      const b = this.from[dst * k + c] - this.from[v * k + c];
+      if (a > best) best = a;
+      if (b > best) best = b;
+    }
+    return best;
+  }
+
   /**
    * The `want` landmark columns with the largest bound on d(src, dst), written into `out`; returns how
    * many were written. Comparisons skip NaN (Infinity minus Infinity) on purpose.

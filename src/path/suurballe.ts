@@ -9,8 +9,12 @@ export type Disjointness = 'link' | 'node';
  * a cable the first path uses (a min-cost pair never needs both directions of one cable, so this loses
  * nothing). Node-disjoint splits every interior node of the first path into in/out states.
  *
- * 1. Dijkstra from src, stopped when dst is settled. Potentials: the distance for settled nodes, d(dst)
- *    for the rest (a valid lower bound, so every reduced cost w + pot(u) - pot(v) stays >= 0).
+ * 1. A* from src towards dst with landmark bounds h(v) <= d(v, dst) (plain Dijkstra, h = 0, when the
+ *    context has no landmarks), stopped when dst is settled at D = d(dst). Potentials: the distance for
+ *    settled nodes, D - h(v) for the rest. Every reduced cost w + pot(u) - pot(v) stays >= 0: between
+ *    unsettled nodes it is the A* reduced cost (h is consistent); from a settled u to an unsettled v,
+ *    d(u) + w + h(v) >= key(v) >= D; from an unsettled u to a settled v, d(v) + h(v) <= D and h is
+ *    consistent. So step 2 is itself goal-directed, and both steps touch far fewer nodes than Dijkstra.
  * 2. Dijkstra on reduced costs in the residual graph: first-path edges removed, their reverses added at
  *    reduced cost 0 (and, node-disjoint, the split arcs reversed).
  * 3. The union of both paths minus edges the second one cancelled splits into the two disjoint paths.
@@ -28,22 +32,34 @@ export function suurballe(
   const n = s.nodeCount;
   if (src === dst || !ctx.nodeOk(src) || !ctx.nodeOk(dst)) return null;
 
-  // 1. Shortest path tree, stopped at dst.
+  // 1. Shortest path tree (A* towards dst), stopped at dst.
   const g1 = ctx.nextGen();
-  const { distF, predF, seenF, doneF, heapF } = ctx;
+  const { distF, predF, seenF, doneF, heapF, potT, potGen } = ctx;
+  const lm = ctx.landmarksFor(weight);
+  const cols = ctx.activeCols;
+  const active = lm === null ? 0 : lm.pickActive(src, dst, cols);
+  const h = (v: number): number => {
+    if (potGen[v] !== g1) {
+      potGen[v] = g1;
+      potT[v] = lm === null ? 0 : lm.boundToward(v, dst, cols, active);
+    }
+    return potT[v];
+  };
   heapF.clear();
   distF[src] = 0;
   seenF[src] = g1;
-  heapF.push(0, src);
+  heapF.push(h(src), src);
   while (heapF.size > 0) {
-    const d = heapF.peekKey();
     const u = heapF.pop();
     if (doneF[u] === g1) continue;
     doneF[u] = g1;
     if (u === dst) break;
+    const d = distF[u];
     for (let e = s.outOffsets[u], end = s.outOffsets[u + 1]; e < end; e++) {
       if (!ctx.edgeOk(e)) continue;
       const v = s.edgeDst[e];
+      const hv = h(v);
+      if (hv === Number.POSITIVE_INFINITY) continue;
       const nd = d + weight[e];
       if (seenF[v] !== g1) {
         if (ctx.nodeRules && !ctx.nodeOk(v)) continue;
@@ -51,12 +67,12 @@ export function suurballe(
       } else if (nd >= distF[v]) continue;
       distF[v] = nd;
       predF[v] = e;
-      heapF.push(nd, v);
+      heapF.push(nd + hv, v);
     }
   }
   if (doneF[dst] !== g1) return null;
   const total = distF[dst];
-  const pot = (v: number): number => (doneF[v] === g1 ? distF[v] : total);
+  const pot = (v: number): number => (doneF[v] === g1 ? distF[v] : total - h(v));
   const p1: number[] = [];
   for (let v = dst; v !== src; v = s.edgeSrc[predF[v]]) p1.push(predF[v]);
   p1.reverse();
@@ -95,7 +111,7 @@ export function suurballe(
     for (let e = s.outOffsets[u], end = s.outOffsets[u + 1]; e < end; e++) {
       if (p1Cables.has(s.cableIndex[e]) || !ctx.edgeOk(e)) continue;
       const v = s.edgeDst[e];
-      if (ctx.nodeRules && !ctx.nodeOk(v)) continue;
+      if ((ctx.nodeRules && !ctx.nodeOk(v)) || h(v) === Number.POSITIVE_INFINITY) continue;
       relax(from, v, d + Math.max(0, weight[e] + pu - pot(v)), e);
     }
   };
