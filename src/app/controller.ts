@@ -115,7 +115,13 @@ export class Controller {
       const snapshots = new SnapshotKeeper(store, this.bus);
       this.onStop('path snapshot', () => snapshots.close());
       this.pathService = new PathService(snapshots);
-      this.reservationLedger = new ReservationLedger(store, new ReservationStore(db));
+      // Group commit: admissions of one event-loop turn share one transaction (see CommitMode).
+      const ledger = new ReservationLedger(store, new ReservationStore(db), undefined, {
+        commit: 'end-of-turn',
+        onFlushError: (err) => logger.error({ err }, 'writing reservations failed; retried on the next change'),
+      });
+      this.reservationLedger = ledger;
+      this.onStop('reservations', () => ledger.flush());
       const restored = this.reservationLedger.restore();
       for (const u of restored.unrestorable) {
         logger.warn(

@@ -24,6 +24,23 @@ export type AdmissionResult =
   | { readonly ok: true; readonly reservation: StoredReservation }
   | { readonly ok: false; readonly reason: NoPathReason };
 
+/**
+ * When reservations reach the database.
+ * - 'immediate': each reserve/release writes its row before returning (one transaction each); a failed
+ *   write throws and changes nothing.
+ * - 'end-of-turn' (group commit): memory is updated at once, as always, and the owners changed during
+ *   the current synchronous run are written in one transaction from a microtask, i.e. before any I/O
+ *   callback, timer or promise continuation scheduled after the change (so before an HTTP answer about it
+ *   is sent). `flush()` writes at once. A failed flush keeps the unwritten changes, reports the error to
+ *   `onFlushError` and is retried by the next flush; memory (what admission decides on) is unaffected.
+ */
+export type CommitMode = 'immediate' | 'end-of-turn';
+
+export interface LedgerOptions {
+  readonly commit?: CommitMode;
+  readonly onFlushError?: (err: unknown) => void;
+}
+
 export interface RestoreReport {
   readonly restored: number;
   /** Reservations naming links that no longer exist; kept in the database until released. */
@@ -53,17 +70,42 @@ const EPS = 1e-9;
  *
  * The graph's reservedMbps is kept equal to the bookings through TopologyStore.adjustReserved, so the
  * API and the path engine see the ledger's truth.
+ *
+ * Durability (see CommitMode): with 'immediate' a reservation is on disk when `reserve` returns; with
+ * 'end-of-turn' when the current synchronous run ends (or `flush()` returns). Either way the database
+ * is in WAL mode with synchronous=NORMAL: committed transactions survive a killed process.
  */
 export class ReservationLedger {
   private readonly books = new Map<string, LinkBook>();
   private readonly byOwner = new Map<string, StoredReservation>();
   private readonly pending = new Set<string>();
+  /** Group commit: each changed owner's state to write (null: no row), in change order. */
+  private readonly unwritten = new Map<string, StoredReservation | null>();
+  private flushQueued = false;
+  private readonly groupCommit: boolean;
+  private readonly onFlushError: (err: unknown) => void;
 
   constructor(
     private readonly topology: LedgerTopology,
     private readonly store: ReservationStore | null = null,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: LedgerOptions = {},
+  ) {
+    this.groupCommit = options.commit === 'end-of-turn' && store !== null;
+    this.onFlushError = options.onFlushError ?? (() => {});
+  }
+
+  /** Writes every change not yet in the database now (group commit); throws when the write fails. */
+  flush(): void {
+    if (this.store === null || this.unwritten.size === 0) return;
+    this.store.writeBatch(this.unwritten);
+    this.unwritten.clear();
+  }
+
+  /** Changes waiting for the end of the turn (0 with immediate commits). */
+  get unwrittenCount(): number {
+    return this.unwritten.size;
+  }
 
   reserve(req: ReservationRequest): AdmissionResult {
     if (!(req.bandwidthMbps >= 0) || !Number.isFinite(req.bandwidthMbps)) {
@@ -99,7 +141,8 @@ export class ReservationLedger {
         };
       }
     }
-    this.store?.insert(r);
+    if (this.groupCommit) this.queueWrite(r.ownerId, r);
+    else this.store?.insert(r);
     this.apply(r, deltas, +1);
     this.byOwner.set(r.ownerId, r);
     return { ok: true, reservation: r };
@@ -108,7 +151,11 @@ export class ReservationLedger {
   /** Releases an owner's bookings; false when it had none. */
   release(ownerId: string): boolean {
     const r = this.byOwner.get(ownerId);
-    const deleted = this.store?.delete(ownerId) ?? false;
+    let deleted: boolean;
+    if (this.groupCommit && (r !== undefined || this.pending.has(ownerId))) {
+      this.queueWrite(ownerId, null);
+      deleted = true;
+    } else deleted = this.store?.delete(ownerId) ?? false;
     this.pending.delete(ownerId);
     if (r === undefined) return deleted;
     this.apply(r, this.increments(r, -1), -1);
@@ -137,6 +184,7 @@ export class ReservationLedger {
    */
   restore(): RestoreReport {
     if (this.store === null) return { restored: 0, unrestorable: [] };
+    this.flush();
     let restored = 0;
     const unrestorable: { ownerId: string; missingLinks: string[] }[] = [];
     for (const r of this.store.all()) {
@@ -152,6 +200,20 @@ export class ReservationLedger {
       restored++;
     }
     return { restored, unrestorable };
+  }
+
+  private queueWrite(ownerId: string, row: StoredReservation | null): void {
+    this.unwritten.set(ownerId, row);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      try {
+        this.flush();
+      } catch (err) {
+        this.onFlushError(err);
+      }
+    });
   }
 
   /** Per-link change of booked Mbps if `r` were added (sign +1) or removed (-1). Pure. */

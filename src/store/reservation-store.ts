@@ -34,9 +34,10 @@ interface Row {
 }
 
 /**
- * Persistence of the admission ledger: one row per owner (an intent), link lists as JSON arrays. The
- * ledger writes here inside its critical section, before it changes anything in memory, so a failed write
- * leaves both the database and the graph as they were.
+ * Persistence of the admission ledger: one row per owner (an intent), link lists as JSON arrays. With
+ * immediate commits the ledger writes here inside its critical section, before it changes anything in
+ * memory, so a failed write leaves both the database and the graph as they were; with group commit it
+ * hands over the owners changed during one event-loop turn to `writeBatch` (see ReservationLedger).
  */
 export class ReservationStore {
   private readonly insertStmt;
@@ -78,6 +79,19 @@ export class ReservationStore {
       backupPolicy: r.backup_policy,
       createdAt: r.created_at,
     }));
+  }
+
+  /**
+   * Writes each owner's final state in one transaction: the row when given, no row for null. Used by
+   * the ledger's group commit; all of the batch is written or none of it.
+   */
+  writeBatch(changes: ReadonlyMap<string, StoredReservation | null>): void {
+    this.db.transaction(() => {
+      for (const [ownerId, row] of changes) {
+        this.deleteStmt.run(ownerId);
+        if (row !== null) this.insert(row);
+      }
+    })();
   }
 
   /** Runs `fn` in one transaction (all of its writes or none). */

@@ -171,6 +171,75 @@ describe('ReservationLedger', () => {
     expect(new ReservationStore(db2).all().map((r) => r.ownerId)).toEqual(['keep']);
     db2.close();
   });
+
+  describe('group commit (end-of-turn)', () => {
+    const open = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sdnc-path-ledger-gc-'));
+      dirs.push(dir);
+      return { dir, db: openDatabase(dir) };
+    };
+    const rows = (db: ReturnType<typeof openDatabase>) => new ReservationStore(db).all().map((r) => r.ownerId);
+
+    it('books in memory at once and writes the turn in one transaction before the next continuation', async () => {
+      const { db } = open();
+      const { store } = euStore({ 'par-fra': { capacityMbps: 100 } });
+      const ledger = new ReservationLedger(store, new ReservationStore(db), undefined, { commit: 'end-of-turn' });
+      expect(ledger.reserve({ ownerId: 'a', bandwidthMbps: 60, primary: ['par-fra.a'] }).ok).toBe(true);
+      // Never over-book: the second request sees the first one's booking though nothing is written yet.
+      expect(ledger.reserve({ ownerId: 'b', bandwidthMbps: 60, primary: ['par-fra.a'] }).ok).toBe(false);
+      expect(ledger.reserve({ ownerId: 'c', bandwidthMbps: 10, primary: ['par-fra.a'] }).ok).toBe(true);
+      expect(ledger.release('c')).toBe(true);
+      expect(rows(db)).toEqual([]);
+      expect(ledger.unwrittenCount).toBe(2);
+      await Promise.resolve();
+      expect(rows(db)).toEqual(['a']);
+      expect(ledger.unwrittenCount).toBe(0);
+      db.close();
+    });
+
+    it('survives a restart after the turn ended, and flush() writes at once', () => {
+      const { dir, db } = open();
+      const first = euStore();
+      const ledger = new ReservationLedger(first.store, new ReservationStore(db), undefined, { commit: 'end-of-turn' });
+      ledger.reserve({ ownerId: 'x', bandwidthMbps: 40, primary: ['par-fra.a', 'fra-mun.a'] });
+      ledger.flush();
+      db.close();
+      const db2 = openDatabase(dir);
+      const second = euStore();
+      const restored = new ReservationLedger(second.store, new ReservationStore(db2), undefined, { commit: 'end-of-turn' });
+      expect(restored.restore().restored).toBe(1);
+      expect(reserved(second.store, 'fra-mun.a')).toBe(40);
+      db2.close();
+    });
+
+    it('keeps unwritten changes after a failed flush, reports it, and writes them on the next one', async () => {
+      const { db } = open();
+      const real = new ReservationStore(db);
+      let failing = true;
+      const flaky = Object.assign(Object.create(real) as ReservationStore, {
+        writeBatch: (changes: Parameters<ReservationStore['writeBatch']>[0]) => {
+          if (failing) throw new Error('disk full');
+          real.writeBatch(changes);
+        },
+      });
+      const errors: unknown[] = [];
+      const { store } = euStore();
+      const ledger = new ReservationLedger(store, flaky, undefined, {
+        commit: 'end-of-turn',
+        onFlushError: (err) => errors.push(err),
+      });
+      expect(ledger.reserve({ ownerId: 'p', bandwidthMbps: 5, primary: ['par-fra.a'] }).ok).toBe(true);
+      await Promise.resolve();
+      expect(errors).toHaveLength(1);
+      expect(reserved(store, 'par-fra.a')).toBe(5);
+      expect(ledger.unwrittenCount).toBe(1);
+      failing = false;
+      ledger.reserve({ ownerId: 'q', bandwidthMbps: 5, primary: ['par-fra.a'] });
+      await Promise.resolve();
+      expect(rows(db).sort()).toEqual(['p', 'q']);
+      db.close();
+    });
+  });
 });
 
 /** Independent recomputation of what a link must carry from the list of reservations. */
