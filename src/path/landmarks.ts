@@ -25,6 +25,8 @@ export class LandmarkIndex {
   readonly to: Float64Array;
   /** snap.floorVersionOf(weight) when built. */
   readonly floorVersion: number;
+  /** Scratch of pickActive (no allocation per query). */
+  private readonly scores: Float64Array;
 
   constructor(
     readonly snap: CsrSnapshot,
@@ -64,6 +66,7 @@ export class LandmarkIndex {
       next = farthest(snap, nearest);
     }
     this.count = k;
+    this.scores = new Float64Array(k);
     // Unused columns (fewer linked nodes than wanted) repeat the first one: duplicates, still bounds.
     for (let c = count; c < k; c++) {
       this.landmarks[c] = this.landmarks[0];
@@ -112,7 +115,7 @@ export class LandmarkIndex {
    */
   pickActive(src: number, dst: number, out: Int32Array, want = ACTIVE_LANDMARKS): number {
     const k = this.count;
-    const score = new Float64Array(k);
+    const score = this.scores;
     for (let l = 0; l < k; l++) {
       let s = 0;
       const a = this.to[src * k + l] - this.to[dst * k + l];

@@ -122,13 +122,18 @@ export class ReservationLedger {
       backupPolicy: req.backupPolicy ?? 'dedicated',
       createdAt: this.now().toISOString(),
     };
+    // One lookup per distinct link: the check below reuses it (lookups are a large part of an admission).
+    const found = new Map<string, TopoLink>();
     for (const id of [...r.primary, ...(r.backup ?? [])]) {
-      if (this.topology.findLink(id) === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
+      if (found.has(id)) continue;
+      const l = this.topology.findLink(id);
+      if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
+      found.set(id, l);
     }
     const deltas = this.increments(r, +1);
     for (const [id, delta] of deltas) {
       if (delta <= EPS) continue;
-      const l = this.topology.findLink(id) as TopoLink;
+      const l = found.get(id) as TopoLink;
       const free = l.capacityMbps - l.reservedMbps;
       if (delta > free + EPS) {
         return {
