@@ -129,7 +129,8 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
     checks.append(Check("controller restarts on the same data dir, switches reconnect", bool(connected),
                         f"ready {t_ready - t_start:.1f} s, all switches connected {t_connected - t_start:.1f} s "
                         f"after start" if connected else ("not ready: " + controller.log_tail(2) if not ready
-                                                          else "not all switches connected"),
+                                                          else "not connected: " + " ".join(
+                                                              b.name for b in bridges if not b.connected())),
                         f"ready within {READY_TIMEOUT_S} s, connected within {RECONNECT_TIMEOUT_S} s"))
     for before, after in zip(views, reloaded):
         same = after is not None and after["state"] == "installed" and _paths(after) == _paths(before)

@@ -49,6 +49,7 @@ def _restart_bridge(ctx: ScenarioContext, switch_id: str) -> None:
     sw = net.net.get(bridge)
     sw.stop(deleteIntfs=False)
     sw.start(net.net.controllers)
+    sw.controllerUUIDs(update=True)  # Mininet caches the old bridge's controller record for connected()
     for rt in net.cables.values():
         for sw_if in (rt.switch_if_a, rt.switch_if_b):
             if sw_if.startswith(f"{bridge}-"):
