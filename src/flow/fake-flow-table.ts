@@ -220,11 +220,23 @@ function matches(m: FlowMatch, p: FakePacket, inPort: number): boolean {
   return prefixMatches(m.arpSpa, p.arpSpa) && prefixMatches(m.arpTpa, p.arpTpa);
 }
 
+const parsed = new Map<string, ReturnType<typeof parseIpPrefix>>();
+
+function parse(text: string): ReturnType<typeof parseIpPrefix> {
+  let p = parsed.get(text);
+  if (p === undefined) {
+    p = parseIpPrefix(text);
+    if (parsed.size > 10000) parsed.clear();
+    parsed.set(text, p);
+  }
+  return p;
+}
+
 function prefixMatches(prefix: string | undefined, address: string | undefined): boolean {
   if (prefix === undefined) return true;
   if (address === undefined) return false;
-  const p = parseIpPrefix(prefix);
-  const a = parseIpPrefix(address);
+  const p = parse(prefix);
+  const a = parse(address);
   if (p.family !== a.family) return false;
   const bits = p.family === 4 ? 32 : 128;
   const shift = BigInt(bits - p.length);

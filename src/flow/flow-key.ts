@@ -72,14 +72,28 @@ export function actionsKey(actions: readonly FlowAction[]): string {
   return actions.map(actionKey).join(',');
 }
 
+// Rules are immutable values that are compared again on every convergence pass; remember their keys.
+const identities = new WeakMap<FlowRule, string>();
+const bodies = new WeakMap<FlowRule, string>();
+
 /** Identity of a flow entry within its device (table, priority, match). */
 export function flowIdentity(rule: FlowRule): string {
-  return `${rule.tableId}/${rule.priority}/${matchKey(rule.match)}`;
+  let k = identities.get(rule);
+  if (k === undefined) {
+    k = `${rule.tableId}/${rule.priority}/${matchKey(rule.match)}`;
+    identities.set(rule, k);
+  }
+  return k;
 }
 
 /** Everything a modify can change; equal bodies mean the installed rule is already correct. */
 export function flowBody(rule: FlowRule): string {
-  return `${actionsKey(rule.actions)}|m${rule.meterId ?? 0}|c${rule.cookie}|i${rule.idleTimeoutS ?? 0}|h${rule.hardTimeoutS ?? 0}`;
+  let k = bodies.get(rule);
+  if (k === undefined) {
+    k = `${actionsKey(rule.actions)}|m${rule.meterId ?? 0}|c${rule.cookie}|i${rule.idleTimeoutS ?? 0}|h${rule.hardTimeoutS ?? 0}`;
+    bodies.set(rule, k);
+  }
+  return k;
 }
 
 export function groupBody(group: GroupEntry): string {

@@ -1,7 +1,7 @@
 import { SdncError } from '../model/errors.js';
 import type { TopoNode } from '../model/topology.js';
-import { parseIpPrefix } from '../topology/prefix-index.js';
 import type { EndpointRef } from './intent-types.js';
+import { prefixOf as parseIpPrefix } from './prefix-cache.js';
 
 /** A host (endpoint node) an intent delivers to or classifies from, with the prefixes that stand for it. */
 export interface AttachedHost {

@@ -1,9 +1,9 @@
 import type { FlowAction, FlowMatch, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
 import type { Path } from '../model/path.js';
 import type { TopoLink, TopoNode } from '../model/topology.js';
-import { parseIpPrefix } from '../topology/prefix-index.js';
 import type { AttachedHost } from './endpoint-resolver.js';
 import type { IntentFailure, TrafficMatch } from './intent-types.js';
+import { prefixOf as parseIpPrefix } from './prefix-cache.js';
 
 /** Rule priorities: classification above label switching, more specific classification first. */
 export const PRIORITY_CLASSIFY_BASE = 30000;

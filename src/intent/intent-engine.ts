@@ -76,6 +76,7 @@ export class IntentEngine {
   private readonly compiledState = new Map<string, Compiled>();
   private readonly byLink = new Map<string, Set<string>>();
   private readonly byNode = new Map<string, Set<string>>();
+  private readonly stateCounts = new Map<IntentState, number>();
   readonly now: () => number;
 
   constructor(readonly deps: IntentEngineDeps) {
@@ -94,6 +95,15 @@ export class IntentEngine {
 
   all(): IntentRecord[] {
     return [...this.records.values()];
+  }
+
+  /** Whether any intent is in one of these states (cheap: counted on every transition). */
+  anyIn(...states: IntentState[]): boolean {
+    return states.some((s) => (this.stateCounts.get(s) ?? 0) > 0);
+  }
+
+  private count(state: IntentState | undefined, delta: number): void {
+    if (state !== undefined) this.stateCounts.set(state, (this.stateCounts.get(state) ?? 0) + delta);
   }
 
   compiled(id: string): Compiled | undefined {
@@ -124,6 +134,7 @@ export class IntentEngine {
       history: [change],
     };
     this.records.set(rec.id, rec);
+    this.count(rec.state, 1);
     this.deps.store.save(rec, change);
     this.publish(rec);
     return rec;
@@ -131,7 +142,9 @@ export class IntentEngine {
 
   /** Puts a record loaded from the store back in memory (restart), with its labels claimed. */
   restore(rec: IntentRecord): void {
+    this.count(this.records.get(rec.id)?.state, -1);
     this.records.set(rec.id, rec);
+    this.count(rec.state, 1);
     if (rec.labels) {
       this.deps.labels.claim(rec.labels.forward, rec.key);
       if (rec.labels.reverse !== undefined) this.deps.labels.claim(rec.labels.reverse, rec.key);
@@ -167,6 +180,8 @@ export class IntentEngine {
       if (next.paths) this.index(id, next.paths);
     }
     this.records.set(id, next);
+    this.count(cur.state, -1);
+    this.count(state, 1);
     const store = this.deps.store;
     store.transaction(() => {
       store.save(next, change);
@@ -182,6 +197,7 @@ export class IntentEngine {
     if (!rec) return;
     if (rec.paths) this.unindex(id, rec.paths);
     this.records.delete(id);
+    this.count(rec.state, -1);
     this.compiledState.delete(id);
     this.deps.store.delete(rec.key);
     this.deps.bus.publish({ type: 'intent-removed', intentId: id });

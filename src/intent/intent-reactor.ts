@@ -154,11 +154,7 @@ export class IntentReactor {
     if (what === 'failure' && !this.failureQueued) {
       this.failureQueued = true;
       this.queue.run(() => this.reactToFailures(false)).catch(report);
-    } else if (
-      what === 'retry' &&
-      !this.retryQueued &&
-      this.engine.all().some((r) => r.state === 'failed' || r.state === 'degraded')
-    ) {
+    } else if (what === 'retry' && !this.retryQueued && this.engine.anyIn('failed', 'degraded')) {
       this.retryQueued = true;
       this.queue.run(() => this.retryFailed()).catch(report);
     } else if (what === 'settle' && !this.settleQueued) {

@@ -12,7 +12,9 @@ export interface PathEngine {
 export interface PlanTopology {
   findLink(id: string): TopoLink | undefined;
   findNode(id: string): TopoNode | undefined;
-  /** Outgoing links of a node; used to find the reverse direction of a cable. */
+  /** The link leaving `node` on `port`: the reverse direction of a link is the one leaving its far end on its far port. */
+  linkFromPort(node: string, port: number): TopoLink | undefined;
+  /** Both directions of a cable (fallback for links without port numbers). */
   linksOf(idOrCable: string): TopoLink[];
 }
 
@@ -108,7 +110,11 @@ export class PathPlanner {
     for (let i = p.links.length - 1; i >= 0; i--) {
       const fwd = this.topo.findLink(p.links[i]);
       if (!fwd) return undefined;
-      const rev = this.topo.linksOf(fwd.cable).find((l) => l.src === fwd.dst && l.dst === fwd.src);
+      const byPort = fwd.dstPort === undefined ? undefined : this.topo.linkFromPort(fwd.dst, fwd.dstPort);
+      const rev =
+        byPort !== undefined && byPort.dst === fwd.src && byPort.cable === fwd.cable
+          ? byPort
+          : this.topo.linksOf(fwd.cable).find((l) => l.src === fwd.dst && l.dst === fwd.src);
       if (!rev || !isUsable(rev) || residualMbps(rev) < spec.bandwidthMbps) return undefined;
       if (c.avoidLinks?.includes(rev.id) || c.avoidProviders?.includes(rev.provider)) return undefined;
       links.push(rev);

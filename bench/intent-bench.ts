@@ -1,0 +1,286 @@
+/**
+ * Intent engine benchmark (not a test). On a generated 1,000-switch topology (two small-world regions
+ * joined by a fast and a slow bridge) it measures:
+ *   - batch: compile + admit + install 1,000 bidirectional intents in one submitBatch into the fake driver
+ *     (path computation, atomic reservation, labels, SQLite persistence of every transition, rules, one
+ *     flow-service convergence), against a baseline of computing the same 1,000 paths alone;
+ *   - reroute: cut the fast bridge that all 1,000 intents cross; time until all are re-installed on the
+ *     slow bridge (make-before-break, three confirmed phases);
+ *   - REST: 2,000 POST /api/v1/intents over real HTTP on loopback with 16 clients, against GET /healthz
+ *     with the same clients as the HTTP baseline.
+ * Targets: batch <= 40 ms, reroute <= 100 ms, REST >= 2,000 intents/s. Prints figures and ratios, never
+ * fails because the machine is slow. Run alone: `npx tsx bench/intent-bench.ts`, or `make bench`.
+ */
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { EventBus } from '../src/events/event-bus.js';
+import { FakeDriver } from '../src/flow/fake-driver.js';
+import { FlowService } from '../src/flow/flow-service.js';
+import { EndpointResolver } from '../src/intent/endpoint-resolver.js';
+import type { IntentRequest } from '../src/intent/intent-request.js';
+import { IntentService } from '../src/intent/intent-service.js';
+import { LabelAllocator } from '../src/intent/label-allocator.js';
+import { LedgerAdapter } from '../src/intent/ledger-adapter.js';
+import { PathPlanner } from '../src/intent/path-planner.js';
+import type { TopoLink, TopoNode } from '../src/model/topology.js';
+import { registerIntentRoutes } from '../src/northbound/routes/intent-routes.js';
+import { buildServer } from '../src/northbound/server.js';
+import { PathService } from '../src/path/path-service.js';
+import { ReservationLedger } from '../src/path/reservation-ledger.js';
+import { SnapshotKeeper } from '../src/path/snapshot-keeper.js';
+import { openDatabase } from '../src/store/database.js';
+import { IntentStore } from '../src/store/intent-store.js';
+import { TopologyService } from '../src/topology/topology-service.js';
+import { TopologyStore } from '../src/topology/topology-store.js';
+
+const SIDE = 500;
+const CHORDS = 2;
+const HOSTS_PER_SIDE = 100;
+const FAST_BRIDGE = 'bridge-fast';
+
+interface Slice {
+  readonly bus: EventBus;
+  readonly topo: TopologyStore;
+  readonly topology: TopologyService;
+  readonly paths: PathService;
+  readonly driver: FakeDriver;
+  readonly intents: IntentService;
+}
+
+/**
+ * Two regions of 500 switches, each a ring with two random chords per switch (a small-world WAN:
+ * paths of about ten hops), joined by a 1 ms bridge and a 30 ms one between their switches 0. Every
+ * intent runs from a host in the left region to one in the right, so all cross the fast bridge.
+ */
+function generate(topo: TopologyStore): { left: string[]; right: string[] } {
+  let dp = 0;
+  const nextPort = new Map<string, number>();
+  const port = (node: string): number => {
+    const p = nextPort.get(node) ?? 1;
+    nextPort.set(node, p + 1);
+    return p;
+  };
+  let seed = 42;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const cable = (id: string, a: string, b: string, latencyMs: number): void => {
+    const aPort = port(a);
+    const bPort = port(b);
+    const base = {
+      cable: id,
+      capacityMbps: 100_000,
+      reservedMbps: 0,
+      latencyMs,
+      measuredLatencyMs: null,
+      jitterMs: null,
+      cost: 1,
+      energyJPerGbit: 1,
+      srlgs: [],
+      provider: 'bench-net',
+      adminUp: true,
+      operUp: true,
+      discovered: false,
+    };
+    const links: TopoLink[] = [
+      { ...base, id: `${id}.a`, src: a, dst: b, srcPort: aPort, dstPort: bPort },
+      { ...base, id: `${id}.b`, src: b, dst: a, srcPort: bPort, dstPort: aPort },
+    ];
+    for (const l of links) topo.addLink(l);
+  };
+  for (const side of ['l', 'r']) {
+    for (let i = 0; i < SIDE; i++) {
+      const node: TopoNode = {
+        id: `${side}${i}`,
+        kind: 'switch',
+        name: `${side}${i}`,
+        provider: 'bench-net',
+        jurisdiction: 'DE',
+        datapathId: (++dp).toString(16).padStart(16, '0'),
+        operUp: true,
+      };
+      topo.addNode(node);
+    }
+    const seen = new Set<string>();
+    for (let i = 0; i < SIDE; i++) {
+      const peers = [(i + 1) % SIDE, ...Array.from({ length: CHORDS }, () => Math.floor(rand() * SIDE))];
+      for (const j of peers) {
+        const key = i < j ? `${i}-${j}` : `${j}-${i}`;
+        if (j === i || seen.has(key)) continue;
+        seen.add(key);
+        cable(`${side}${key}`, `${side}${i}`, `${side}${j}`, 1 + Math.floor(rand() * 4));
+      }
+    }
+  }
+  cable(FAST_BRIDGE, 'l0', 'r0', 1);
+  cable('bridge-slow', 'l1', 'r1', 30);
+  const hosts = { left: [] as string[], right: [] as string[] };
+  for (const side of ['l', 'r'] as const) {
+    for (let i = 0; i < HOSTS_PER_SIDE; i++) {
+      const id = `${side}-host-${i}`;
+      const at = `${side}${Math.floor(rand() * SIDE)}`;
+      topo.addNode({
+        id,
+        kind: 'endpoint',
+        name: id,
+        provider: 'bench-customer',
+        jurisdiction: 'DE',
+        addresses: [`10.${side === 'l' ? 1 : 2}.${i}.1/32`],
+        mac: `02:00:00:00:${side === 'l' ? '01' : '02'}:${i.toString(16).padStart(2, '0')}`,
+        attachment: { node: at, port: port(at) },
+        operUp: true,
+      });
+      (side === 'l' ? hosts.left : hosts.right).push(id);
+    }
+  }
+  return hosts;
+}
+
+function slice(): { s: Slice; hosts: { left: string[]; right: string[] } } {
+  const bus = new EventBus();
+  const topo = new TopologyStore(bus);
+  const hosts = generate(topo);
+  const topology = new TopologyService(topo);
+  const paths = new PathService(new SnapshotKeeper(topo, bus));
+  const ledger = new ReservationLedger(topo);
+  const flows = new FlowService();
+  const driver = new FakeDriver();
+  for (const n of topo.nodes()) if (n.datapathId) driver.connect(n.datapathId);
+  flows.registerDriver(driver);
+  const intents = IntentService.create({
+    store: new IntentStore(openDatabase(':memory:')),
+    bus,
+    topology: topo,
+    resolver: new EndpointResolver(topo, topology),
+    planner: new PathPlanner(paths, topo),
+    ledger: new LedgerAdapter(ledger),
+    flows,
+    labels: new LabelAllocator(),
+  });
+  return { s: { bus, topo, topology, paths, driver, intents }, hosts };
+}
+
+function requests(hosts: { left: string[]; right: string[] }, count: number, portBase: number): IntentRequest[] {
+  return Array.from({ length: count }, (_, i) => ({
+    endpoints: { src: hosts.left[i % hosts.left.length], dst: hosts.right[(i * 7) % hosts.right.length] },
+    bandwidthMbps: 10,
+    match: { ipProto: 17, dstPort: portBase + i },
+  }));
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const r = await fn();
+  return [r, performance.now() - t0];
+}
+
+async function batchAndReroute(): Promise<Record<string, number>> {
+  // Warm-up slice: JIT, SQLite statements and the CSR snapshot, so the measured run is steady state.
+  {
+    const { s, hosts } = slice();
+    await s.intents.start();
+    await s.intents.submitBatch(requests(hosts, 200, 50000));
+  }
+  const { s, hosts } = slice();
+  await s.intents.start();
+  const reqs = requests(hosts, 1000, 10000);
+  s.paths.compute({ src: 'l2', dst: 'r2' });
+  const [, pathsOnlyMs] = await timed(async () => {
+    for (const r of reqs) {
+      const src = s.topo.getNode(r.endpoints.src as string).attachment!.node;
+      const dst = s.topo.getNode(r.endpoints.dst as string).attachment!.node;
+      s.paths.compute({ src, dst, bandwidthMbps: 10 });
+    }
+  });
+  const [views, batchMs] = await timed(() => s.intents.submitBatch(reqs));
+  const installed = views.filter((v) => v.state === 'installed').length;
+  const onFast = views.filter((v) => v.paths?.forward.primary.links.includes(`${FAST_BRIDGE}.a`)).length;
+  const rules = s.driver.totalFlows();
+
+  const [, rerouteMs] = await timed(async () => {
+    for (const l of s.topo.linksOf(FAST_BRIDGE)) s.topo.setLinkOper(l.id, false);
+    await s.intents.idle();
+  });
+  const after = s.intents.list();
+  const rerouted = after.filter(
+    (v) => v.state === 'installed' && v.paths?.forward.primary.links.includes('bridge-slow.a'),
+  ).length;
+  return {
+    intents: reqs.length,
+    installed,
+    onFastBridge: onFast,
+    rules,
+    pathsOnlyMs,
+    batchMs,
+    batchOverPathsOnly: batchMs / pathsOnlyMs,
+    rerouteMs,
+    rerouted,
+  };
+}
+
+async function rest(): Promise<Record<string, number>> {
+  const { s, hosts } = slice();
+  await s.intents.start();
+  const app = await buildServer({
+    topology: s.topology,
+    bus: s.bus,
+    intentsSnapshot: () => s.intents.list(),
+    extraRoutes: [(a) => registerIntentRoutes(a, { intents: s.intents })],
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const run = async (count: number, clients: number, send: (i: number) => Promise<Response>) => {
+    let next = 0;
+    let ok = 0;
+    const worker = async () => {
+      while (next < count) {
+        const i = next++;
+        const res = await send(i);
+        await res.arrayBuffer();
+        if (res.status < 300) ok++;
+      }
+    };
+    const [, ms] = await timed(() => Promise.all(Array.from({ length: clients }, worker)));
+    return { ok, perS: (count / ms) * 1000 };
+  };
+  const reqs = requests(hosts, 2200, 20000);
+  const post = (i: number) =>
+    fetch(`${base}/api/v1/intents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(reqs[i]),
+    });
+  await run(200, 16, () => fetch(`${base}/healthz`)); // warm-up
+  const health = await run(2000, 16, () => fetch(`${base}/healthz`));
+  await run(200, 16, (i) => post(2000 + i)); // warm-up
+  const posts = await run(2000, 16, (i) => post(i));
+  await app.close();
+  return {
+    requests: 2000,
+    clients: 16,
+    created: posts.ok,
+    intentsPerS: posts.perS,
+    healthzPerS: health.perS,
+    postOverHealthz: posts.perS / health.perS,
+  };
+}
+
+export async function runIntentBench(): Promise<object> {
+  const br = await batchAndReroute();
+  console.log(
+    `batch: ${br.installed}/${br.intents} intents installed (${br.rules} rules, ${br.onFastBridge} over the fast bridge) in ${br.batchMs.toFixed(1)} ms ` +
+      `(target <= 40 ms); computing the same paths alone ${br.pathsOnlyMs.toFixed(1)} ms, ratio ${br.batchOverPathsOnly.toFixed(2)}`,
+  );
+  console.log(`reroute: ${br.rerouted} intents moved to the slow bridge in ${br.rerouteMs.toFixed(1)} ms (target <= 100 ms)`);
+  const r = await rest();
+  console.log(
+    `REST: ${r.created}/${r.requests} POST /intents with ${r.clients} clients at ${r.intentsPerS.toFixed(0)} intents/s (target >= 2,000); ` +
+      `GET /healthz ${r.healthzPerS.toFixed(0)}/s, ratio ${r.postOverHealthz.toFixed(2)}`,
+  );
+  return { ...br, rest: r };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(JSON.stringify(await runIntentBench()));
+}
