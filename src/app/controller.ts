@@ -2,8 +2,15 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { EventBus } from '../events/event-bus.js';
+import { FlowService } from '../flow/flow-service.js';
+import { EndpointResolver } from '../intent/endpoint-resolver.js';
+import { IntentService } from '../intent/intent-service.js';
+import { LabelAllocator } from '../intent/label-allocator.js';
+import { LedgerAdapter } from '../intent/ledger-adapter.js';
+import { PathPlanner } from '../intent/path-planner.js';
 import { SdncError } from '../model/errors.js';
 import { createMetricsRegistry } from '../northbound/metrics.js';
+import { registerIntentRoutes } from '../northbound/routes/intent-routes.js';
 import { registerWebRoutes } from '../northbound/routes/web-routes.js';
 import { API_BASE, buildServer, EVENTS_PATH } from '../northbound/server.js';
 import { PathService } from '../path/path-service.js';
@@ -14,6 +21,7 @@ import { TopologySync } from '../southbound/discovery/topology-sync.js';
 import { OpenflowDriver } from '../southbound/openflow/openflow-driver.js';
 import { OpenflowServer } from '../southbound/openflow/openflow-server.js';
 import { openDatabase } from '../store/database.js';
+import { IntentStore } from '../store/intent-store.js';
 import { ReservationStore } from '../store/reservation-store.js';
 import { TopologyEditsStore } from '../store/topology-edits-store.js';
 import { applyTopology, loadTopologyFile } from '../topology/topology-loader.js';
@@ -131,6 +139,26 @@ export class Controller {
       }
       logger.info({ reservations: restored.restored }, 'reservations restored');
 
+      // Intents over the flow service: desired rules per device, converged on every change and on connect.
+      const flows = new FlowService({ onError: (device, err) => logger.warn({ device, err }, 'device did not converge') });
+      this.onStop('flow service', () => flows.close());
+      const intents = IntentService.create({
+        store: new IntentStore(db),
+        bus: this.bus,
+        topology: store,
+        resolver: new EndpointResolver(store, topology),
+        planner: new PathPlanner(this.pathService, store),
+        ledger: new LedgerAdapter(ledger),
+        flows,
+        labels: new LabelAllocator(),
+        onError: (err, what) => logger.error({ err }, `${what} failed`),
+      });
+      await intents.start();
+      this.onStop('intents', async () => {
+        await intents.idle();
+        intents.stop();
+      });
+
       // Northbound: REST API, event stream, docs and metrics.
       const server = await buildServer({
         topology,
@@ -140,7 +168,8 @@ export class Controller {
         metricsRegistry: this.metrics,
         paths: this.pathService,
         // The web view (dist/web, built by `make build`) at `/`.
-        extraRoutes: [(app) => registerWebRoutes(app)],
+        extraRoutes: [(app) => registerWebRoutes(app), (app) => registerIntentRoutes(app, { intents })],
+        intentsSnapshot: () => intents.list(),
       });
       this.server = server;
       this.onStop('http server', () => server.close());
@@ -155,6 +184,7 @@ export class Controller {
         log: (level, msg, details) => ofLog[level](details, msg),
       });
       this.openflow = new OpenflowDriver(ofServer, { log: (level, msg, details) => ofLog[level](details, msg) });
+      flows.registerDriver(this.openflow);
       const discovery = new LinkDiscoveryService(this.openflow, this.openflow, {
         log: (msg, details) => ofLog.debug(details ?? {}, msg),
       });
