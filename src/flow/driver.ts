@@ -10,8 +10,19 @@ export interface PortInfo {
 export type DriverEvent =
   | { readonly type: 'device-connected'; readonly device: string; readonly ports: readonly PortInfo[] }
   | { readonly type: 'device-disconnected'; readonly device: string; readonly reason: string }
-  | { readonly type: 'port-status'; readonly device: string; readonly port: PortInfo; readonly reason: 'add' | 'delete' | 'modify' }
-  | { readonly type: 'packet-in'; readonly device: string; readonly inPort: number; readonly frame: Buffer; readonly cookie?: number };
+  | {
+      readonly type: 'port-status';
+      readonly device: string;
+      readonly port: PortInfo;
+      readonly reason: 'add' | 'delete' | 'modify';
+    }
+  | {
+      readonly type: 'packet-in';
+      readonly device: string;
+      readonly inPort: number;
+      readonly frame: Buffer;
+      readonly cookie?: number;
+    };
 
 export type DriverListener = (event: DriverEvent) => void;
 
