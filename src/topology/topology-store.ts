@@ -134,7 +134,13 @@ export class TopologyStore {
   /** Apply a change to one link; the change function returns the new value. Publishes link-updated. */
   updateLink(id: string, change: (link: TopoLink) => TopoLink): TopoLink {
     const before = this.getLink(id);
-    const after = { ...change(before), id: before.id, cable: before.cable, src: before.src, dst: before.dst };
+    const changed = change(before);
+    // Identity fields never change; copy again only when a change function touched them (admission
+    // control calls this once per link per reservation, so the common path avoids a second object copy).
+    const after =
+      changed.id === before.id && changed.cable === before.cable && changed.src === before.src && changed.dst === before.dst
+        ? changed
+        : { ...changed, id: before.id, cable: before.cable, src: before.src, dst: before.dst };
     this.graph.replaceEdgeAttributes(id, after);
     this.attrVer++;
     this.bus.publish({ type: 'link-updated', link: after });
