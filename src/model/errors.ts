@@ -26,7 +26,8 @@ export const ERRORS = {
   SDNC_ERR_PREFIX_CONFLICT: { status: 409, message: 'Prefix {prefix} is already owned by endpoint {owner}' },
   SDNC_ERR_CAPACITY_BELOW_RESERVED: {
     status: 409,
-    message: 'Capacity {capacityMbps} Mbit/s of link {id} is below the {reservedMbps} Mbit/s already reserved on it; withdraw intents first',
+    message:
+      'Capacity {capacityMbps} Mbit/s of link {id} is below the {reservedMbps} Mbit/s already reserved on it; withdraw intents first',
   },
   SDNC_ERR_NODE_IN_USE: { status: 409, message: 'Node {id} still has {links} links or endpoints attached; remove them first' },
   SDNC_ERR_TOPOLOGY_FILE: { status: 400, message: 'Topology file {file} is invalid: {reason}' },
@@ -46,7 +47,10 @@ export const ERRORS = {
   SDNC_ERR_DEVICE_NOT_CONNECTED: { status: 503, message: 'Device {device} is not connected to the controller' },
   SDNC_ERR_DEVICE_REJECTED: { status: 502, message: 'Device {device} rejected {failed} of {total} messages: {reason}' },
   SDNC_ERR_DEVICE_TIMEOUT: { status: 504, message: 'Device {device} did not answer {request} within {timeoutMs} ms' },
-  SDNC_ERR_DEVICE_OVERLOADED: { status: 503, message: 'Send queue to device {device} is full ({queuedBytes} bytes); retry later' },
+  SDNC_ERR_DEVICE_OVERLOADED: {
+    status: 503,
+    message: 'Send queue to device {device} is full ({queuedBytes} bytes); retry later',
+  },
   SDNC_ERR_FLOW_INVALID: { status: 400, message: 'Forwarding entry for device {device} cannot be expressed: {reason}' },
   SDNC_ERR_INTERNAL: { status: 500, message: 'Internal error ({ref}); the request was not applied' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -1,4 +1,4 @@
-import { IPv4, IPv4CidrRange, IPv6, Validator, collapseIPv6Number } from 'ip-num';
+import { collapseIPv6Number, IPv4, IPv4CidrRange, IPv6, Validator } from 'ip-num';
 import { SdncError } from '../model/errors.js';
 
 export interface IpPrefix {

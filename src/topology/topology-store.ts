@@ -1,8 +1,8 @@
-import graphology from 'graphology';
 import type { MultiDirectedGraph as MultiDirectedGraphType } from 'graphology';
+import graphology from 'graphology';
 import type { EventBus } from '../events/event-bus.js';
 import { SdncError } from '../model/errors.js';
-import type { LinkPatch, TopoLink, TopoNode, TopologySnapshot } from '../model/topology.js';
+import type { LinkPatch, TopoLink, TopologySnapshot, TopoNode } from '../model/topology.js';
 
 // graphology ships CommonJS with named classes on the default export.
 const { MultiDirectedGraph } = graphology as unknown as { MultiDirectedGraph: typeof MultiDirectedGraphType };
