@@ -1,11 +1,11 @@
 import type { EventBus } from '../events/event-bus.js';
 import type { FlowService } from '../flow/flow-service.js';
 import { SdncError } from '../model/errors.js';
-import type { DeviceState, FlowRule } from '../model/flow.js';
-import type { TopoLink } from '../model/topology.js';
 import type { IntentStore } from '../store/intent-store.js';
 import type { BandwidthLedger } from './bandwidth-ledger.js';
+import type { HealthTopology } from './data-plane-health.js';
 import type { EndpointDirectory, EndpointResolver, ResolvedEndpoint } from './endpoint-resolver.js';
+import { type Compiled, type FinishedChange, type InstallChange, InstallSequencer, merge } from './install-sequencer.js';
 import { type CompileTopology, compileIntent, type DirectionInput } from './intent-compiler.js';
 import { assertTransition } from './intent-lifecycle.js';
 import {
@@ -25,23 +25,18 @@ import { linksOfPaths, type PathPlanner, type PlanTopology } from './path-planne
 export interface IntentEngineDeps {
   readonly store: IntentStore;
   readonly bus: EventBus;
-  readonly topology: CompileTopology & PlanTopology & EndpointDirectory & { links(): TopoLink[] };
+  readonly topology: CompileTopology & PlanTopology & EndpointDirectory & HealthTopology;
   readonly resolver: EndpointResolver;
   readonly planner: PathPlanner;
   readonly ledger: BandwidthLedger;
   readonly flows: FlowService;
   readonly labels: LabelAllocator;
   readonly now?: () => number;
+  /** Start-up grace and reconnect confirmation of the data-plane health view (see DataPlaneHealth). */
+  readonly startupGraceMs?: number;
+  readonly linkConfirmMs?: number;
   /** Errors of background passes (reactions to the network); they never reach a caller. */
   readonly onError?: (err: unknown, what: string) => void;
-}
-
-/** An intent's compiled rules, split so make-before-break can switch the ingress last. */
-export interface Compiled {
-  /** Ingress classification rules: the only rules that decide which path traffic takes. */
-  readonly ingress: readonly FlowRule[];
-  /** Transit and egress rules, groups and meters. */
-  readonly rest: DeviceState;
 }
 
 /** Everything an admitted intent holds. */
@@ -52,18 +47,11 @@ export interface Admission {
   readonly compiled: Compiled;
 }
 
+export type { Compiled, InstallChange } from './install-sequencer.js';
+
 export type AdmitResult =
   | { readonly ok: true; readonly admission: Admission }
   | { readonly ok: false; readonly reason: IntentFailure };
-
-/** One intent moving from what it had installed (`old`) to `next`, or being removed (`next` undefined). */
-export interface InstallChange {
-  readonly id: string;
-  readonly old?: Compiled;
-  readonly next?: Compiled;
-  /** Labels to free once the old rules are gone. */
-  readonly retiredLabels?: IntentLabels;
-}
 
 /**
  * The intent layer's primitives, shared by the service (user requests) and the reactor (network
@@ -77,10 +65,12 @@ export class IntentEngine {
   private readonly byLink = new Map<string, Set<string>>();
   private readonly byNode = new Map<string, Set<string>>();
   private readonly stateCounts = new Map<IntentState, number>();
+  private readonly sequencer: InstallSequencer;
   readonly now: () => number;
 
   constructor(readonly deps: IntentEngineDeps) {
     this.now = deps.now ?? Date.now;
+    this.sequencer = new InstallSequencer(deps.flows);
   }
 
   get(id: string): IntentRecord | undefined {
@@ -106,8 +96,19 @@ export class IntentEngine {
     if (state !== undefined) this.stateCounts.set(state, (this.stateCounts.get(state) ?? 0) + delta);
   }
 
+  /** What the intent's traffic may be using now: the `old` of its next change. */
   compiled(id: string): Compiled | undefined {
-    return this.compiledState.get(id);
+    return this.sequencer.heldCompiled(id) ?? this.compiledState.get(id);
+  }
+
+  /** Whether a make-before-break move of this intent waits for a device to confirm. */
+  isHeld(id: string): boolean {
+    return this.sequencer.isHeld(id);
+  }
+
+  /** Devices a held move waits for. */
+  heldOn(id: string): readonly string[] {
+    return this.sequencer.waitingOn(id);
   }
 
   /** Intents whose paths use one of these links or nodes. */
@@ -213,7 +214,7 @@ export class IntentEngine {
    * admission fails, so a refused change leaves everything as it was. Labels are always new, so the old
    * rules stay valid until make-before-break removes them.
    */
-  admit(rec: IntentRecord, spec: IntentSpec, fixedPaths?: IntentPaths): AdmitResult {
+  admit(rec: IntentRecord, spec: IntentSpec, fixedPaths?: IntentPaths, avoidNodes?: readonly string[]): AdmitResult {
     let ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint };
     try {
       ends = this.resolve(spec);
@@ -230,7 +231,7 @@ export class IntentEngine {
     };
     let paths = fixedPaths;
     if (!paths) {
-      const plan = this.deps.planner.plan(spec, ends.src, ends.dst);
+      const plan = this.deps.planner.plan(spec, ends.src, ends.dst, avoidNodes);
       if (!plan.ok) {
         restore();
         return plan;
@@ -289,26 +290,25 @@ export class IntentEngine {
   }
 
   /**
-   * Installs a set of changes make-before-break, all intents of the batch in step: (A) new transit and
-   * egress rules, groups and meters next to the old ones; (B) ingress switched to the new label, old
-   * transit rules still in place for packets in flight; (C) old rules removed. Each phase is confirmed by
-   * the devices before the next starts. A change without old rules (new intent) or without next rules
-   * (removal) is one phase.
+   * Installs a set of changes make-before-break, all intents of the batch in step (see
+   * InstallSequencer). A move whose devices do not all confirm a phase is held there; resumeHeld()
+   * carries it on.
    */
   async install(changes: readonly InstallChange[]): Promise<void> {
-    const phases = changes.map(phasesOf);
-    const depth = Math.max(0, ...phases.map((p) => p.length));
-    for (let i = 0; i < depth; i++) {
-      phases.forEach((p, j) => {
-        if (i < p.length) this.deps.flows.setDesired(changes[j].id, p[i]);
-      });
-      await this.deps.flows.flush();
-    }
-    for (const c of changes) {
+    this.finish(await this.sequencer.run(changes));
+  }
+
+  /** Carries on held moves whose devices confirmed since. */
+  async resumeHeld(): Promise<void> {
+    this.finish(await this.sequencer.resume());
+  }
+
+  private finish(done: readonly FinishedChange[]): void {
+    for (const { change: c, retired } of done) {
       if (c.next) this.compiledState.set(c.id, c.next);
       else this.compiledState.delete(c.id);
       const rec = this.records.get(c.id);
-      if (c.retiredLabels && rec) this.freeLabels(rec.key, c.retiredLabels);
+      if (rec) for (const labels of retired) this.freeLabels(rec.key, labels);
     }
   }
 
@@ -321,7 +321,7 @@ export class IntentEngine {
   /** Whether every device an intent has rules on confirmed them; 'failed' with the first device error. */
   installStatus(id: string): 'done' | 'pending' | { device: string } {
     const flows = this.deps.flows;
-    let pending = false;
+    let pending = this.sequencer.isHeld(id);
     for (const d of flows.devicesOf(id)) {
       const s = flows.status(d);
       if (s === 'failed') return { device: d };
@@ -416,22 +416,4 @@ function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
     index.set(key, s);
   }
   s.add(id);
-}
-
-export function merge(c: Compiled, ...more: DeviceState[]): DeviceState {
-  return {
-    flows: [...c.ingress, ...c.rest.flows, ...more.flatMap((m) => m.flows)],
-    groups: [...c.rest.groups, ...more.flatMap((m) => m.groups)],
-    meters: [...c.rest.meters, ...more.flatMap((m) => m.meters)],
-  };
-}
-
-const NOTHING: DeviceState = { flows: [], groups: [], meters: [] };
-
-function phasesOf(c: InstallChange): DeviceState[] {
-  if (!c.next) return [NOTHING];
-  if (!c.old) return [merge(c.next)];
-  const old = c.old;
-  const next = c.next;
-  return [merge(old, next.rest), merge(next, { flows: old.rest.flows, groups: [], meters: [] }), merge(next)];
 }

@@ -3,7 +3,7 @@ import type { IntentState } from './intent-types.js';
 /**
  * The intent state machine. requested -> compiling -> installing -> installed is the happy path;
  * failed is a resting state left by a retry (compiling) or a withdraw; rerouting is a make-before-break
- * change in progress; degraded means traffic runs on the backup path without protection.
+ * change in progress (a new failure may start another one); degraded means traffic runs on the backup path without protection.
  */
 const ALLOWED: Readonly<Record<IntentState, readonly IntentState[]>> = {
   requested: ['compiling', 'failed', 'withdrawing'],
@@ -11,7 +11,7 @@ const ALLOWED: Readonly<Record<IntentState, readonly IntentState[]>> = {
   installing: ['installed', 'degraded', 'rerouting', 'failed', 'withdrawing'],
   installed: ['rerouting', 'degraded', 'failed', 'withdrawing'],
   degraded: ['rerouting', 'installed', 'failed', 'withdrawing'],
-  rerouting: ['installing', 'installed', 'degraded', 'failed', 'withdrawing'],
+  rerouting: ['rerouting', 'installing', 'installed', 'degraded', 'failed', 'withdrawing'],
   failed: ['compiling', 'failed', 'withdrawing'],
   withdrawing: ['withdrawn'],
   withdrawn: [],

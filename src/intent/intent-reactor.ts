@@ -2,6 +2,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { SdncError } from '../model/errors.js';
 import type { ControllerEvent } from '../model/events.js';
 import { effectiveLatencyMs, isUsable, type TopoLink } from '../model/topology.js';
+import { DataPlaneHealth } from './data-plane-health.js';
 import type { Admission, InstallChange, IntentEngine } from './intent-engine.js';
 import type { DirectionPaths, IntentFailure, IntentPaths, IntentRecord, IntentSpec } from './intent-types.js';
 import { admitWithPreemption } from './preemption.js';
@@ -16,9 +17,10 @@ interface LinkSeen {
 
 /**
  * Everything that moves intents between states: admission of new intents, make-before-break changes,
- * and the reaction to the network. Link or node down: protected intents whose backup survives become
- * degraded at once (the fast-failover group already moved the traffic) and get a new backup; the others
- * are rerouted make-before-break. Capacity returning (link up, capacity raised, bandwidth released)
+ * and the reaction to the network. A data-plane failure on a path (see DataPlaneHealth: a switch out
+ * of the controller's reach is not one, it keeps forwarding): protected intents whose backup survives
+ * become degraded at once (the fast-failover group already moved the traffic) and get a new backup;
+ * the others are rerouted make-before-break, over switches the controller can program right now. Capacity returning (link up, capacity raised, bandwidth released)
  * retries failed intents. Whenever not everything fits, higher priority goes first, and an intent that
  * allows preemption may displace lower-priority ones. All work runs on the service's serial queue.
  */
@@ -29,6 +31,7 @@ export class IntentReactor {
   private settleQueued = false;
   private readonly awaiting = new Set<string>();
   private unsubscribers: (() => void)[] = [];
+  private health?: DataPlaneHealth;
 
   constructor(
     private readonly engine: IntentEngine,
@@ -36,8 +39,16 @@ export class IntentReactor {
     private readonly queue: SerialQueue,
   ) {}
 
+  /** Starts watching the network; call before reload() so the start-up grace counts from here. */
   start(): void {
-    for (const l of this.engine.deps.topology.links()) this.seen.set(l.id, seenOf(l));
+    const deps = this.engine.deps;
+    this.health = new DataPlaneHealth(deps.topology, {
+      startupGraceMs: deps.startupGraceMs,
+      linkConfirmMs: deps.linkConfirmMs,
+      now: this.engine.now,
+      onDeadline: () => this.schedule('failure'),
+    });
+    for (const l of deps.topology.links()) this.seen.set(l.id, seenOf(l));
     this.unsubscribers.push(this.bus.subscribe(({ event }) => this.onEvent(event)));
     this.unsubscribers.push(
       this.engine.deps.flows.subscribe(() => {
@@ -48,6 +59,12 @@ export class IntentReactor {
 
   stop(): void {
     for (const u of this.unsubscribers.splice(0)) u();
+    this.health?.stop();
+  }
+
+  private get dataPlane(): DataPlaneHealth {
+    if (!this.health) throw new Error('intent reactor is not started');
+    return this.health;
   }
 
   /** Tell the reactor bandwidth was given back (a withdraw): failed intents may fit now. */
@@ -77,7 +94,7 @@ export class IntentReactor {
       await this.retryFailed([id]);
       return this.engine.mustGet(id);
     }
-    const { result, victims } = admitWithPreemption(this.engine, rec, spec);
+    const { result, victims } = admitWithPreemption(this.engine, rec, spec, undefined, this.dataPlane.unreachableNodes());
     if (!result.ok) {
       throw new SdncError('SDNC_ERR_NO_PATH', {
         reason: `change refused, intent unchanged: ${result.reason.message}`,
@@ -125,6 +142,7 @@ export class IntentReactor {
   }
 
   private onEvent(e: ControllerEvent): void {
+    this.dataPlane.observe(e);
     if (e.type === 'link-updated') {
       const prev = this.seen.get(e.link.id);
       const now = seenOf(e.link);
@@ -142,7 +160,9 @@ export class IntentReactor {
     } else if (e.type === 'link-removed' || e.type === 'node-removed') {
       this.schedule('failure');
     } else if (e.type === 'node-updated') {
-      this.schedule(e.node.operUp ? 'retry' : 'failure');
+      // A disconnect may hold a move that waits for the switch; a connect may confirm a failure.
+      this.schedule('failure');
+      if (e.node.operUp) this.schedule('retry');
     } else if (e.type === 'link-added' || e.type === 'node-added') {
       if (e.type === 'link-added') this.seen.set(e.link.id, seenOf(e.link));
       this.schedule('retry');
@@ -164,22 +184,23 @@ export class IntentReactor {
   }
 
   /**
-   * Finds active intents whose paths cross something that is down now and repairs them: failover to
-   * the backup (degraded) where it survives, reroute otherwise, re-protection where only a backup broke.
+   * Finds active intents whose paths cross a data-plane failure and repairs them: failover to the
+   * backup (degraded) where it survives, reroute otherwise, re-protection where only a backup broke.
+   * A move held for a switch that went out of reach is planned again around it.
    */
   private async reactToFailures(all: boolean): Promise<void> {
     this.failureQueued = false;
-    const topo = this.engine.deps.topology;
-    const linkDown = (id: string) => {
-      const l = topo.findLink(id);
-      return l === undefined || !isUsable(l);
-    };
-    const nodeDown = (id: string) => !(topo.findNode(id)?.operUp ?? false);
+    const health = this.dataPlane;
+    const linkDown = (id: string) => health.linkBroken(id);
+    const nodeDown = (id: string) => health.nodeBroken(id);
     const candidates = all ? this.engine.all() : this.engine.all().filter((r) => r.paths !== undefined);
     const changes: InstallChange[] = [];
     const work: { rec: IntentRecord; kind: 'reroute' | 'reprotect' }[] = [];
     for (const rec of this.byPriority(candidates.filter((r) => this.engine.isActive(r) && r.paths).map((r) => r.id))) {
-      const verdict = assess(rec.paths!, (p) => p.links.some(linkDown) || p.nodes.some(nodeDown));
+      const stranded = this.engine.isHeld(rec.id) && this.engine.heldOn(rec.id).some((d) => !health.deviceReachable(d));
+      const verdict: Verdict = stranded
+        ? { kind: 'reroute' }
+        : assess(rec.paths!, (p) => p.links.some(linkDown) || p.nodes.some(nodeDown));
       if (verdict.kind === 'ok') continue;
       if (verdict.kind === 'failover') {
         this.engine.transition(rec.id, 'degraded', { paths: verdict.paths });
@@ -214,7 +235,7 @@ export class IntentReactor {
     const working = (d: DirectionPaths) => (d.active === 'backup' && d.backup ? d.backup : d.primary);
     const redo = (d: DirectionPaths, withBackup: boolean): DirectionPaths => {
       const w = working(d);
-      const backup = withBackup ? planner.backupFor(rec.spec, w) : undefined;
+      const backup = withBackup ? planner.backupFor(rec.spec, w, this.dataPlane.unreachableNodes()) : undefined;
       return { primary: w, ...(backup ? { backup } : {}), active: 'primary' };
     };
     const paths = rec.paths!;
@@ -275,7 +296,9 @@ export class IntentReactor {
 
   /** Admission of one intent already in compiling/rerouting; appends its install change or fails it. */
   private admitInto(rec: IntentRecord, spec: IntentSpec, changes: InstallChange[], onSuccess: 'installing' | 'rerouting'): void {
-    const { result, victims } = admitWithPreemption(this.engine, rec, spec);
+    // A move must not rely on a switch that cannot confirm its rules; a fresh install may wait for one.
+    const avoid = onSuccess === 'rerouting' ? this.dataPlane.unreachableNodes() : undefined;
+    const { result, victims } = admitWithPreemption(this.engine, rec, spec, undefined, avoid);
     if (result.ok) {
       this.preempt(victims, rec, changes);
       const old = this.engine.compiled(rec.id);
@@ -313,9 +336,13 @@ export class IntentReactor {
     await this.settle();
   }
 
-  /** Intents waiting for their devices: installed (or degraded) once confirmed, failed on a device error. */
+  /**
+   * Intents waiting for their devices: held moves carried on where their devices confirmed, then
+   * installed (or degraded) once everything is confirmed, failed on a device error.
+   */
   private async settle(): Promise<void> {
     this.settleQueued = false;
+    await this.engine.resumeHeld();
     const changes: InstallChange[] = [];
     for (const id of [...this.awaiting]) {
       const rec = this.engine.get(id);

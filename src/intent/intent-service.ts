@@ -60,6 +60,8 @@ export class IntentService {
 
   /** Reloads intents from the store and re-installs their stored paths (no recomputation). */
   async start(): Promise<void> {
+    // Watching first: switches connecting during the reload are seen, their passes queue behind it.
+    this.reactor.start();
     await this.queue.run(async () => {
       for (const rec of this.engine.deps.store.loadAll()) {
         this.engine.restore(rec);
@@ -67,7 +69,6 @@ export class IntentService {
       }
       await this.reactor.reload();
     });
-    this.reactor.start();
   }
 
   stop(): void {

@@ -34,13 +34,18 @@ export class PathPlanner {
     private readonly topo: PlanTopology,
   ) {}
 
-  plan(spec: IntentSpec, src: ResolvedEndpoint, dst: ResolvedEndpoint): PlanResult {
-    const forward = this.direction(spec, src.node, dst.node);
+  /**
+   * `avoidNodes`: nodes the paths must not cross (besides the intent's own exclusions), e.g. switches
+   * that cannot be programmed right now; never applied to the intent's own ends.
+   */
+  plan(spec: IntentSpec, src: ResolvedEndpoint, dst: ResolvedEndpoint, avoidNodes?: readonly string[]): PlanResult {
+    const avoid = avoidNodes?.filter((n) => n !== src.node && n !== dst.node);
+    const forward = this.direction(spec, src.node, dst.node, avoid);
     if (!forward.ok) return forward;
     if (!spec.bidirectional) return { ok: true, paths: { forward: forward.paths } };
     const mirrored = this.mirror(spec, forward.paths);
     if (mirrored) return { ok: true, paths: { forward: forward.paths, reverse: mirrored } };
-    const reverse = this.direction(spec, dst.node, src.node);
+    const reverse = this.direction(spec, dst.node, src.node, avoid);
     if (!reverse.ok) return { ok: false, reason: { ...reverse.reason, message: `reverse direction: ${reverse.reason.message}` } };
     return { ok: true, paths: { forward: forward.paths, reverse: reverse.paths } };
   }
@@ -49,16 +54,20 @@ export class PathPlanner {
    * A new backup for a direction now running on `working` (its former backup): the same protection
    * kind, expressed as exclusions of what `working` uses. Undefined when none exists.
    */
-  backupFor(spec: IntentSpec, working: Path): Path | undefined {
+  backupFor(spec: IntentSpec, working: Path, avoidNodes?: readonly string[]): Path | undefined {
     if (working.links.length === 0 || spec.protection === 'none') return undefined;
     const links = working.links.map((id) => this.topo.findLink(id)).filter((l): l is TopoLink => l !== undefined);
     const inner = working.nodes.slice(1, -1);
+    const src = working.nodes[0];
+    const dst = working.nodes[working.nodes.length - 1];
+    const avoid = avoidNodes?.filter((n) => n !== src && n !== dst) ?? [];
     const c = spec.constraints;
+    const base = this.baseRequest(spec, src, dst, avoid);
     const req: PathRequest = {
-      ...this.baseRequest(spec, working.nodes[0], working.nodes[working.nodes.length - 1]),
+      ...base,
       protection: 'none',
       avoidLinks: [...(c.avoidLinks ?? []), ...working.links],
-      ...(spec.protection === 'node-disjoint' ? { avoidNodes: [...(c.avoidNodes ?? []), ...inner] } : {}),
+      ...(spec.protection === 'node-disjoint' ? { avoidNodes: [...(base.avoidNodes ?? []), ...inner] } : {}),
       ...(spec.protection === 'srlg-disjoint' ? { avoidSrlgs: links.flatMap((l) => l.srlgs) } : {}),
       ...(spec.protection === 'provider-diverse'
         ? { avoidProviders: [...(c.avoidProviders ?? []), ...links.map((l) => l.provider)] }
@@ -72,15 +81,17 @@ export class PathPlanner {
     spec: IntentSpec,
     from: string,
     to: string,
+    avoid: readonly string[] | undefined,
   ): { ok: true; paths: DirectionPaths } | { ok: false; reason: IntentFailure } {
     if (from === to) return { ok: true, paths: { primary: localPath(from), active: 'primary' } };
-    const r = this.engine.compute({ ...this.baseRequest(spec, from, to), protection: spec.protection });
+    const r = this.engine.compute({ ...this.baseRequest(spec, from, to, avoid), protection: spec.protection });
     if (!r.ok) return { ok: false, reason: { code: r.reason.code, message: r.reason.message, details: r.reason.details } };
     return { ok: true, paths: { primary: r.primary, ...(r.backup ? { backup: r.backup } : {}), active: 'primary' } };
   }
 
-  private baseRequest(spec: IntentSpec, src: string, dst: string): PathRequest {
+  private baseRequest(spec: IntentSpec, src: string, dst: string, avoid?: readonly string[]): PathRequest {
     const c = spec.constraints;
+    const avoidNodes = avoid && avoid.length > 0 ? [...(c.avoidNodes ?? []), ...avoid] : c.avoidNodes;
     return {
       src,
       dst,
@@ -89,7 +100,7 @@ export class PathPlanner {
       ...(spec.maxLatencyMs !== undefined ? { maxLatencyMs: spec.maxLatencyMs } : {}),
       ...(c.maxHops !== undefined ? { maxHops: c.maxHops } : {}),
       ...(c.avoidProviders ? { avoidProviders: c.avoidProviders } : {}),
-      ...(c.avoidNodes ? { avoidNodes: c.avoidNodes } : {}),
+      ...(avoidNodes ? { avoidNodes } : {}),
       ...(c.avoidLinks ? { avoidLinks: c.avoidLinks } : {}),
       ...(c.allowedJurisdictions ? { allowedJurisdictions: c.allowedJurisdictions } : {}),
     };

@@ -22,8 +22,9 @@ export function admitWithPreemption(
   rec: IntentRecord,
   spec: IntentSpec,
   fixed?: IntentPaths,
+  avoidNodes?: readonly string[],
 ): PreemptionOutcome {
-  const first = engine.admit(rec, spec, fixed);
+  const first = engine.admit(rec, spec, fixed, avoidNodes);
   if (first.ok || !spec.allowPreemption || first.reason.code !== 'bandwidth') return { result: first, victims: [] };
   const ledger = engine.deps.ledger;
   const candidates = engine
@@ -36,7 +37,7 @@ export function admitWithPreemption(
   for (const v of candidates) {
     ledger.release(v.id);
     released.push(v);
-    result = engine.admit(rec, spec, fixed);
+    result = engine.admit(rec, spec, fixed, avoidNodes);
     if (result.ok) break;
   }
   const victims: IntentRecord[] = [];

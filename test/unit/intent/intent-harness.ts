@@ -16,6 +16,7 @@ import { buildServer } from '../../../src/northbound/server.js';
 import { PathService } from '../../../src/path/path-service.js';
 import { ReservationLedger } from '../../../src/path/reservation-ledger.js';
 import { SnapshotKeeper } from '../../../src/path/snapshot-keeper.js';
+import { TopologySync } from '../../../src/southbound/discovery/topology-sync.js';
 import { type Db, openDatabase } from '../../../src/store/database.js';
 import { IntentStore } from '../../../src/store/intent-store.js';
 import { ReservationStore } from '../../../src/store/reservation-store.js';
@@ -76,14 +77,16 @@ export class IntentHarness {
   events: SequencedEvent[] = [];
   readonly driver = new FakeDriver();
   private keeper?: SnapshotKeeper;
+  private detachSync?: () => void;
+  private booted = false;
 
   constructor(
     readonly db: Db,
     private readonly spec: { switches: readonly string[]; cables: readonly CableSpec[]; hosts: readonly HostSpec[] },
-    private readonly options: { noSwitchFor?: readonly string[] } = {},
+    private readonly options: HarnessOptions = {},
   ) {}
 
-  static async create(spec = DIAMOND, opts: { noSwitchFor?: readonly string[] } = {}): Promise<IntentHarness> {
+  static async create(spec = DIAMOND, opts: HarnessOptions = {}): Promise<IntentHarness> {
     const h = new IntentHarness(openDatabase(':memory:'), spec, opts);
     await h.boot();
     return h;
@@ -96,8 +99,9 @@ export class IntentHarness {
     this.events = [];
     this.bus.subscribe((e) => this.events.push(e));
     this.topo = new TopologyStore(this.bus);
+    const sync = this.options.sync === true;
     this.spec.switches.forEach((s, i) => {
-      this.topo.addNode(switchNode(s, i + 1, this.options.noSwitchFor?.includes(s)));
+      this.topo.addNode(switchNode(s, i + 1, this.options.noSwitchFor?.includes(s), !sync));
     });
     for (const c of this.spec.cables) for (const l of cableLinks(c)) this.topo.addLink(l);
     for (const h of this.spec.hosts) this.topo.addNode(hostNode(h));
@@ -108,9 +112,11 @@ export class IntentHarness {
     this.ledger.restore();
     this.flows = new FlowService();
     this.flows.registerDriver(this.driver);
-    for (const s of this.spec.switches)
-      if (!this.driver.isConnected(dpid(this.spec.switches.indexOf(s) + 1)))
-        this.driver.connect(dpid(this.spec.switches.indexOf(s) + 1));
+    if (sync) this.detachSync = new TopologySync(this.topo).attach(this.driver, { subscribe: () => () => {} });
+    // With sync, a restarted controller waits for the switches to come back (connectSwitch).
+    if (!sync || !this.booted) {
+      for (const s of this.spec.switches) if (!this.driver.isConnected(this.dpidOf(s))) this.connectSwitch(s);
+    }
     this.intents = IntentService.create({
       store: new IntentStore(this.db),
       bus: this.bus,
@@ -120,8 +126,33 @@ export class IntentHarness {
       ledger: new LedgerAdapter(this.ledger),
       flows: this.flows,
       labels: new LabelAllocator(),
+      ...(this.options.startupGraceMs !== undefined ? { startupGraceMs: this.options.startupGraceMs } : {}),
+      ...(this.options.linkConfirmMs !== undefined ? { linkConfirmMs: this.options.linkConfirmMs } : {}),
     });
+    this.booted = true;
     await this.intents.start();
+  }
+
+  dpidOf(s: string): string {
+    return dpid(this.spec.switches.indexOf(s) + 1);
+  }
+
+  /** Connects a switch with its ports (all up): with sync, its node goes operationally up. */
+  connectSwitch(s: string): void {
+    this.driver.connect(this.dpidOf(s), this.portsOf(s));
+  }
+
+  /** Drops a switch's control connection (its table and forwarding stay, as a switch in fail-secure mode). */
+  disconnectSwitch(s: string): void {
+    this.driver.disconnect(this.dpidOf(s));
+  }
+
+  private portsOf(s: string) {
+    const numbers = [
+      ...this.spec.cables.flatMap((c) => (c.a === s ? [c.aPort] : c.b === s ? [c.bPort] : [])),
+      ...this.spec.hosts.filter((h) => h.node === s).map((h) => h.port),
+    ];
+    return numbers.map((n) => ({ number: n, name: `p${n}`, mac: '00:00:00:00:00:00', up: true }));
   }
 
   /** Stops this controller slice and boots a new one on the same database and switches. */
@@ -130,6 +161,9 @@ export class IntentHarness {
     this.intents.stop();
     this.flows.close();
     this.keeper?.close();
+    this.detachSync?.();
+    // The controller process is gone: with sync, every switch loses its control connection.
+    if (this.options.sync) for (const s of this.spec.switches) this.driver.disconnect(this.dpidOf(s));
     await this.boot();
   }
 
@@ -180,7 +214,19 @@ export function arpRequest(spa: string, tpa: string): FakePacket {
   return { ethType: 0x0806, ethDst: 'ff:ff:ff:ff:ff:ff', arpOp: 1, arpSpa: spa, arpTpa: tpa };
 }
 
-function switchNode(id: string, n: number, noDatapath = false): TopoNode {
+export interface HarnessOptions {
+  readonly noSwitchFor?: readonly string[];
+  /**
+   * Switch state from the driver through TopologySync, as in the controller: switch nodes start
+   * operationally down and come up when their switch connects; after restart() no switch is connected
+   * until the test connects it.
+   */
+  readonly sync?: boolean;
+  readonly startupGraceMs?: number;
+  readonly linkConfirmMs?: number;
+}
+
+function switchNode(id: string, n: number, noDatapath = false, operUp = true): TopoNode {
   return {
     id,
     kind: 'switch',
@@ -188,7 +234,7 @@ function switchNode(id: string, n: number, noDatapath = false): TopoNode {
     provider: 'telco-a',
     jurisdiction: 'DE',
     ...(noDatapath ? {} : { datapathId: dpid(n) }),
-    operUp: true,
+    operUp: noDatapath || operUp,
   };
 }
 
