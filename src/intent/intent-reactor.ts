@@ -351,7 +351,8 @@ export class IntentReactor {
         continue;
       }
       const status = this.engine.installStatus(id);
-      if (status === 'pending') continue;
+      // A device that dropped its connection did not refuse anything: it is converged when it is back.
+      if (status === 'pending' || (status !== 'done' && !this.dataPlane.deviceReachable(status.device))) continue;
       this.awaiting.delete(id);
       if (status === 'done') {
         this.engine.transition(id, isDegraded(rec) ? 'degraded' : 'installed');
