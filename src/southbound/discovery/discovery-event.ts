@@ -16,9 +16,12 @@ export type DiscoveryEvent =
       readonly type: 'link-discovered';
       /** True the first time the link is seen (or seen again after being lost); later events update latency. */
       readonly firstSeen: boolean;
-      /** Smoothed one-way latency, control-channel delays removed. */
-      readonly latencyMs: number;
-      readonly jitterMs: number;
+      /**
+       * Smoothed one-way latency, control-channel delays removed; null until enough probes crossed the
+       * link for an estimate (a link is reported as soon as one probe proves it, its latency ~0.1 s later).
+       */
+      readonly latencyMs: number | null;
+      readonly jitterMs: number | null;
     })
   | (DiscoveredLink & { readonly type: 'link-lost'; readonly reason: LinkLostReason })
   | { readonly type: 'host-seen'; readonly device: string; readonly port: number; readonly mac: string; readonly ip?: string };

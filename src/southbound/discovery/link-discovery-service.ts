@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Driver, DriverEvent, PortInfo } from '../../flow/driver.js';
 import type { ControlChannelRtt, DiscoveredLink, DiscoveryEvent, DiscoveryListener, LinkLostReason } from './discovery-event.js';
 import { HostTracker } from './host-tracker.js';
-import { LatencyEstimator, probeLatencyMs } from './latency-estimator.js';
+import { controlDelayMs, LatencyEstimator, probeDelayMs } from './latency-estimator.js';
 import { buildLldpProbe, isLldpFrame, parseLldp } from './lldp-frame.js';
 
 export interface LinkDiscoveryOptions {
@@ -12,6 +12,8 @@ export interface LinkDiscoveryOptions {
   readonly missedProbes?: number;
   /** Latency/jitter changes smaller than this are not re-reported (avoids an event per probe). */
   readonly reportThresholdMs?: number;
+  /** Gap between the quick probes that collect a new link's first latency samples. */
+  readonly warmupProbeGapMs?: number;
   /** Monotonic clock in ns; injectable for tests. */
   readonly clockNs?: () => bigint;
   readonly log?: (msg: string, details?: Record<string, unknown>) => void;
@@ -27,12 +29,17 @@ interface LinkState {
   readonly link: DiscoveredLink;
   readonly estimator: LatencyEstimator;
   lastSeenNs: bigint;
-  reportedLatencyMs: number;
-  reportedJitterMs: number;
+  /** Null until the estimator is warm. */
+  reportedLatencyMs: number | null;
+  reportedJitterMs: number | null;
+  /** Quick probes sent for warm-up; bounded so that a switch whose RTT never becomes known is not flooded. */
+  warmupProbes: number;
 }
 
 /** OpenFlow 1.3 section 7.2.1: numbers above OFPP_MAX (0xffffff00) are reserved ports, never probed. */
 const OFPP_MAX = 0xffffff00;
+/** Quick warm-up probes per link (the estimator needs 5 samples; RTTs become known ~0.2 s after a connect). */
+const MAX_WARMUP_PROBES = 20;
 
 /**
  * LLDP link discovery and latency measurement over any Driver that can packet-out and report
@@ -42,6 +49,15 @@ const OFPP_MAX = 0xffffff00;
  * device's port proves the directed link src -> dst and yields a latency sample (see
  * latency-estimator.ts). Links are lost after `missedProbes` silent periods, on port down, or when
  * either device disconnects. Frames from ports without a discovered link feed host discovery.
+ *
+ * Probes of one period are spread evenly over it rather than sent in one burst: a burst queues in the
+ * switches (Open vSwitch executes packet-outs and builds packet-ins one after the other) and in the
+ * controller, and the last probes of a burst measured several ms more than the first on the same
+ * links. A link is reported on its first probe with latency null; its source port is then probed
+ * again every `warmupProbeGapMs` until the estimator has its warm-up samples, so the first latency
+ * follows within a few tens of ms instead of a few probe periods. A sample is only taken when both
+ * switches have a control-channel RTT (a probe with an unknown correction would be an upper bound
+ * only; a driver without any RTT source gives uncorrected samples).
  */
 export class LinkDiscoveryService {
   /** Random per process: probes of another instance carry an incomparable clock and are ignored. */
@@ -54,7 +70,10 @@ export class LinkDiscoveryService {
   private readonly intervalMs: number;
   private readonly missedProbes: number;
   private readonly thresholdMs: number;
+  private readonly warmupGapMs: number;
   private readonly clockNs: () => bigint;
+  /** Probes scheduled within the current period and warm-up re-probes, keyed by "device/port". */
+  private readonly scheduled = new Map<string, NodeJS.Timeout>();
   private readonly log: (msg: string, details?: Record<string, unknown>) => void;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -67,6 +86,7 @@ export class LinkDiscoveryService {
     this.intervalMs = opts.intervalMs ?? 1000;
     this.missedProbes = opts.missedProbes ?? 3;
     this.thresholdMs = opts.reportThresholdMs ?? 0.05;
+    this.warmupGapMs = opts.warmupProbeGapMs ?? 100;
     this.clockNs = opts.clockNs ?? (() => process.hrtime.bigint());
     this.log = opts.log ?? (() => {});
   }
@@ -82,6 +102,8 @@ export class LinkDiscoveryService {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    for (const t of this.scheduled.values()) clearTimeout(t);
+    this.scheduled.clear();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
   }
@@ -92,14 +114,17 @@ export class LinkDiscoveryService {
   }
 
   /** Links currently believed up, with their latest estimate. */
-  discoveredLinks(): Array<DiscoveredLink & { latencyMs: number; jitterMs: number }> {
+  discoveredLinks(): Array<DiscoveredLink & { latencyMs: number | null; jitterMs: number | null }> {
     return [...this.links.values()].map((l) => ({ ...l.link, latencyMs: l.reportedLatencyMs, jitterMs: l.reportedJitterMs }));
   }
 
-  /** One probe period: expire silent links, then probe every up port. */
+  /** One probe period: expire silent links, then probe every up port, spread evenly over the period. */
   tick(): void {
     this.expire();
-    this.probeAll();
+    const due: Array<[string, number]> = [];
+    for (const [device, ports] of this.ports) for (const p of ports.values()) if (p.up) due.push([device, p.number]);
+    const gapMs = this.intervalMs / Math.max(1, due.length);
+    for (const [i, [device, port]] of due.entries()) this.probeLater(device, port, i * gapMs);
   }
 
   probeAll(): void {
@@ -183,22 +208,70 @@ export class LinkDiscoveryService {
       this.lose(state.link, 'recabled');
       state = undefined;
     }
-    const sample = probeLatencyMs(sentNs, receivedNs, this.rtt?.echoRttMs(link.srcDevice), this.rtt?.echoRttMs(link.dstDevice));
     const firstSeen = state === undefined;
     if (!state) {
-      state = { link, estimator: new LatencyEstimator(), lastSeenNs: receivedNs, reportedLatencyMs: 0, reportedJitterMs: 0 };
+      state = {
+        link,
+        estimator: new LatencyEstimator(),
+        lastSeenNs: receivedNs,
+        reportedLatencyMs: null,
+        reportedJitterMs: null,
+        warmupProbes: 0,
+      };
       this.links.set(key, state);
     }
     state.lastSeenNs = receivedNs;
-    const est = state.estimator.addSample(sample);
-    const moved =
-      Math.abs(est.latencyMs - state.reportedLatencyMs) >= this.thresholdMs ||
-      Math.abs(est.jitterMs - state.reportedJitterMs) >= this.thresholdMs;
-    if (firstSeen || moved) {
-      state.reportedLatencyMs = est.latencyMs;
-      state.reportedJitterMs = est.jitterMs;
-      this.emit({ type: 'link-discovered', ...link, firstSeen, latencyMs: est.latencyMs, jitterMs: est.jitterMs });
+    const control = this.controlDelay(link);
+    const est =
+      control === undefined ? state.estimator.estimate() : state.estimator.addSample(probeDelayMs(sentNs, receivedNs), control);
+    if (!state.estimator.warm && state.warmupProbes < MAX_WARMUP_PROBES) {
+      state.warmupProbes++;
+      this.probeLater(link.srcDevice, link.srcPort, this.warmupGapMs);
     }
+    const moved =
+      est !== undefined &&
+      (state.reportedLatencyMs === null ||
+        state.reportedJitterMs === null ||
+        Math.abs(est.latencyMs - state.reportedLatencyMs) >= this.thresholdMs ||
+        Math.abs(est.jitterMs - state.reportedJitterMs) >= this.thresholdMs);
+    if (firstSeen || moved) {
+      state.reportedLatencyMs = est?.latencyMs ?? null;
+      state.reportedJitterMs = est?.jitterMs ?? null;
+      this.emit({
+        type: 'link-discovered',
+        ...link,
+        firstSeen,
+        latencyMs: state.reportedLatencyMs,
+        jitterMs: state.reportedJitterMs,
+      });
+    }
+  }
+
+  /** The control-channel delay to subtract from a probe on this link; undefined while either RTT is unknown. */
+  private controlDelay(link: DiscoveredLink): number | undefined {
+    if (!this.rtt) return 0;
+    const srcRtt = this.rtt.echoRttMs(link.srcDevice);
+    const dstRtt = this.rtt.echoRttMs(link.dstDevice);
+    if (srcRtt === undefined || dstRtt === undefined) return undefined;
+    return controlDelayMs(srcRtt, dstRtt);
+  }
+
+  /** Probe one port after `delayMs` (at most one pending probe per port); the port must still be up then. */
+  private probeLater(device: string, port: number, delayMs: number): void {
+    const key = endKey(device, port);
+    if (this.scheduled.has(key)) return;
+    if (delayMs <= 0) {
+      const p = this.ports.get(device)?.get(port);
+      if (p?.up) this.probe(device, p);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.scheduled.delete(key);
+      const p = this.ports.get(device)?.get(port);
+      if (p?.up) this.probe(device, p);
+    }, delayMs);
+    timer.unref();
+    this.scheduled.set(key, timer);
   }
 
   private probe(device: string, port: PortState): void {

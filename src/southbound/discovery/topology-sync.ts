@@ -10,6 +10,11 @@ export interface TopologySyncOptions {
   readonly unknownSwitchProvider?: string;
   /** ISO 3166 user-assigned "unknown" code by default. */
   readonly unknownSwitchJurisdiction?: string;
+  /**
+   * Nominal latency of a link only discovery knows about, until its first measurement (~0.1 s after it
+   * appears). Deliberately high: a latency-bound intent must not be placed on a link nobody has measured.
+   */
+  readonly unmeasuredLatencyMs?: number;
 }
 
 /**
@@ -22,6 +27,7 @@ export class TopologySync {
   private readonly capacityMbps: number;
   private readonly provider: string;
   private readonly jurisdiction: string;
+  private readonly unmeasuredLatencyMs: number;
 
   constructor(
     private readonly store: TopologyStore,
@@ -30,6 +36,7 @@ export class TopologySync {
     this.capacityMbps = opts.discoveredCapacityMbps ?? 1000;
     this.provider = opts.unknownSwitchProvider ?? 'discovered';
     this.jurisdiction = opts.unknownSwitchJurisdiction ?? 'ZZ';
+    this.unmeasuredLatencyMs = opts.unmeasuredLatencyMs ?? 100;
   }
 
   /** Subscribe to a driver and a discovery service; returns the unsubscribe function. */
@@ -73,8 +80,10 @@ export class TopologySync {
 
   applyDiscoveryEvent(e: DiscoveryEvent): void {
     if (e.type === 'link-discovered') {
-      const link = this.findLink(e) ?? this.addDiscoveredLink(e, e.latencyMs);
+      const link = this.findLink(e) ?? this.addDiscoveredLink(e, e.latencyMs ?? this.unmeasuredLatencyMs);
       if (!link.operUp) this.store.setLinkOper(link.id, true);
+      // Not measured yet: keep the last measurement (or none) rather than erase it.
+      if (e.latencyMs === null) return;
       if (link.measuredLatencyMs !== e.latencyMs || link.jitterMs !== e.jitterMs)
         this.store.setMeasuredLatency(link.id, e.latencyMs, e.jitterMs);
     } else if (e.type === 'link-lost') {

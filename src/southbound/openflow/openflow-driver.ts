@@ -85,7 +85,8 @@ export class OpenflowDriver implements Driver, ControlChannelRtt {
   }
 
   echoRttMs(device: string): number | undefined {
-    return this.server.session(device)?.echoRttMs;
+    // The packet-out -> packet-in loop when the switch answers it: what an LLDP probe's control legs cost.
+    return this.server.session(device)?.controlRttMs;
   }
 
   async apply(device: string, batch: DeviceBatch): Promise<void> {

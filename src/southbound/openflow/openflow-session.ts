@@ -19,6 +19,8 @@ import {
   OfpPortReason,
   OfpType,
 } from './codec/index.js';
+import { EchoRttTracker } from './echo-rtt-tracker.js';
+import { PacketLoopRtt } from './packet-loop-rtt.js';
 import { SendQueue } from './send-queue.js';
 import { negotiateVersion, ourHello } from './version-negotiation.js';
 
@@ -87,6 +89,15 @@ const OFPHFC_INCOMPATIBLE = 0;
 const OFPBRC_BAD_LEN = 6;
 const WRITE_CHUNK_BYTES = 64 * 1024;
 const RTT_SAMPLES = 9;
+/**
+ * Echo samples taken right after the handshake, spread over about a second: an RTT estimate exists
+ * after the third (~0.2 s), and a switch busy with its connection setup for part of that second does
+ * not leave only inflated samples in the window.
+ */
+const PRIMING_ECHOES = 10;
+const PRIMING_GAP_MS = 100;
+/** Samples before `echoRttMs` gives an estimate. */
+const RTT_MIN_SAMPLES = 3;
 
 /**
  * One OpenFlow 1.3 control connection (section 6.3): HELLO and version negotiation, FEATURES (the
@@ -110,8 +121,10 @@ export class OpenflowSession {
   private nextXid = 1;
   private helloSeen = false;
   private lastRxMs = Date.now();
-  /** Last echo RTT samples, newest last; the estimate is their median. */
-  private readonly rttSamplesMs: number[] = [];
+  /** Last echo RTT samples; the estimate is their minimum (see echo-rtt-tracker.ts). */
+  private readonly rtt = new EchoRttTracker(RTT_SAMPLES, RTT_MIN_SAMPLES);
+  /** Packet-out -> packet-in round trips, sent alongside every echo (see packet-loop-rtt.ts). */
+  private readonly loop = new PacketLoopRtt(RTT_SAMPLES, RTT_MIN_SAMPLES);
   private echoInFlight = false;
   private echoTimer: NodeJS.Timeout | undefined;
   private readonly handshakeTimer: NodeJS.Timeout;
@@ -157,15 +170,21 @@ export class OpenflowSession {
   }
 
   /**
-   * Control-channel round trip (ECHO): the median of the last samples, undefined until the first reply.
-   * A median, not a mean: one echo stuck behind a large batch (or the busy moments right after the
-   * handshake) must not skew the control-delay correction of link latency.
+   * Control-channel round trip (ECHO): the minimum of the last samples, undefined until the priming
+   * echoes after the handshake have answered. A single sample is not trusted: the echo taken while the
+   * switch is still busy with its handshake and first rules is often ten times the channel's base RTT,
+   * and link latency subtracts half of it (see echo-rtt-tracker.ts).
    */
   get echoRttMs(): number | undefined {
-    if (this.rttSamplesMs.length === 0) return undefined;
-    const sorted = [...this.rttSamplesMs].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    return this.rtt.estimateMs;
+  }
+
+  /**
+   * Round trip of the control channel as an LLDP probe uses it: the packet-out -> packet-in loop
+   * when the switch answers it, the echo RTT otherwise; undefined until either has enough samples.
+   */
+  get controlRttMs(): number | undefined {
+    return this.loop.tracker.estimateMs ?? this.rtt.estimateMs;
   }
 
   get queuedBytes(): number {
@@ -232,11 +251,11 @@ export class OpenflowSession {
 
   /** One ECHO round trip now; records it for `echoRttMs` and returns this sample in ms. */
   async measureEcho(): Promise<number> {
+    this.sendLoop();
     const t0 = process.hrtime.bigint();
     await this.request({ type: OfpType.OFPT_ECHO_REQUEST, data: Buffer.alloc(0) }, this.opts.deadAfterMs);
     const sample = Number(process.hrtime.bigint() - t0) / 1e6;
-    this.rttSamplesMs.push(sample);
-    if (this.rttSamplesMs.length > RTT_SAMPLES) this.rttSamplesMs.shift();
+    this.rtt.add(sample);
     return sample;
   }
 
@@ -317,6 +336,7 @@ export class OpenflowSession {
       this.send({ type: OfpType.OFPT_ECHO_REPLY, data: msg.data }).catch(() => {});
       return;
     }
+    if (msg.type === OfpType.OFPT_PACKET_IN && this.loop.consume(msg.data, process.hrtime.bigint())) return;
     if (msg.type === OfpType.OFPT_PORT_STATUS) {
       if (msg.reason === OfpPortReason.OFPPR_DELETE) this.ports.delete(msg.desc.portNo);
       else this.ports.set(msg.desc.portNo, msg.desc);
@@ -401,9 +421,28 @@ export class OpenflowSession {
     this.lastRxMs = Date.now();
     this.echoTimer = setInterval(() => this.heartbeat(), this.opts.echoIntervalMs);
     this.echoTimer.unref();
-    this.measureEcho().catch(() => {});
+    this.primeEcho().catch(() => {});
     this.log('info', 'switch connected', { device: this.device, remote: this.remote, ports: this.ports.size });
     for (const l of this.readyListeners) l(this);
+  }
+
+  /** A few echoes in quick succession, so discovery has a control-channel RTT to correct with. */
+  /** One packet-out -> packet-in loop; its packet-in is consumed in dispatch(). */
+  private sendLoop(): void {
+    if (this.state !== 'ready') return;
+    this.send(this.loop.next(process.hrtime.bigint())).catch(() => {});
+  }
+
+  private async primeEcho(): Promise<void> {
+    this.echoInFlight = true;
+    try {
+      for (let i = 0; i < PRIMING_ECHOES && this.state === 'ready'; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, PRIMING_GAP_MS).unref());
+        await this.measureEcho();
+      }
+    } finally {
+      this.echoInFlight = false;
+    }
   }
 
   private heartbeat(): void {

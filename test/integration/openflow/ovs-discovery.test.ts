@@ -70,6 +70,8 @@ describe.skipIf(!ovs)('OpenFlow driver and LLDP discovery against Open vSwitch',
 
   it('discovers the link in both directions with a measured latency', async () => {
     await until(() => discovery.discoveredLinks().length === 2, 10_000, 'two discovered links');
+    // The latency follows the link after the estimator's quick warm-up probes.
+    await until(() => discovery.discoveredLinks().every((l) => l.latencyMs !== null), 10_000, 'measured latencies');
     const links = discovery.discoveredLinks().sort((a, b) => a.srcDevice.localeCompare(b.srcDevice));
     expect(links.map((l) => [l.srcDevice, l.srcPort, l.dstDevice, l.dstPort])).toEqual([
       [D1, 1, D2, 1],
@@ -80,11 +82,16 @@ describe.skipIf(!ovs)('OpenFlow driver and LLDP discovery against Open vSwitch',
     );
     for (const l of links) {
       expect(l.latencyMs).toBeGreaterThanOrEqual(0);
-      // A veth pair through the userspace datapath: a few ms at most, but the first sample taken on a
-      // heavily loaded CI machine can include scheduling delays; the bound only rules out nonsense.
-      expect(l.latencyMs).toBeLessThan(200);
+      // A bare veth pair: the minimum-based estimate removes queueing noise, so even on a loaded
+      // machine it stays near the switches' own forwarding cost (well under a millisecond when idle).
+      expect(l.latencyMs).toBeLessThan(5);
     }
     expect(fx.driver.echoRttMs(D1)).toBeGreaterThan(0);
+    // Open vSwitch answers the packet-out -> packet-in loop, and the session keeps those packet-ins to itself.
+    const session = fx.server.session(D1)!;
+    expect(session.controlRttMs).toBeGreaterThan(0);
+    expect(session.controlRttMs).not.toBe(session.echoRttMs);
+    expect(fx.events.some((e) => e.type === 'packet-in' && e.frame.readUInt16BE(12) === 0x88b5)).toBe(false);
     const inStore = store.links().filter((l) => l.discovered);
     expect(inStore).toHaveLength(2);
     expect(inStore.every((l) => l.operUp && l.measuredLatencyMs !== null && l.jitterMs !== null)).toBe(true);

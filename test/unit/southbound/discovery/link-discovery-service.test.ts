@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Driver, DriverEvent, DriverListener, PortInfo } from '../../../../src/flow/driver.js';
 import type { DeviceState } from '../../../../src/model/flow.js';
 import type { DiscoveryEvent } from '../../../../src/southbound/discovery/discovery-event.js';
@@ -66,6 +66,10 @@ function setup(rtt: Record<string, number> = {}) {
 }
 
 describe('LinkDiscoveryService', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('probes every up, non-reserved port of a connecting device with our LLDP frame', () => {
     const { driver, svc } = setup();
     driver.emit({ type: 'device-connected', device: A, ports: [port(1), port(2, false), { ...port(3), number: 0xfffffffe }] });
@@ -75,22 +79,73 @@ describe('LinkDiscoveryService', () => {
     svc.stop();
   });
 
-  it('discovers both directions of a wire with latency corrected by half of each echo RTT', () => {
+  it('discovers both directions of a wire at once, latency corrected by half of each RTT after quick warm-up probes', () => {
+    vi.useFakeTimers();
     const { driver, svc, events } = setup({ [A]: 2, [B]: 4 });
     driver.wire(A, 1, B, 7);
     driver.delayNs = 8_000_000n; // 8 ms probe delay -> 8 - 1 - 2 = 5 ms
     driver.emit({ type: 'device-connected', device: A, ports: [port(1)] });
     driver.emit({ type: 'device-connected', device: B, ports: [port(7)] });
-    expect(events).toEqual([
-      { type: 'link-discovered', srcDevice: B, srcPort: 7, dstDevice: A, dstPort: 1, firstSeen: true, latencyMs: 5, jitterMs: 0 },
-    ]);
+    const BA = { srcDevice: B, srcPort: 7, dstDevice: A, dstPort: 1 };
+    expect(events).toEqual([{ type: 'link-discovered', ...BA, firstSeen: true, latencyMs: null, jitterMs: null }]);
     svc.probeAll();
     expect(events.filter((e) => e.type === 'link-discovered' && e.firstSeen)).toHaveLength(2);
-    expect(svc.discoveredLinks()).toHaveLength(2);
-    // Same delay again: no change worth reporting.
-    const before = events.length;
+    // Warm-up: 100 ms apart until the estimator has its 5 samples, well before the next period.
+    vi.advanceTimersByTime(500);
+    expect(events.filter((e) => e.type === 'link-discovered' && !e.firstSeen)).toEqual([
+      { type: 'link-discovered', ...BA, firstSeen: false, latencyMs: 5, jitterMs: 0 },
+      {
+        type: 'link-discovered',
+        srcDevice: A,
+        srcPort: 1,
+        dstDevice: B,
+        dstPort: 7,
+        firstSeen: false,
+        latencyMs: 5,
+        jitterMs: 0,
+      },
+    ]);
+    expect(svc.discoveredLinks().map((l) => l.latencyMs)).toEqual([5, 5]);
+    // Same delay again: no change worth reporting, and no more warm-up probes.
+    const before = { events: events.length, sent: driver.sent.length };
+    vi.advanceTimersByTime(400);
     svc.probeAll();
-    expect(events.length).toBe(before);
+    expect(events.length).toBe(before.events);
+    expect(driver.sent.length).toBe(before.sent + 2);
+    svc.stop();
+  });
+
+  it('spreads the probes of one period evenly over it instead of sending a burst', () => {
+    vi.useFakeTimers();
+    const { driver, svc } = setup();
+    driver.emit({ type: 'device-connected', device: A, ports: [port(1), port(2), port(3), port(4)] });
+    driver.sent.length = 0;
+    const sentAt: number[] = [];
+    for (let t = 0; t < 1950; t += 50) {
+      vi.advanceTimersByTime(50);
+      while (sentAt.length < driver.sent.length) sentAt.push(t + 50);
+    }
+    // The period starts at 1000 ms; 4 ports -> one probe every 250 ms.
+    expect(driver.sent.map((s) => s.port)).toEqual([1, 2, 3, 4]);
+    expect(sentAt).toEqual([1000, 1250, 1500, 1750]);
+    svc.stop();
+  });
+
+  it('takes no latency sample while a switch has no control-channel RTT, and bounds its warm-up probes', () => {
+    vi.useFakeTimers();
+    const { driver, svc, events } = setup({ [A]: 2 }); // B's RTT is unknown
+    driver.wire(A, 1, B, 7);
+    driver.emit({ type: 'device-connected', device: B, ports: [port(7)] });
+    driver.emit({ type: 'device-connected', device: A, ports: [port(1)] });
+    vi.advanceTimersByTime(10_000);
+    const discovered = events.filter((e) => e.type === 'link-discovered');
+    // Both directions are up, neither has a latency.
+    expect(discovered.map((e) => e.type === 'link-discovered' && [e.srcDevice, e.firstSeen, e.latencyMs])).toEqual([
+      [A, true, null],
+      [B, true, null],
+    ]);
+    // 1 on connect + 20 warm-up + 10 periods.
+    expect(driver.sent.filter((s) => s.device === A).length).toBeLessThanOrEqual(31);
     svc.stop();
   });
 
