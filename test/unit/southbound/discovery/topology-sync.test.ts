@@ -83,6 +83,21 @@ describe('TopologySync', () => {
     expect(store.links()).toHaveLength(2);
   });
 
+  it('brings a link up before its latency is measured, keeping the last measurement until the new one', () => {
+    const { store, sync } = setup();
+    const up = { type: 'link-discovered', srcDevice: A, srcPort: 1, dstDevice: B, dstPort: 2 } as const;
+    store.setLinkOper('fra-par.a', false);
+    sync.applyDiscoveryEvent({ ...up, firstSeen: true, latencyMs: null, jitterMs: null });
+    expect(store.getLink('fra-par.a')).toMatchObject({ operUp: true, measuredLatencyMs: null, jitterMs: null });
+    sync.applyDiscoveryEvent({ ...up, firstSeen: false, latencyMs: 2.5, jitterMs: 0.1 });
+    store.setLinkOper('fra-par.a', false);
+    sync.applyDiscoveryEvent({ ...up, firstSeen: true, latencyMs: null, jitterMs: null });
+    expect(store.getLink('fra-par.a')).toMatchObject({ operUp: true, measuredLatencyMs: 2.5, jitterMs: 0.1 });
+    // An undeclared link nobody has measured yet gets a deliberately high nominal latency.
+    sync.applyDiscoveryEvent({ ...up, srcPort: 5, dstDevice: C, dstPort: 6, firstSeen: true, latencyMs: null, jitterMs: null });
+    expect(store.links().find((l) => l.discovered)).toMatchObject({ latencyMs: 100, measuredLatencyMs: null });
+  });
+
   it('adds both directions of an undeclared cable under one cable id, then takes them down when lost', () => {
     const { store, sync } = setup();
     sync.applyDriverEvent({ type: 'device-connected', device: C, ports: [] });
