@@ -1,34 +1,29 @@
 import type { Socket } from 'node:net';
 import { SdncError } from '../../model/errors.js';
+import { BarrierBatches, type BatchOutcome } from './barrier-batches.js';
 import {
   decodeMessage,
-  describeError,
   encodeMessage,
   OfpCodecError,
-  type OfpError,
   OfpErrorType,
   type OfpFeaturesReply,
   OfpFramer,
   type OfpHello,
   type OfpMessage,
   type OfpMultipartReply,
-  OfpMultipartReplyFlags,
   type OfpMultipartRequest,
   OfpMultipartType,
   type OfpPort,
   OfpPortReason,
   OfpType,
 } from './codec/index.js';
-import { EchoRttTracker } from './echo-rtt-tracker.js';
-import { PacketLoopRtt } from './packet-loop-rtt.js';
+import { EchoKeepalive } from './echo-keepalive.js';
+import { messageName, type OutgoingMessage, RequestTracker, type WithoutXid } from './request-tracker.js';
 import { SendQueue } from './send-queue.js';
 import { negotiateVersion, ourHello } from './version-negotiation.js';
 
-/** A message type without its transaction id (distributes over unions). */
-export type WithoutXid<M> = M extends unknown ? Omit<M, 'xid'> : never;
-
-/** A message to send; the session assigns the transaction id. */
-export type OutgoingMessage = WithoutXid<OfpMessage>;
+export type { BatchOutcome } from './barrier-batches.js';
+export type { OutgoingMessage, WithoutXid } from './request-tracker.js';
 
 export type SessionLog = (level: 'info' | 'warn', msg: string, details: Record<string, unknown>) => void;
 
@@ -53,57 +48,18 @@ export interface SwitchFeatures {
   readonly capabilities: number;
 }
 
-/** Messages of one barrier-confirmed batch that the switch answered with OFPT_ERROR. */
-export interface BatchOutcome {
-  readonly errors: readonly { readonly index: number; readonly error: OfpError }[];
-}
-
-interface PendingRequest {
-  readonly what: string;
-  readonly parts: OfpMultipartReply[];
-  readonly resolve: (msgs: OfpMessage[]) => void;
-  readonly reject: (err: Error) => void;
-  readonly timer: NodeJS.Timeout;
-}
-
-interface ActiveBatch {
-  readonly first: number;
-  readonly last: number;
-  readonly errors: { index: number; error: OfpError }[];
-}
-
-const REPLY_TYPES = new Set<OfpMessage['type']>([
-  OfpType.OFPT_ERROR,
-  OfpType.OFPT_ECHO_REPLY,
-  OfpType.OFPT_FEATURES_REPLY,
-  OfpType.OFPT_GET_CONFIG_REPLY,
-  OfpType.OFPT_MULTIPART_REPLY,
-  OfpType.OFPT_BARRIER_REPLY,
-  OfpType.OFPT_ROLE_REPLY,
-  OfpType.OFPT_GET_ASYNC_REPLY,
-]);
-const MAX_XID = 0xffffffff;
 /** OFPHFC_INCOMPATIBLE (A.4.4): no common version. */
 const OFPHFC_INCOMPATIBLE = 0;
 /** OFPBRC_BAD_LEN (A.4.4): the closest code for a message we cannot parse. */
 const OFPBRC_BAD_LEN = 6;
-const WRITE_CHUNK_BYTES = 64 * 1024;
-const RTT_SAMPLES = 9;
-/**
- * Echo samples taken right after the handshake, spread over about a second: an RTT estimate exists
- * after the third (~0.2 s), and a switch busy with its connection setup for part of that second does
- * not leave only inflated samples in the window.
- */
-const PRIMING_ECHOES = 10;
-const PRIMING_GAP_MS = 100;
-/** Samples before `echoRttMs` gives an estimate. */
-const RTT_MIN_SAMPLES = 3;
 
 /**
  * One OpenFlow 1.3 control connection (section 6.3): HELLO and version negotiation, FEATURES (the
- * datapath id), PORT_DESC, ECHO keepalive with RTT measurement and dead-peer detection, xid-matched
- * requests with timeouts (multipart replies reassembled), barrier-confirmed batches, and writes that
- * respect socket backpressure. A malformed message ends this connection only, with a logged reason.
+ * datapath id), PORT_DESC, then the ready state until close. The parts it composes: ECHO keepalive
+ * with RTT measurement and dead-peer detection (echo-keepalive.ts), xid-matched requests with
+ * timeouts and multipart reassembly (request-tracker.ts), barrier-confirmed batches
+ * (barrier-batches.ts), and writes that respect socket backpressure (send-queue.ts). A malformed
+ * message ends this connection only, with a logged reason.
  */
 export class OpenflowSession {
   state: 'handshake' | 'ready' | 'closed' = 'handshake';
@@ -113,20 +69,17 @@ export class OpenflowSession {
   closeReason: string | undefined;
   private readonly framer = new OfpFramer();
   private readonly queue: SendQueue;
-  private readonly pending = new Map<number, PendingRequest>();
-  private readonly batches: ActiveBatch[] = [];
+  private readonly requests = new RequestTracker(() => this.device);
+  private readonly batches = new BarrierBatches({
+    allocXids: (n) => this.requests.allocXids(n),
+    write: (bytes) => this.queue.write(bytes),
+    barrier: () => this.request({ type: OfpType.OFPT_BARRIER_REQUEST }),
+  });
+  private readonly keepalive: EchoKeepalive;
   private readonly readyListeners = new Set<(s: OpenflowSession) => void>();
   private readonly messageListeners = new Set<(s: OpenflowSession, m: OfpMessage) => void>();
   private readonly closeListeners = new Set<(s: OpenflowSession, reason: string) => void>();
-  private nextXid = 1;
   private helloSeen = false;
-  private lastRxMs = Date.now();
-  /** Last echo RTT samples; the estimate is their minimum (see echo-rtt-tracker.ts). */
-  private readonly rtt = new EchoRttTracker(RTT_SAMPLES, RTT_MIN_SAMPLES);
-  /** Packet-out -> packet-in round trips, sent alongside every echo (see packet-loop-rtt.ts). */
-  private readonly loop = new PacketLoopRtt(RTT_SAMPLES, RTT_MIN_SAMPLES);
-  private echoInFlight = false;
-  private echoTimer: NodeJS.Timeout | undefined;
   private readonly handshakeTimer: NodeJS.Timeout;
   private readonly opts: Required<Omit<OpenflowSessionOptions, 'log'>>;
   private readonly log: SessionLog;
@@ -149,6 +102,16 @@ export class OpenflowSession {
       this.opts.maxQueueBytes,
       (queuedBytes) => new SdncError('SDNC_ERR_DEVICE_OVERLOADED', { device: this.device, queuedBytes }),
     );
+    this.keepalive = new EchoKeepalive(
+      {
+        isReady: () => this.state === 'ready',
+        send: (msg) => this.send(msg),
+        request: (msg, timeoutMs) => this.request(msg, timeoutMs),
+        close: (reason) => this.close(reason),
+      },
+      this.opts.echoIntervalMs,
+      this.opts.deadAfterMs,
+    );
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));
@@ -157,7 +120,7 @@ export class OpenflowSession {
       () => this.close(`handshake not completed within ${this.opts.handshakeTimeoutMs} ms`),
       this.opts.handshakeTimeoutMs,
     );
-    this.writeMessage(ourHello(this.allocXids(1)));
+    this.writeMessage(ourHello(this.requests.allocXids(1)));
   }
 
   /** Datapath id once known, the peer address before. */
@@ -169,22 +132,14 @@ export class OpenflowSession {
     return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? '?'}`;
   }
 
-  /**
-   * Control-channel round trip (ECHO): the minimum of the last samples, undefined until the priming
-   * echoes after the handshake have answered. A single sample is not trusted: the echo taken while the
-   * switch is still busy with its handshake and first rules is often ten times the channel's base RTT,
-   * and link latency subtracts half of it (see echo-rtt-tracker.ts).
-   */
+  /** Control-channel round trip from ECHO samples (see echo-keepalive.ts). */
   get echoRttMs(): number | undefined {
-    return this.rtt.estimateMs;
+    return this.keepalive.echoRttMs;
   }
 
-  /**
-   * Round trip of the control channel as an LLDP probe uses it: the packet-out -> packet-in loop
-   * when the switch answers it, the echo RTT otherwise; undefined until either has enough samples.
-   */
+  /** Control-channel round trip as an LLDP probe uses it (see echo-keepalive.ts). */
   get controlRttMs(): number | undefined {
-    return this.loop.tracker.estimateMs ?? this.rtt.estimateMs;
+    return this.keepalive.controlRttMs;
   }
 
   get queuedBytes(): number {
@@ -207,7 +162,7 @@ export class OpenflowSession {
   /** Send without expecting a reply; resolves once the bytes were handed to the socket. */
   send(msg: OutgoingMessage): Promise<void> {
     if (this.state === 'closed') return Promise.reject(this.notConnected());
-    return this.queue.write(encodeMessage({ ...msg, xid: this.allocXids(1) } as OfpMessage));
+    return this.queue.write(encodeMessage({ ...msg, xid: this.requests.allocXids(1) } as OfpMessage));
   }
 
   /** Send a request and resolve with its reply (rejects on OFPT_ERROR, timeout or disconnect). */
@@ -221,42 +176,17 @@ export class OpenflowSession {
   }
 
   /**
-   * Send messages followed by a BARRIER_REQUEST; resolves when the barrier reply confirms the switch
-   * processed all of them (section 6.2), with the OFPT_ERRORs any of them caused. Everything is
-   * encoded before the first byte is sent, so a message the codec refuses sends nothing.
+   * Send messages followed by a BARRIER_REQUEST; resolves with the OFPT_ERRORs any of them caused once
+   * the barrier reply confirms the switch processed all of them (see barrier-batches.ts).
    */
   async sendBatch(msgs: readonly OutgoingMessage[]): Promise<BatchOutcome> {
     if (this.state === 'closed') throw this.notConnected();
-    const first = this.allocXids(msgs.length);
-    const encoded = msgs.map((m, i) => encodeMessage({ ...m, xid: first + i } as OfpMessage));
-    const batch: ActiveBatch = { first, last: first + msgs.length - 1, errors: [] };
-    this.batches.push(batch);
-    try {
-      let start = 0;
-      let bytes = 0;
-      for (let i = 0; i < encoded.length; i++) {
-        bytes += encoded[i].length;
-        if (bytes >= WRITE_CHUNK_BYTES || i === encoded.length - 1) {
-          await this.queue.write(i === start ? encoded[i] : Buffer.concat(encoded.slice(start, i + 1), bytes));
-          start = i + 1;
-          bytes = 0;
-        }
-      }
-      await this.request({ type: OfpType.OFPT_BARRIER_REQUEST });
-      return { errors: batch.errors };
-    } finally {
-      this.batches.splice(this.batches.indexOf(batch), 1);
-    }
+    return this.batches.send(msgs);
   }
 
   /** One ECHO round trip now; records it for `echoRttMs` and returns this sample in ms. */
-  async measureEcho(): Promise<number> {
-    this.sendLoop();
-    const t0 = process.hrtime.bigint();
-    await this.request({ type: OfpType.OFPT_ECHO_REQUEST, data: Buffer.alloc(0) }, this.opts.deadAfterMs);
-    const sample = Number(process.hrtime.bigint() - t0) / 1e6;
-    this.rtt.add(sample);
-    return sample;
+  measureEcho(): Promise<number> {
+    return this.keepalive.measureEcho();
   }
 
   /** Close the connection; `graceful` lets already written bytes (e.g. an ERROR) reach the peer. */
@@ -265,13 +195,9 @@ export class OpenflowSession {
     this.state = 'closed';
     this.closeReason = reason;
     clearTimeout(this.handshakeTimer);
-    clearInterval(this.echoTimer);
+    this.keepalive.stop();
     const err = this.notConnected();
-    for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(err);
-    }
-    this.pending.clear();
+    this.requests.failAll(err);
     this.queue.fail(err);
     if (graceful) {
       this.socket.end();
@@ -284,21 +210,11 @@ export class OpenflowSession {
 
   private exchange(msg: OutgoingMessage, timeoutMs: number): Promise<OfpMessage[]> {
     if (this.state === 'closed') return Promise.reject(this.notConnected());
-    const xid = this.allocXids(1);
+    const xid = this.requests.allocXids(1);
     const bytes = encodeMessage({ ...msg, xid } as OfpMessage);
-    const what = messageName(msg.type, 'mpType' in msg ? msg.mpType : undefined);
-    return new Promise<OfpMessage[]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(xid);
-        reject(new SdncError('SDNC_ERR_DEVICE_TIMEOUT', { device: this.device, request: what, timeoutMs }));
-      }, timeoutMs);
-      this.pending.set(xid, { what, parts: [], resolve, reject, timer });
-      this.queue.write(bytes).catch((err: Error) => {
-        clearTimeout(timer);
-        this.pending.delete(xid);
-        reject(err);
-      });
-    });
+    const reply = this.requests.expect(xid, messageName(msg.type, 'mpType' in msg ? msg.mpType : undefined), timeoutMs);
+    this.queue.write(bytes).catch((err: Error) => this.requests.fail(xid, err));
+    return reply;
   }
 
   private onData(chunk: Buffer): void {
@@ -318,7 +234,7 @@ export class OpenflowSession {
         this.protocolFailure(err, frame);
         return;
       }
-      this.lastRxMs = Date.now();
+      this.keepalive.noteReceived();
       this.dispatch(msg);
     }
   }
@@ -336,45 +252,14 @@ export class OpenflowSession {
       this.send({ type: OfpType.OFPT_ECHO_REPLY, data: msg.data }).catch(() => {});
       return;
     }
-    if (msg.type === OfpType.OFPT_PACKET_IN && this.loop.consume(msg.data, process.hrtime.bigint())) return;
+    if (msg.type === OfpType.OFPT_PACKET_IN && this.keepalive.consumeLoop(msg.data)) return;
     if (msg.type === OfpType.OFPT_PORT_STATUS) {
       if (msg.reason === OfpPortReason.OFPPR_DELETE) this.ports.delete(msg.desc.portNo);
       else this.ports.set(msg.desc.portNo, msg.desc);
     }
-    const pending = REPLY_TYPES.has(msg.type) ? this.pending.get(msg.xid) : undefined;
-    if (pending) {
-      this.settle(msg.xid, pending, msg);
-      return;
-    }
-    if (msg.type === OfpType.OFPT_ERROR) {
-      const batch = this.batches.find((b) => msg.xid >= b.first && msg.xid <= b.last);
-      if (batch) {
-        batch.errors.push({ index: msg.xid - batch.first, error: msg });
-        return;
-      }
-    }
+    if (this.requests.settle(msg)) return;
+    if (msg.type === OfpType.OFPT_ERROR && this.batches.claimError(msg)) return;
     for (const l of this.messageListeners) l(this, msg);
-  }
-
-  private settle(xid: number, p: PendingRequest, msg: OfpMessage): void {
-    if (msg.type === OfpType.OFPT_MULTIPART_REPLY) {
-      p.parts.push(msg);
-      if ((msg.flags & OfpMultipartReplyFlags.OFPMPF_REPLY_MORE) !== 0) return;
-    }
-    clearTimeout(p.timer);
-    this.pending.delete(xid);
-    if (msg.type === OfpType.OFPT_ERROR) {
-      p.reject(
-        new SdncError('SDNC_ERR_DEVICE_REJECTED', {
-          device: this.device,
-          failed: 1,
-          total: 1,
-          reason: `${p.what}: ${describeError(msg)}`,
-        }),
-      );
-    } else {
-      p.resolve(msg.type === OfpType.OFPT_MULTIPART_REPLY ? p.parts : [msg]);
-    }
   }
 
   private onHello(hello: OfpHello): void {
@@ -418,46 +303,9 @@ export class OpenflowSession {
     if (this.state === 'closed') return;
     this.state = 'ready';
     clearTimeout(this.handshakeTimer);
-    this.lastRxMs = Date.now();
-    this.echoTimer = setInterval(() => this.heartbeat(), this.opts.echoIntervalMs);
-    this.echoTimer.unref();
-    this.primeEcho().catch(() => {});
+    this.keepalive.start();
     this.log('info', 'switch connected', { device: this.device, remote: this.remote, ports: this.ports.size });
     for (const l of this.readyListeners) l(this);
-  }
-
-  /** A few echoes in quick succession, so discovery has a control-channel RTT to correct with. */
-  /** One packet-out -> packet-in loop; its packet-in is consumed in dispatch(). */
-  private sendLoop(): void {
-    if (this.state !== 'ready') return;
-    this.send(this.loop.next(process.hrtime.bigint())).catch(() => {});
-  }
-
-  private async primeEcho(): Promise<void> {
-    this.echoInFlight = true;
-    try {
-      for (let i = 0; i < PRIMING_ECHOES && this.state === 'ready'; i++) {
-        if (i > 0) await new Promise((r) => setTimeout(r, PRIMING_GAP_MS).unref());
-        await this.measureEcho();
-      }
-    } finally {
-      this.echoInFlight = false;
-    }
-  }
-
-  private heartbeat(): void {
-    const silentMs = Date.now() - this.lastRxMs;
-    if (silentMs > this.opts.deadAfterMs) {
-      this.close(`no message from the switch for ${silentMs} ms (echo keepalive timed out)`);
-      return;
-    }
-    if (this.echoInFlight) return;
-    this.echoInFlight = true;
-    this.measureEcho()
-      .catch(() => {})
-      .finally(() => {
-        this.echoInFlight = false;
-      });
   }
 
   private protocolFailure(err: unknown, offending: Buffer): void {
@@ -485,31 +333,10 @@ export class OpenflowSession {
     }
   }
 
-  /** A contiguous range of n transaction ids (wrapping before 2^32 so a batch range never wraps). */
-  private allocXids(n: number): number {
-    if (this.nextXid + n >= MAX_XID) this.nextXid = 1;
-    const first = this.nextXid;
-    this.nextXid += n;
-    return first;
-  }
-
   private notConnected(): SdncError {
     return new SdncError('SDNC_ERR_DEVICE_NOT_CONNECTED', {
       device: this.device,
       reason: this.closeReason ?? 'connection closed',
     });
   }
-}
-
-function messageName(type: OfpMessage['type'], mpType?: number | 'raw'): string {
-  const names: Record<number, string> = {
-    [OfpType.OFPT_ECHO_REQUEST]: 'OFPT_ECHO_REQUEST',
-    [OfpType.OFPT_FEATURES_REQUEST]: 'OFPT_FEATURES_REQUEST',
-    [OfpType.OFPT_BARRIER_REQUEST]: 'OFPT_BARRIER_REQUEST',
-    [OfpType.OFPT_MULTIPART_REQUEST]: 'OFPT_MULTIPART_REQUEST',
-    [OfpType.OFPT_GET_CONFIG_REQUEST]: 'OFPT_GET_CONFIG_REQUEST',
-    [OfpType.OFPT_ROLE_REQUEST]: 'OFPT_ROLE_REQUEST',
-  };
-  const base = typeof type === 'number' ? (names[type] ?? `message type ${type}`) : 'raw message';
-  return mpType === undefined ? base : `${base} (multipart type ${mpType})`;
 }
