@@ -28,7 +28,10 @@ const FALLBACK_PRIMARIES = 5;
  * weight order (Yen), remove every link that shares a cable, an SRLG or a link provider with it and
  * search the best bounded backup in what remains; the pair with the least total wins (`optimal: false`).
  * Step (2) also runs when Suurballe's pair breaks a latency or hop bound. Provider diversity is judged on
- * links: nodes may belong to a shared provider (sites typically do).
+ * links: nodes may belong to a shared provider (sites typically do). The providers that own the two end
+ * nodes are exempt: an edge site's own access links are unavoidable on every path out of it, so
+ * diversity is asked of the providers in between (a backup must avoid every transit provider of the
+ * primary).
  */
 export function protectedPair(
   ctx: SearchContext,
@@ -88,7 +91,8 @@ export function conflicts(ctx: SearchContext, a: SlotPath, b: SlotPath, kind: Pa
       }
     }
   } else if (kind === 'provider-diverse') {
-    const providers = new Set(a.edges.map((e) => s.edgeProvider[e]));
+    const exempt = accessProviders(ctx, a);
+    const providers = new Set(a.edges.map((e) => s.edgeProvider[e]).filter((p) => !exempt.has(p)));
     for (const e of b.edges) if (providers.has(s.edgeProvider[e])) return `provider ${s.providers.names[s.edgeProvider[e]]}`;
   }
   return null;
@@ -103,10 +107,19 @@ function blockConflicting(ctx: SearchContext, primary: SlotPath, kind: PairKind)
     if (kind === 'srlg-disjoint') for (let i = s.srlgOffsets[e]; i < s.srlgOffsets[e + 1]; i++) groups.add(s.srlgIds[i]);
     if (kind === 'provider-diverse') providers.add(s.edgeProvider[e]);
   }
+  if (kind === 'provider-diverse') for (const p of accessProviders(ctx, primary)) providers.delete(p);
   if (kind === 'node-disjoint') for (let i = 0; i < primary.edges.length - 1; i++) ctx.blockNode(s.edgeDst[primary.edges[i]]);
   for (let e = 0; e < s.edgeCount; e++) {
     let hit = cables.has(s.cableIndex[e]) || providers.has(s.edgeProvider[e]);
     for (let i = s.srlgOffsets[e]; !hit && i < s.srlgOffsets[e + 1]; i++) hit = groups.has(s.srlgIds[i]);
     if (hit) ctx.blockEdge(e);
   }
+}
+
+/** Providers of a path's two end nodes, exempt from provider diversity. */
+function accessProviders(ctx: SearchContext, path: SlotPath): Set<number> {
+  const s = ctx.snap;
+  const exempt = new Set<number>([s.nodeProvider[path.src]]);
+  if (path.edges.length > 0) exempt.add(s.nodeProvider[s.edgeDst[path.edges[path.edges.length - 1]]]);
+  return exempt;
 }

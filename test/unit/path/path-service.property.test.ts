@@ -5,6 +5,7 @@ import type { TopoLink, TopoNode } from '../../../src/model/topology.js';
 import { PathService } from '../../../src/path/path-service.js';
 import { SnapshotKeeper } from '../../../src/path/snapshot-keeper.js';
 import {
+  accessProviders,
   allPaths,
   bestPairValue,
   bestValue,
@@ -251,7 +252,7 @@ describe('path engine against a brute-force oracle on random small graphs', () =
           if (res.backup === undefined) throw new Error('protected result without backup');
           const a = checkValid(c, req, res.primary);
           const b = checkValid(c, req, res.backup);
-          expect(disjoint(a, b, kind)).toBe(true);
+          expect(disjoint(a, b, kind, accessProviders(c.nodes, req))).toBe(true);
           const objective = req.objective ?? 'latency';
           const sum = total(a, objective) + total(b, objective);
           expect(sum).toBeGreaterThanOrEqual((best ?? 0) - 1e-9);

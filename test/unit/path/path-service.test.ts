@@ -68,6 +68,17 @@ describe('PathService on literal graphs', () => {
     expect(diverse.backup?.nodes).toEqual(['par', 'mil', 'vie']);
   });
 
+  it('asks provider diversity of the transit providers, not of the end sites own access providers', () => {
+    // par is provider pa: its access cable par-mil being pa too does not make the backup less diverse.
+    const access = service({ 'par-mil': { provider: 'pa' } });
+    const res = ok(access.paths.compute({ src: 'par', dst: 'vie', protection: 'provider-diverse' }));
+    expect(res.backup?.nodes).toEqual(['par', 'mil', 'vie']);
+    // A transit provider (pt) on every primary and every backup candidate: refused.
+    const transit = service({ 'fra-mun': { provider: 'pt' }, 'mil-vie': { provider: 'pt' } });
+    const reason = refused(transit.paths.compute({ src: 'par', dst: 'vie', protection: 'provider-diverse' }));
+    expect(reason.code).toBe('no-disjoint-backup');
+  });
+
   it('explains a missing SRLG-disjoint backup', () => {
     // Every way into vie crosses the rhine group once mil-vie shares it.
     const { paths } = service({ 'mil-vie': { srlgs: ['rhine'] } });

@@ -76,8 +76,18 @@ export function bestValue(nodes: readonly TopoNode[], links: readonly TopoLink[]
   return best;
 }
 
-/** Whether two paths are disjoint in the sense of `kind` (cables always; plus nodes/SRLGs/providers). */
-export function disjoint(a: OraclePath, b: OraclePath, kind: Exclude<Protection, 'none'>): boolean {
+/** Providers of the request's two end nodes: exempt from provider diversity (their access links are unavoidable). */
+export function accessProviders(nodes: readonly TopoNode[], req: PathRequest): Set<string> {
+  return new Set(nodes.filter((n) => n.id === req.src || n.id === req.dst).map((n) => n.provider));
+}
+
+/** Whether two paths are disjoint in the sense of `kind` (cables always; plus nodes/SRLGs/transit providers). */
+export function disjoint(
+  a: OraclePath,
+  b: OraclePath,
+  kind: Exclude<Protection, 'none'>,
+  exempt: ReadonlySet<string> = new Set(),
+): boolean {
   const cables = new Set(a.links.map((l) => l.cable));
   if (b.links.some((l) => cables.has(l.cable))) return false;
   if (kind === 'node-disjoint') {
@@ -89,7 +99,7 @@ export function disjoint(a: OraclePath, b: OraclePath, kind: Exclude<Protection,
     if (b.links.some((l) => l.srlgs.some((g) => groups.has(g)))) return false;
   }
   if (kind === 'provider-diverse') {
-    const providers = new Set(a.links.map((l) => l.provider));
+    const providers = new Set(a.links.map((l) => l.provider).filter((p) => !exempt.has(p)));
     if (b.links.some((l) => providers.has(l.provider))) return false;
   }
   return true;
@@ -104,10 +114,11 @@ export function bestPairValue(
 ): number | null {
   const paths = allPaths(nodes, links, req).filter((p) => meetsBounds(p, req));
   const objective = req.objective ?? 'latency';
+  const exempt = accessProviders(nodes, req);
   let best: number | null = null;
   for (let i = 0; i < paths.length; i++) {
     for (let j = i + 1; j < paths.length; j++) {
-      if (!disjoint(paths[i], paths[j], kind)) continue;
+      if (!disjoint(paths[i], paths[j], kind, exempt)) continue;
       const v = total(paths[i], objective) + total(paths[j], objective);
       if (best === null || v < best) best = v;
     }
