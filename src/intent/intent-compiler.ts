@@ -1,6 +1,7 @@
 import type { FlowAction, FlowMatch, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
 import type { Path } from '../model/path.js';
 import type { TopoLink, TopoNode } from '../model/topology.js';
+import { type CrankbackHop, compileCrankback, crankbackTransitRule } from './crankback-compiler.js';
 import type { AttachedHost } from './endpoint-resolver.js';
 import type { IntentFailure, TrafficMatch } from './intent-types.js';
 import { prefixOf as parseIpPrefix } from './prefix-cache.js';
@@ -21,6 +22,8 @@ export interface DirectionInput {
   readonly primary: Path;
   readonly backup?: Path;
   readonly label: number;
+  /** Label of frames cranked back towards the ingress (see crankback-compiler.ts); only with a backup. */
+  readonly crankbackLabel?: number;
   readonly match?: TrafficMatch;
 }
 
@@ -52,8 +55,10 @@ class NotProgrammable extends Error {}
  * label and sends it out of the primary port, or into a fast-failover group when a backup exists (OpenFlow
  * 1.3 section 5.6.1: the first bucket whose watch port is live forwards). Transit switches match in_port
  * + label; the egress switch pops the label, sets the host MAC when known and delivers. Backup paths get
- * their own transit and egress rules (same label: their in_ports differ). The rule count grows with the
- * path length, never with the number of flows.
+ * their own transit and egress rules (same label: their in_ports differ). With a crankback label, the
+ * primary's transit switches forward through fast-failover groups that send the frame back to the
+ * ingress when their out-port dies, and the ingress moves it to the backup (crankback-compiler.ts).
+ * The rule count grows with the path length, never with the number of flows.
  *
  * The group and meter ids are the direction's label, unique network-wide, so they never collide with
  * another intent's on the same switch. Nodes without a datapath id are model-only transit (for example
@@ -91,6 +96,7 @@ function compileDirection(
   }
 
   let toNetwork: FlowAction[];
+  let crankbackFrom: { primaryOut: number; backupOut: number } | undefined;
   if (d.primary.links.length === 0) {
     toNetwork = [];
   } else {
@@ -110,6 +116,7 @@ function compileDirection(
         ],
       });
       toNetwork = [...tag, { type: 'group', groupId: d.label }];
+      if (d.crankbackLabel !== undefined) crankbackFrom = { primaryOut, backupOut };
     }
   }
 
@@ -131,19 +138,48 @@ function compileDirection(
     }
   }
   if (d.primary.links.length === 0) return;
-  labelSwitch(d.primary, d, topo, cookie, flows);
+  if (crankbackFrom && d.crankbackLabel !== undefined) {
+    const transit: CrankbackHop[] = [];
+    labelSwitch(d.primary, d, topo, cookie, flows, transit);
+    const cb = {
+      cookie,
+      priority: PRIORITY_LABEL,
+      label: d.label,
+      crankbackLabel: d.crankbackLabel,
+      ingress: { device: ingress, ...crankbackFrom },
+      transit,
+    };
+    for (const hop of transit) flows.push(crankbackTransitRule(cb, hop));
+    const repair = compileCrankback(cb);
+    flows.push(...repair.flows);
+    groups.push(...repair.groups);
+  } else {
+    labelSwitch(d.primary, d, topo, cookie, flows);
+  }
   if (d.backup && d.backup.links.length > 0) labelSwitch(d.backup, d, topo, cookie, flows);
 }
 
-/** Transit and egress rules along one path. */
-function labelSwitch(path: Path, d: DirectionInput, topo: CompileTopology, cookie: number, flows: FlowRule[]): void {
+/**
+ * Transit and egress rules along one path. With `crankbackHops`, transit switches are collected there
+ * instead of getting a plain label rule (the crankback compiler gives them one through a group).
+ */
+function labelSwitch(
+  path: Path,
+  d: DirectionInput,
+  topo: CompileTopology,
+  cookie: number,
+  flows: FlowRule[],
+  crankbackHops?: CrankbackHop[],
+): void {
   const last = path.nodes.length - 1;
   for (let i = 1; i <= last; i++) {
     const node = path.nodes[i];
     const device = i === last ? datapathOf(topo, node, 'egress') : topo.findNode(node)?.datapathId;
     if (device === undefined) continue;
     const inPort = inPortOf(topo, path.links[i - 1], node);
-    if (i < last) {
+    if (i < last && crankbackHops) {
+      crankbackHops.push({ device, inPort, outPort: outPort(topo, path.links[i], node) });
+    } else if (i < last) {
       flows.push({
         device,
         tableId: 0,

@@ -7,6 +7,7 @@ import type { HealthTopology } from './data-plane-health.js';
 import type { EndpointDirectory, EndpointResolver, ResolvedEndpoint } from './endpoint-resolver.js';
 import { type Compiled, type FinishedChange, type InstallChange, InstallSequencer, merge } from './install-sequencer.js';
 import { type CompileTopology, compileIntent, type DirectionInput } from './intent-compiler.js';
+import { allocateIntentLabels, claimIntentLabels, releaseIntentLabels } from './intent-labels.js';
 import { assertTransition } from './intent-lifecycle.js';
 import {
   ACTIVE_STATES,
@@ -146,10 +147,7 @@ export class IntentEngine {
     this.count(this.records.get(rec.id)?.state, -1);
     this.records.set(rec.id, rec);
     this.count(rec.state, 1);
-    if (rec.labels) {
-      this.deps.labels.claim(rec.labels.forward, rec.key);
-      if (rec.labels.reverse !== undefined) this.deps.labels.claim(rec.labels.reverse, rec.key);
-    }
+    if (rec.labels) claimIntentLabels(this.deps.labels, rec.key, rec.labels);
     if (rec.paths) this.index(rec.id, rec.paths);
   }
 
@@ -246,7 +244,7 @@ export class IntentEngine {
         return r;
       }
     }
-    const labels = this.allocateLabels(rec, paths);
+    const labels = allocateIntentLabels(this.deps.labels, rec.key, paths);
     if (!labels) {
       ledger.release(rec.id);
       restore();
@@ -285,8 +283,7 @@ export class IntentEngine {
   }
 
   freeLabels(key: number, labels: IntentLabels): void {
-    this.deps.labels.release(labels.forward, key);
-    this.deps.labels.release(labels.reverse, key);
+    releaseIntentLabels(this.deps.labels, key, labels);
   }
 
   /**
@@ -348,6 +345,7 @@ export class IntentEngine {
         primary: paths.forward.primary,
         backup: paths.forward.backup,
         label: labels.forward,
+        crankbackLabel: labels.forwardCrankback,
         match: spec.match,
       },
     ];
@@ -360,6 +358,7 @@ export class IntentEngine {
         primary: paths.reverse.primary,
         backup: paths.reverse.backup,
         label: labels.reverse,
+        crankbackLabel: labels.reverseCrankback,
         match: reversed,
       });
     }
@@ -368,18 +367,6 @@ export class IntentEngine {
     const ingress = r.flows.filter((f) => f.match.vlanVid === undefined);
     const transit = r.flows.filter((f) => f.match.vlanVid !== undefined);
     return { ok: true, compiled: { ingress, rest: { flows: transit, groups: r.groups, meters: r.meters } } };
-  }
-
-  private allocateLabels(rec: IntentRecord, paths: IntentPaths): IntentLabels | undefined {
-    const forward = this.deps.labels.allocate(rec.key);
-    if (forward === undefined) return undefined;
-    if (!paths.reverse) return { forward };
-    const reverse = this.deps.labels.allocate(rec.key);
-    if (reverse === undefined) {
-      this.deps.labels.release(forward, rec.key);
-      return undefined;
-    }
-    return { forward, reverse };
   }
 
   private publish(rec: IntentRecord): void {

@@ -109,6 +109,9 @@ export interface IntentPaths {
 export interface IntentLabels {
   readonly forward: number;
   readonly reverse?: number;
+  /** Crankback labels of protected directions whose primary has transit switches (crankback-compiler.ts). */
+  readonly forwardCrankback?: number;
+  readonly reverseCrankback?: number;
 }
 
 export interface StateChange {

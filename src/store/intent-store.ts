@@ -33,7 +33,20 @@ const MIGRATIONS = [
      created_at INTEGER NOT NULL
    );
    CREATE TABLE intent_key_seq (one INTEGER PRIMARY KEY CHECK (one = 1), last_key INTEGER NOT NULL);`,
+  // Crankback labels (local repair of protected paths): SQLite cannot alter a CHECK, so the table is rebuilt.
+  `CREATE TABLE intent_labels_v2 (
+     label INTEGER PRIMARY KEY,
+     intent_key INTEGER NOT NULL REFERENCES intents(key) ON DELETE CASCADE,
+     direction TEXT NOT NULL CHECK (direction IN ('forward', 'reverse', 'forwardCrankback', 'reverseCrankback'))
+   );
+   INSERT INTO intent_labels_v2 (label, intent_key, direction) SELECT label, intent_key, direction FROM intent_labels;
+   DROP TABLE intent_labels;
+   ALTER TABLE intent_labels_v2 RENAME TO intent_labels;`,
 ];
+
+/** The label columns of IntentLabels, as stored in intent_labels.direction. */
+const LABEL_ROLES = ['forward', 'reverse', 'forwardCrankback', 'reverseCrankback'] as const;
+type LabelRole = (typeof LABEL_ROLES)[number];
 
 interface IntentRow {
   key: number;
@@ -132,8 +145,10 @@ export class IntentStore {
   saveLabels(key: number, labels: IntentLabels | undefined): void {
     this.deleteLabels.run(key);
     if (!labels) return;
-    this.insertLabel.run(labels.forward, key, 'forward');
-    if (labels.reverse !== undefined) this.insertLabel.run(labels.reverse, key, 'reverse');
+    for (const role of LABEL_ROLES) {
+      const label = labels[role];
+      if (label !== undefined) this.insertLabel.run(label, key, role);
+    }
   }
 
   /** Removes an intent with its history, labels and idempotency keys. */
@@ -162,11 +177,11 @@ export class IntentStore {
       }
       list.push({ state: h.state as StateChange['state'], at: h.at, ...(h.reason ? { reason: JSON.parse(h.reason) } : {}) });
     }
-    const labels = new Map<number, { forward?: number; reverse?: number }>();
+    const labels = new Map<number, Partial<Record<LabelRole, number>>>();
     for (const l of this.db.prepare('SELECT label, intent_key, direction FROM intent_labels').all() as {
       label: number;
       intent_key: number;
-      direction: 'forward' | 'reverse';
+      direction: LabelRole;
     }[]) {
       const cur = labels.get(l.intent_key) ?? {};
       cur[l.direction] = l.label;
@@ -182,9 +197,7 @@ export class IntentStore {
         state: r.state as IntentRecord['state'],
         ...(r.reason ? { reason: JSON.parse(r.reason) } : {}),
         ...(r.paths ? { paths: JSON.parse(r.paths) } : {}),
-        ...(l?.forward !== undefined
-          ? { labels: { forward: l.forward, ...(l.reverse !== undefined ? { reverse: l.reverse } : {}) } }
-          : {}),
+        ...(l?.forward !== undefined ? { labels: { ...l, forward: l.forward } } : {}),
         reservedLinks: JSON.parse(r.reserved_links),
         createdAt: r.created_at,
         updatedAt: r.updated_at,

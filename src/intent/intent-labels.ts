@@ -1,0 +1,54 @@
+import { needsCrankback } from './crankback-compiler.js';
+import type { IntentLabels, IntentPaths } from './intent-types.js';
+import type { LabelAllocator } from './label-allocator.js';
+
+/** Every label an intent holds, each once. */
+export function labelsHeld(labels: IntentLabels): number[] {
+  const all = [labels.forward, labels.reverse, labels.forwardCrankback, labels.reverseCrankback];
+  return all.filter((l): l is number => l !== undefined);
+}
+
+/**
+ * Labels for an intent's paths: one per direction, plus a crankback label per direction that gets
+ * local repair. All or nothing: undefined (and nothing kept) when the pool runs out.
+ */
+export function allocateIntentLabels(pool: LabelAllocator, owner: number, paths: IntentPaths): IntentLabels | undefined {
+  const taken: number[] = [];
+  const take = (): number | undefined => {
+    const l = pool.allocate(owner);
+    if (l !== undefined) taken.push(l);
+    return l;
+  };
+  const giveBack = () => {
+    for (const l of taken) pool.release(l, owner);
+    return undefined;
+  };
+  const forward = take();
+  if (forward === undefined) return giveBack();
+  let labels: IntentLabels = { forward };
+  if (needsCrankback(paths.forward.primary, paths.forward.backup)) {
+    const c = take();
+    if (c === undefined) return giveBack();
+    labels = { ...labels, forwardCrankback: c };
+  }
+  if (paths.reverse) {
+    const reverse = take();
+    if (reverse === undefined) return giveBack();
+    labels = { ...labels, reverse };
+    if (needsCrankback(paths.reverse.primary, paths.reverse.backup)) {
+      const c = take();
+      if (c === undefined) return giveBack();
+      labels = { ...labels, reverseCrankback: c };
+    }
+  }
+  return labels;
+}
+
+/** Marks a reloaded intent's labels as taken (throws when another intent holds one). */
+export function claimIntentLabels(pool: LabelAllocator, owner: number, labels: IntentLabels): void {
+  for (const l of labelsHeld(labels)) pool.claim(l, owner);
+}
+
+export function releaseIntentLabels(pool: LabelAllocator, owner: number, labels: IntentLabels): void {
+  for (const l of labelsHeld(labels)) pool.release(l, owner);
+}
