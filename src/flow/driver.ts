@@ -1,4 +1,4 @@
-import type { DeviceBatch, DeviceState } from '../model/flow.js';
+import type { DeviceBatch, DeviceState, FlowRule } from '../model/flow.js';
 
 export interface PortInfo {
   readonly number: number;
@@ -41,4 +41,9 @@ export interface Driver {
   readState(device: string): Promise<DeviceState>;
   packetOut(device: string, port: number, frame: Buffer): Promise<void>;
   subscribe(listener: DriverListener): () => void;
+  /**
+   * Rules the driver installs on a device by itself when it connects (cookie 0, e.g. the LLDP punt).
+   * The flow service keeps them as desired state of the device, so its audit restores them too.
+   */
+  infrastructureRules?(device: string): readonly FlowRule[];
 }

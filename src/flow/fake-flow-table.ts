@@ -54,6 +54,8 @@ export class FakeFlowTable {
   private readonly groups = new Map<number, GroupEntry>();
   private readonly meters = new Map<number, MeterEntry>();
   private readonly downPorts = new Set<number>();
+  private readonly meterUse = new Map<number, number>();
+  private readonly groupUse = new Map<number, number>();
   private sorted: FlowRule[] | null = null;
   /** Number of flow, group and meter writes (add, modify, delete) applied so far. */
   writes = 0;
@@ -77,11 +79,15 @@ export class FakeFlowTable {
     return this.flows.size;
   }
 
-  /** Applies a batch all-or-nothing: it is validated against the resulting state before anything changes. */
+  /**
+   * Applies a batch all-or-nothing: it is validated against the resulting state before anything
+   * changes. Costs what the batch touches, not what the table holds (use counts of meters and groups
+   * stand in for a scan of every flow).
+   */
   apply(batch: DeviceBatch): void {
-    const groups = new Map(this.groups);
-    const meters = new Map(this.meters);
-    const flows = new Map(this.flows);
+    const meters = new Overlay(this.meters);
+    const groups = new Overlay(this.groups);
+    const flows = new Overlay(this.flows);
     for (const m of batch.addMeters) {
       if (meters.has(m.meterId)) throw new Error(`meter ${m.meterId} exists (OFPMMFC_METER_EXISTS)`);
       meters.set(m.meterId, m);
@@ -106,18 +112,27 @@ export class FakeFlowTable {
     for (const f of batch.deleteFlows) flows.delete(flowIdentity(f));
     for (const g of batch.deleteGroups) groups.delete(g.groupId);
     for (const m of batch.deleteMeters) meters.delete(m.meterId);
-    for (const f of flows.values()) {
-      if (f.meterId !== undefined && !meters.has(f.meterId)) {
-        throw new Error(`flow uses missing meter ${f.meterId} (OFPMMFC_UNKNOWN_METER)`);
-      }
-      for (const a of f.actions) {
-        if (a.type === 'group' && !groups.has(a.groupId))
-          throw new Error(`flow uses missing group ${a.groupId} (OFPBAC_BAD_OUT_GROUP)`);
-      }
+    const meterUse = new Map<number, number>();
+    const groupUse = new Map<number, number>();
+    for (const [id, next] of flows.changes) {
+      const prev = this.flows.get(id);
+      if (prev) countUses(prev, -1, meterUse, groupUse);
+      if (next) countUses(next, 1, meterUse, groupUse);
     }
-    replaceMap(this.flows, flows);
-    replaceMap(this.groups, groups);
-    replaceMap(this.meters, meters);
+    // Every meter or group whose users changed or that went away must exist while anything uses it.
+    for (const id of new Set([...meterUse.keys(), ...meters.changes.keys()])) {
+      if ((this.meterUse.get(id) ?? 0) + (meterUse.get(id) ?? 0) > 0 && !meters.has(id))
+        throw new Error(`flow uses missing meter ${id} (OFPMMFC_UNKNOWN_METER)`);
+    }
+    for (const id of new Set([...groupUse.keys(), ...groups.changes.keys()])) {
+      if ((this.groupUse.get(id) ?? 0) + (groupUse.get(id) ?? 0) > 0 && !groups.has(id))
+        throw new Error(`flow uses missing group ${id} (OFPBAC_BAD_OUT_GROUP)`);
+    }
+    meters.commit();
+    groups.commit();
+    flows.commit();
+    addCounts(this.meterUse, meterUse);
+    addCounts(this.groupUse, groupUse);
     this.sorted = null;
     this.writes += batchWrites(batch);
   }
@@ -184,9 +199,39 @@ export class FakeFlowTable {
   }
 }
 
-function replaceMap<K, V>(target: Map<K, V>, source: Map<K, V>): void {
-  target.clear();
-  for (const [k, v] of source) target.set(k, v);
+/** Pending changes over a map: reads see them, commit() writes them through. */
+class Overlay<K, V> {
+  readonly changes = new Map<K, V | null>();
+  constructor(private readonly base: Map<K, V>) {}
+  has(k: K): boolean {
+    const c = this.changes.get(k);
+    return c === undefined ? this.base.has(k) : c !== null;
+  }
+  set(k: K, v: V): void {
+    this.changes.set(k, v);
+  }
+  delete(k: K): void {
+    this.changes.set(k, null);
+  }
+  commit(): void {
+    for (const [k, v] of this.changes) {
+      if (v === null) this.base.delete(k);
+      else this.base.set(k, v);
+    }
+  }
+}
+
+function countUses(f: FlowRule, delta: number, meters: Map<number, number>, groups: Map<number, number>): void {
+  if (f.meterId !== undefined) meters.set(f.meterId, (meters.get(f.meterId) ?? 0) + delta);
+  for (const a of f.actions) if (a.type === 'group') groups.set(a.groupId, (groups.get(a.groupId) ?? 0) + delta);
+}
+
+function addCounts(target: Map<number, number>, delta: Map<number, number>): void {
+  for (const [k, d] of delta) {
+    const n = (target.get(k) ?? 0) + d;
+    if (n === 0) target.delete(k);
+    else target.set(k, n);
+  }
 }
 
 function batchWrites(b: DeviceBatch): number {

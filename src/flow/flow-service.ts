@@ -1,6 +1,8 @@
 import type { DeviceState, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
+import { DeviceFlowState, type OwnedState } from './device-flow-state.js';
 import type { Driver, DriverEvent } from './driver.js';
-import { batchSize, DEFAULT_OWNERSHIP, diffDeviceState, type OwnershipPolicy } from './flow-diff.js';
+import { FlowAuditor } from './flow-auditor.js';
+import { batchSize, DEFAULT_OWNERSHIP, type OwnershipPolicy } from './flow-diff.js';
 
 export type DeviceStatus = 'in-sync' | 'applied' | 'pending' | 'failed';
 
@@ -10,6 +12,8 @@ export interface DeviceOutcome {
   readonly status: DeviceStatus;
   readonly writes: number;
   readonly error?: string;
+  /** True when the pass read the device's state back (connect, after an error, audit) instead of diffing changes only. */
+  readonly fullRead?: boolean;
 }
 
 export interface ConvergeReport {
@@ -21,54 +25,81 @@ export type FlowServiceListener = (outcome: DeviceOutcome) => void;
 export interface FlowServiceOptions {
   readonly ownership?: OwnershipPolicy;
   readonly onError?: (device: string, err: unknown) => void;
-}
-
-interface OwnedState {
-  flows: FlowRule[];
-  groups: GroupEntry[];
-  meters: MeterEntry[];
+  /** Devices converged at the same time in one pass (reads and batches in flight). Default 64. */
+  readonly maxConcurrentDevices?: number;
+  /**
+   * Period of the self-healing audit: every connected device is read back and converged, so entries
+   * removed behind the controller's back return. 0 disables it. Default 10 s.
+   */
+  readonly auditIntervalMs?: number;
+  /** Each period is drawn uniformly from interval * (1 +- jitter), so controllers do not read in step. Default 0.2. */
+  readonly auditJitter?: number;
+  /** Devices an audit reads at the same time. Default 4. */
+  readonly auditConcurrency?: number;
 }
 
 const EMPTY_REPORT: ConvergeReport = { outcomes: [] };
+const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
+/** Owner of a driver's own infrastructure rules (the LLDP punt): no intent id looks like this. */
+const INFRASTRUCTURE_OWNER = '#infrastructure';
 
 /**
  * Desired forwarding state per device, contributed by owners (one per intent, keyed by the owner's id),
- * and the loop that makes devices match it: read what the device has (Driver.readState), diff, apply
- * the smallest batch. It runs after every change (coalesced: many changes in one tick cost one pass
- * per touched device) and when a device (re)connects, so a controller restart converges switches
- * without flushing them.
+ * and the loop that makes devices match it. Per device it keeps the state the device last confirmed
+ * (read back, then every batch the driver confirmed applied), so a change of a few owners costs a diff
+ * of just their entries and a batch of just the delta. The device is read back and diffed in full only
+ * when that confirmed state may be wrong: on (re)connect, after a failed batch, and on the periodic
+ * audit, which also brings back entries removed on a switch that stayed connected.
  *
- * Several drivers may be registered (OpenFlow, P4Runtime); a device is served by whichever has it
- * connected. Devices no driver has connected are remembered and converged when they connect.
+ * Passes are coalesced: many changes in one tick cost one pass per touched device. Several drivers
+ * may be registered (OpenFlow, P4Runtime); a device is served by whichever has it connected. Devices
+ * no driver has connected are remembered and converged when they connect, so a controller restart
+ * converges switches without flushing them.
+ *
+ * Infrastructure rules a driver installs itself (Driver.infrastructureRules, e.g. the LLDP punt) are
+ * desired state of the device too, under a reserved owner: the audit re-installs them like any other
+ * entry, while cookie-0 rules nobody declared are still left alone (DEFAULT_OWNERSHIP).
  */
 export class FlowService {
-  private readonly desired = new Map<string, Map<string, OwnedState>>();
+  private readonly devices = new Map<string, DeviceFlowState>();
   private readonly ownerDevices = new Map<string, Set<string>>();
   private readonly dirty = new Set<string>();
-  /** Devices whose last pass failed: retried on the next pass, whatever triggers it. */
+  /** Devices whose last pass failed: retried (with a read-back) on the next pass, whatever triggers it. */
   private readonly failed = new Set<string>();
+  /** Devices an audit asked to read back; unlike `dirty` they do not make isConverged() false. */
+  private readonly auditing = new Set<string>();
   private readonly lastStatus = new Map<string, DeviceStatus>();
   private readonly drivers: Driver[] = [];
   private readonly unsubscribers: (() => void)[] = [];
   private readonly listeners = new Set<FlowServiceListener>();
   private readonly ownership: OwnershipPolicy;
   private readonly onError: (device: string, err: unknown) => void;
+  private readonly maxConcurrent: number;
+  private readonly auditor: FlowAuditor;
   private running: Promise<unknown> = Promise.resolve();
   private queued: Promise<ConvergeReport> | null = null;
 
   constructor(options: FlowServiceOptions = {}) {
     this.ownership = options.ownership ?? DEFAULT_OWNERSHIP;
     this.onError = options.onError ?? (() => {});
+    this.maxConcurrent = Math.max(1, options.maxConcurrentDevices ?? 64);
+    this.auditor = new FlowAuditor(this, {
+      intervalMs: options.auditIntervalMs ?? 10_000,
+      jitter: options.auditJitter ?? 0.2,
+      concurrency: options.auditConcurrency ?? 4,
+    });
   }
 
   registerDriver(driver: Driver): void {
     this.drivers.push(driver);
-    this.unsubscribers.push(driver.subscribe((e) => this.onDriverEvent(e)));
-    for (const d of driver.connectedDevices()) this.dirty.add(d);
+    this.unsubscribers.push(driver.subscribe((e) => this.onDriverEvent(driver, e)));
+    for (const d of driver.connectedDevices()) this.deviceUp(driver, d);
     if (this.dirty.size > 0) void this.flush();
+    this.auditor.start();
   }
 
   close(): void {
+    this.auditor.stop();
     for (const u of this.unsubscribers.splice(0)) u();
   }
 
@@ -79,8 +110,8 @@ export class FlowService {
 
   /** Replaces everything `owner` wants, on every device. Converges on the next flush (scheduled). */
   setDesired(owner: string, state: DeviceState): void {
-    const byDevice = new Map<string, OwnedState>();
-    const slot = (device: string): OwnedState => {
+    const byDevice = new Map<string, { flows: FlowRule[]; groups: GroupEntry[]; meters: MeterEntry[] }>();
+    const slot = (device: string) => {
       let s = byDevice.get(device);
       if (s === undefined) {
         s = { flows: [], groups: [], meters: [] };
@@ -95,18 +126,13 @@ export class FlowService {
     if (before) {
       for (const device of before) {
         if (!byDevice.has(device)) {
-          this.desired.get(device)?.delete(owner);
+          this.devices.get(device)?.setOwner(owner, undefined);
           this.dirty.add(device);
         }
       }
     }
     for (const [device, s] of byDevice) {
-      let owners = this.desired.get(device);
-      if (owners === undefined) {
-        owners = new Map();
-        this.desired.set(device, owners);
-      }
-      owners.set(owner, s);
+      this.device(device).setOwner(owner, s);
       this.dirty.add(device);
     }
     if (byDevice.size === 0) this.ownerDevices.delete(owner);
@@ -115,7 +141,7 @@ export class FlowService {
   }
 
   removeDesired(owner: string): void {
-    this.setDesired(owner, { flows: [], groups: [], meters: [] });
+    this.setDesired(owner, NOTHING);
   }
 
   /** Devices `owner` has state on. */
@@ -123,16 +149,9 @@ export class FlowService {
     return [...(this.ownerDevices.get(owner) ?? [])];
   }
 
+  /** Everything wanted on the device, owners in the order they joined it (infrastructure included). */
   desiredState(device: string): DeviceState {
-    const flows: FlowRule[] = [];
-    const groups: GroupEntry[] = [];
-    const meters: MeterEntry[] = [];
-    for (const s of this.desired.get(device)?.values() ?? []) {
-      flows.push(...s.flows);
-      groups.push(...s.groups);
-      meters.push(...s.meters);
-    }
-    return { flows, groups, meters };
+    return this.devices.get(device)?.desired() ?? NOTHING;
   }
 
   /** True when the device's last convergence succeeded and nothing changed since. */
@@ -146,9 +165,28 @@ export class FlowService {
     return this.lastStatus.get(device);
   }
 
+  /** Connected devices, for the audit. */
+  connectedDevices(): string[] {
+    const out = new Set<string>();
+    for (const d of this.drivers) for (const dev of d.connectedDevices()) out.add(dev);
+    return [...out];
+  }
+
+  /**
+   * Reads these devices back and converges them (the audit; also usable on demand). Resolves with
+   * the report of the pass that did it.
+   */
+  audit(devices: Iterable<string>): Promise<ConvergeReport> {
+    for (const d of devices) {
+      this.device(d).stale = true;
+      this.auditing.add(d);
+    }
+    return this.flush();
+  }
+
   /**
    * Converges every device changed since the last pass. Calls made while a pass runs share the next
-   * pass, so a burst of requests costs one read and one batch per device.
+   * pass, so a burst of requests costs one batch per device.
    */
   flush(): Promise<ConvergeReport> {
     if (this.queued !== null) return this.queued;
@@ -161,16 +199,34 @@ export class FlowService {
     return next;
   }
 
+  private device(id: string): DeviceFlowState {
+    let s = this.devices.get(id);
+    if (s === undefined) {
+      s = new DeviceFlowState(this.ownership);
+      this.devices.set(id, s);
+    }
+    return s;
+  }
+
   private scheduleFlush(): void {
     if (this.queued === null) void this.flush();
   }
 
   private async convergeDirty(): Promise<ConvergeReport> {
-    if (this.dirty.size === 0) return EMPTY_REPORT;
-    const devices = [...new Set([...this.dirty, ...this.failed])];
+    if (this.dirty.size === 0 && this.auditing.size === 0 && this.failed.size === 0) return EMPTY_REPORT;
+    const devices = [...new Set([...this.dirty, ...this.failed, ...this.auditing])];
     this.dirty.clear();
     this.failed.clear();
-    const outcomes = await Promise.all(devices.map((d) => this.convergeDevice(d)));
+    this.auditing.clear();
+    const outcomes: DeviceOutcome[] = new Array(devices.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < devices.length) {
+        const i = next++;
+        outcomes[i] = await this.convergeDevice(devices[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.maxConcurrent, devices.length) }, worker));
     for (const o of outcomes) {
       this.lastStatus.set(o.device, o.status);
       if (o.status === 'failed') this.failed.add(o.device);
@@ -182,24 +238,38 @@ export class FlowService {
   private async convergeDevice(device: string): Promise<DeviceOutcome> {
     const driver = this.drivers.find((d) => d.isConnected(device));
     if (driver === undefined) return { device, status: 'pending', writes: 0 };
+    const state = this.device(device);
+    const fullRead = state.stale;
     try {
-      const actual = await driver.readState(device);
-      const batch = diffDeviceState(this.desiredState(device), actual, this.ownership);
+      if (!fullRead && !state.hasChanges()) return { device, status: 'in-sync', writes: 0 };
+      const batch = fullRead ? state.diffAll(await driver.readState(device)) : state.diffTouched();
       const writes = batchSize(batch);
-      if (writes === 0) return { device, status: 'in-sync', writes: 0 };
+      if (writes === 0) return { device, status: 'in-sync', writes: 0, ...(fullRead ? { fullRead } : {}) };
       await driver.apply(device, batch);
-      return { device, status: 'applied', writes };
+      state.commit(batch);
+      return { device, status: 'applied', writes, ...(fullRead ? { fullRead } : {}) };
     } catch (err) {
+      // Part of the batch may have been applied: only a read-back tells what the device has now.
+      state.stale = true;
       this.onError(device, err);
       return { device, status: 'failed', writes: 0, error: err instanceof Error ? err.message : String(err) };
     }
   }
 
-  private onDriverEvent(e: DriverEvent): void {
+  private deviceUp(driver: Driver, device: string): void {
+    const state = this.device(device);
+    state.stale = true;
+    const infra = driver.infrastructureRules?.(device) ?? [];
+    state.setOwner(INFRASTRUCTURE_OWNER, infra.length > 0 ? { flows: infra, groups: [], meters: [] } : undefined);
+    this.dirty.add(device);
+  }
+
+  private onDriverEvent(driver: Driver, e: DriverEvent): void {
     if (e.type === 'device-connected') {
-      this.dirty.add(e.device);
+      this.deviceUp(driver, e.device);
       void this.flush();
     } else if (e.type === 'device-disconnected') {
+      this.device(e.device).stale = true;
       this.lastStatus.set(e.device, 'pending');
     }
   }

@@ -172,6 +172,11 @@ export class OpenflowDriver implements Driver, ControlChannelRtt {
     await this.sessionOf(device).send(packetOut(port, frame));
   }
 
+  /** The rules installed at connect (the LLDP punt first); the flow service's audit restores them. */
+  infrastructureRules(device: string): readonly FlowRule[] {
+    return this.infraRules.map((r) => ({ ...r, device }));
+  }
+
   subscribe(listener: DriverListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -1,0 +1,119 @@
+import type { DeviceBatch, DeviceState, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
+import { EntryIndex } from './entry-index.js';
+import type { OwnershipPolicy } from './flow-diff.js';
+import { flowBody, flowIdentity, groupBody, meterBody } from './flow-key.js';
+
+export interface OwnedState {
+  readonly flows: readonly FlowRule[];
+  readonly groups: readonly GroupEntry[];
+  readonly meters: readonly MeterEntry[];
+}
+
+const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
+
+interface OwnerSlot {
+  readonly seq: number;
+  state: OwnedState;
+}
+
+/**
+ * Everything the flow service knows about one device: the desired state per owner (in the order the
+ * owners joined, which decides who wins when two want the same identity), indexed by identity, and the
+ * state the device last confirmed. While `stale` the confirmed state is unknown (never read, the device
+ * reconnected, a batch failed, an audit is due) and the next pass reads the device and diffs in full;
+ * otherwise a pass diffs only the identities owners changed since the previous one.
+ */
+export class DeviceFlowState {
+  private readonly owners = new Map<string, OwnerSlot>();
+  private nextSeq = 0;
+  private readonly flows: EntryIndex<string, FlowRule>;
+  private readonly groups: EntryIndex<number, GroupEntry>;
+  private readonly meters: EntryIndex<number, MeterEntry>;
+  stale = true;
+
+  constructor(policy: OwnershipPolicy) {
+    this.flows = new EntryIndex({ identity: flowIdentity, body: flowBody, manages: (f) => policy.managesFlow(f) });
+    this.groups = new EntryIndex({
+      identity: (g) => g.groupId,
+      body: groupBody,
+      manages: (g) => policy.managesGroup(g.groupId),
+    });
+    this.meters = new EntryIndex({
+      identity: (m) => m.meterId,
+      body: meterBody,
+      manages: (m) => policy.managesMeter(m.meterId),
+    });
+  }
+
+  /** Replaces what `owner` wants here; undefined removes the owner from the device. */
+  setOwner(owner: string, state: OwnedState | undefined): void {
+    const slot = this.owners.get(owner);
+    const before = slot?.state ?? NOTHING;
+    const after = state ?? NOTHING;
+    const seq = slot?.seq ?? this.nextSeq;
+    this.flows.replace(owner, seq, before.flows, after.flows);
+    this.groups.replace(owner, seq, before.groups, after.groups);
+    this.meters.replace(owner, seq, before.meters, after.meters);
+    if (state === undefined) this.owners.delete(owner);
+    else if (slot === undefined) this.owners.set(owner, { seq: this.nextSeq++, state });
+    else slot.state = state;
+  }
+
+  ownerCount(): number {
+    return this.owners.size;
+  }
+
+  /** Whether a non-stale pass would have anything to look at. */
+  hasChanges(): boolean {
+    return this.stale || this.flows.hasTouched() || this.groups.hasTouched() || this.meters.hasTouched();
+  }
+
+  /** Every owner's entries, owners in the order they joined (the input of a full diff). */
+  desired(): DeviceState {
+    const flows: FlowRule[] = [];
+    const groups: GroupEntry[] = [];
+    const meters: MeterEntry[] = [];
+    for (const { state } of this.owners.values()) {
+      for (const f of state.flows) flows.push(f);
+      for (const g of state.groups) groups.push(g);
+      for (const m of state.meters) meters.push(m);
+    }
+    return { flows, groups, meters };
+  }
+
+  /** The batch for the identities changed since the last pass. */
+  diffTouched(): DeviceBatch {
+    return toBatch(this.flows.diffTouched(), this.groups.diffTouched(), this.meters.diffTouched());
+  }
+
+  /** The batch that turns `actual` (just read from the device) into the desired state; clears `stale`. */
+  diffAll(actual: DeviceState): DeviceBatch {
+    this.stale = false;
+    return toBatch(this.flows.diffAll(actual.flows), this.groups.diffAll(actual.groups), this.meters.diffAll(actual.meters));
+  }
+
+  /** The device confirmed `batch`. */
+  commit(batch: DeviceBatch): void {
+    this.flows.commit({ add: batch.addFlows, modify: batch.modifyFlows, remove: batch.deleteFlows });
+    this.groups.commit({ add: batch.addGroups, modify: batch.modifyGroups, remove: batch.deleteGroups });
+    this.meters.commit({ add: batch.addMeters, modify: batch.modifyMeters, remove: batch.deleteMeters });
+  }
+}
+
+function toBatch(
+  flows: { add: FlowRule[]; modify: FlowRule[]; remove: FlowRule[] },
+  groups: { add: GroupEntry[]; modify: GroupEntry[]; remove: GroupEntry[] },
+  meters: { add: MeterEntry[]; modify: MeterEntry[]; remove: MeterEntry[] },
+): DeviceBatch {
+  return {
+    addMeters: meters.add,
+    modifyMeters: meters.modify,
+    addGroups: groups.add,
+    modifyGroups: groups.modify,
+    addFlows: flows.add,
+    modifyFlows: flows.modify,
+    deleteFlows: flows.remove,
+    deleteGroups: groups.remove,
+    deleteMeters: meters.remove,
+  };
+}

@@ -1,0 +1,187 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DeviceFlowState } from '../../../src/flow/device-flow-state.js';
+import { FakeDriver } from '../../../src/flow/fake-driver.js';
+import { batchSize, DEFAULT_OWNERSHIP, diffDeviceState } from '../../../src/flow/flow-diff.js';
+import { flowBody, flowIdentity } from '../../../src/flow/flow-key.js';
+import { FlowService } from '../../../src/flow/flow-service.js';
+import type { DeviceBatch, DeviceState, FlowRule, GroupEntry, MeterEntry } from '../../../src/model/flow.js';
+
+const A = '00000000000000a1';
+const B = '00000000000000b2';
+const DEVICES = [A, B];
+
+/** Small identity spaces so owners collide on identities, groups and meters. */
+const flowArb = fc.record({
+  device: fc.constantFrom(...DEVICES),
+  inPort: fc.integer({ min: 1, max: 6 }),
+  out: fc.integer({ min: 1, max: 3 }),
+  group: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+  meter: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+});
+type FlowSpec = typeof flowArb extends fc.Arbitrary<infer T> ? T : never;
+
+const ownerState = (owner: number, specs: readonly FlowSpec[]): DeviceState => {
+  const flows: FlowRule[] = [];
+  const groups: GroupEntry[] = [];
+  const meters: MeterEntry[] = [];
+  for (const s of specs) {
+    // Group and meter ids are per owner, as the intent compiler allocates them, so owners never fight over them.
+    const groupId = s.group === undefined ? undefined : owner * 10 + s.group;
+    const meterId = s.meter === undefined ? undefined : owner * 10 + s.meter;
+    if (groupId !== undefined)
+      groups.push({ device: s.device, groupId, type: 'indirect', buckets: [{ actions: [{ type: 'output', port: s.out }] }] });
+    if (meterId !== undefined) meters.push({ device: s.device, meterId, rateKbps: 1000 * s.out, burstKbits: 100 });
+    flows.push({
+      device: s.device,
+      tableId: 0,
+      priority: 100,
+      match: { inPort: s.inPort },
+      actions: groupId === undefined ? [{ type: 'output', port: s.out }] : [{ type: 'group', groupId }],
+      ...(meterId === undefined ? {} : { meterId }),
+      cookie: owner,
+    });
+  }
+  return { flows, groups, meters };
+};
+
+const stepArb = fc.record({
+  owner: fc.integer({ min: 1, max: 5 }),
+  flows: fc.array(flowArb, { maxLength: 4 }),
+  remove: fc.boolean(),
+});
+
+/** A batch as a comparable value: sorted identity:body strings per part. */
+function canonical(b: DeviceBatch): Record<string, string[]> {
+  const f = (xs: readonly FlowRule[]) => xs.map((x) => `${flowIdentity(x)}=${flowBody(x)}`).sort();
+  const g = (xs: readonly GroupEntry[]) => xs.map((x) => `${x.groupId}:${JSON.stringify(x.buckets)}`).sort();
+  const m = (xs: readonly MeterEntry[]) => xs.map((x) => `${x.meterId}:${x.rateKbps}`).sort();
+  return {
+    addFlows: f(b.addFlows),
+    modifyFlows: f(b.modifyFlows),
+    deleteFlows: f(b.deleteFlows),
+    addGroups: g(b.addGroups),
+    modifyGroups: g(b.modifyGroups),
+    deleteGroups: g(b.deleteGroups),
+    addMeters: m(b.addMeters),
+    modifyMeters: m(b.modifyMeters),
+    deleteMeters: m(b.deleteMeters),
+  };
+}
+
+const canonicalState = (s: DeviceState) =>
+  canonical({ ...diffDeviceState({ flows: [], groups: [], meters: [] }, s, DEFAULT_OWNERSHIP) });
+
+describe('incremental convergence', () => {
+  it('diffs of changed owners equal a full diff of the device, step after step', () => {
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 25 }), (steps) => {
+        const state = new DeviceFlowState(DEFAULT_OWNERSHIP);
+        // What the device has: starts with a stray managed rule and an unmanaged cookie-0 rule.
+        let actual: DeviceState = ownerState(9, [{ device: A, inPort: 1, out: 3, group: undefined, meter: undefined }]);
+        actual = { ...actual, flows: [...actual.flows, { ...actual.flows[0], match: { inPort: 99 }, cookie: 0 }] };
+        state.commit(state.diffAll(actual));
+        actual = applyTo(actual, diffDeviceState(state.desired(), actual));
+        for (const step of steps) {
+          const s = ownerState(
+            step.owner,
+            step.flows.filter((f) => f.device === A),
+          );
+          state.setOwner(`o${step.owner}`, step.remove ? undefined : s);
+          const full = diffDeviceState(state.desired(), actual, DEFAULT_OWNERSHIP);
+          const incremental = state.diffTouched();
+          expect(canonical(incremental)).toEqual(canonical(full));
+          state.commit(incremental);
+          actual = applyTo(actual, incremental);
+          expect(batchSize(diffDeviceState(state.desired(), actual))).toBe(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('through the service: random owner changes leave every fake table equal to the desired state', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(stepArb, { maxLength: 4 }), { minLength: 1, maxLength: 8 }), async (rounds) => {
+        const driver = new FakeDriver();
+        for (const d of DEVICES) driver.connect(d);
+        const fs = new FlowService({ auditIntervalMs: 0 });
+        fs.registerDriver(driver);
+        for (const round of rounds) {
+          // Several changes per round: one coalesced pass, incremental after the first read.
+          for (const step of round)
+            fs.setDesired(
+              `o${step.owner}`,
+              step.remove ? { flows: [], groups: [], meters: [] } : ownerState(step.owner, step.flows),
+            );
+          const report = await fs.flush();
+          for (const o of report.outcomes) expect(o.status).not.toBe('failed');
+        }
+        for (const d of DEVICES) {
+          expect(canonicalState(driver.table(d).state())).toEqual(canonicalState(winners(fs.desiredState(d))));
+        }
+        fs.close();
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reads a device back only on connect, after an error and on audit; otherwise sends only the delta', async () => {
+    const driver = new FakeDriver();
+    driver.connect(A);
+    let reads = 0;
+    const read = driver.readState.bind(driver);
+    driver.readState = (d) => {
+      reads++;
+      return read(d);
+    };
+    const fs = new FlowService({ auditIntervalMs: 0 });
+    fs.registerDriver(driver);
+    for (let i = 1; i <= 200; i++)
+      fs.setDesired(
+        `o${i}`,
+        ownerState(
+          i,
+          [{ device: A, inPort: i, out: 1, group: undefined, meter: undefined }].map((s) => ({ ...s, inPort: i })),
+        ),
+      );
+    await fs.flush();
+    expect(reads).toBe(1);
+    const writes = driver.table(A).writes;
+    fs.setDesired('o7', ownerState(7, [{ device: A, inPort: 7, out: 2, group: undefined, meter: undefined }]));
+    const report = await fs.flush();
+    expect(report.outcomes).toEqual([{ device: A, status: 'applied', writes: 1 }]);
+    expect(driver.table(A).writes - writes).toBe(1);
+    expect(reads).toBe(1);
+    driver.failNextApply(A, 'table full');
+    fs.removeDesired('o8');
+    expect((await fs.flush()).outcomes[0].status).toBe('failed');
+    fs.removeDesired('o9');
+    await fs.flush();
+    expect(reads).toBe(2);
+    expect(driver.table(A).flowCount()).toBe(198);
+    await fs.audit([A]);
+    expect(reads).toBe(3);
+  });
+});
+
+/** The desired state with one entry per identity (the winner), as it should be on the device. */
+function winners(s: DeviceState): DeviceState {
+  const flows = new Map(s.flows.map((f) => [flowIdentity(f), f]));
+  const groups = new Map(s.groups.map((g) => [g.groupId, g]));
+  const meters = new Map(s.meters.map((m) => [m.meterId, m]));
+  return { flows: [...flows.values()], groups: [...groups.values()], meters: [...meters.values()] };
+}
+
+function applyTo(s: DeviceState, b: DeviceBatch): DeviceState {
+  const flows = new Map(s.flows.map((f) => [flowIdentity(f), f]));
+  const groups = new Map(s.groups.map((g) => [g.groupId, g]));
+  const meters = new Map(s.meters.map((m) => [m.meterId, m]));
+  for (const f of [...b.addFlows, ...b.modifyFlows]) flows.set(flowIdentity(f), f);
+  for (const f of b.deleteFlows) flows.delete(flowIdentity(f));
+  for (const g of [...b.addGroups, ...b.modifyGroups]) groups.set(g.groupId, g);
+  for (const g of b.deleteGroups) groups.delete(g.groupId);
+  for (const m of [...b.addMeters, ...b.modifyMeters]) meters.set(m.meterId, m);
+  for (const m of b.deleteMeters) meters.delete(m.meterId);
+  return { flows: [...flows.values()], groups: [...groups.values()], meters: [...meters.values()] };
+}
