@@ -254,9 +254,9 @@ export function toWriteError(err: grpc.ServiceError): P4WriteError {
     try {
       const status = decodeMessage<RpcStatus>('google.rpc.Status', raw);
       perUpdate = (status.details ?? []).map((any) =>
-        any.typeUrl?.endsWith('/p4.v1.Error')
+        any.type_url?.endsWith('/p4.v1.Error')
           ? decodeMessage<P4Error>('p4.v1.Error', any.value ?? Buffer.alloc(0))
-          : { canonicalCode: grpc.status.UNKNOWN, message: `detail of type ${any.typeUrl}` },
+          : { canonicalCode: grpc.status.UNKNOWN, message: `detail of type ${any.type_url}` },
       );
     } catch (e) {
       perUpdate = [{ canonicalCode: grpc.status.UNKNOWN, message: `undecodable error details: ${(e as Error).message}` }];

@@ -276,7 +276,7 @@ export class P4RuntimeDriver implements Driver {
     }
     const punt = this.translator.flowToEntry({ ...P4_LLDP_PUNT_RULE, device: s.device });
     try {
-      await s.client.write([{ type: UpdateType.INSERT, entity: { tableEntry: punt } }], s.atomicity);
+      await this.write(s, [{ type: UpdateType.INSERT, entity: { tableEntry: punt } }]);
     } catch (err) {
       const exists = err instanceof P4WriteError && err.perUpdate[0]?.canonicalCode === grpc.status.ALREADY_EXISTS;
       if (!exists) this.log('warn', 'device refused the LLDP punt', { device: s.device, error: (err as Error).message });

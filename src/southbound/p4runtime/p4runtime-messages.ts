@@ -56,7 +56,8 @@ export interface Uint128 {
 export interface RpcStatus {
   readonly code?: number;
   readonly message?: string;
-  readonly details?: readonly { readonly typeUrl?: string; readonly value?: Buffer }[];
+  /** google.protobuf.Any as protobufjs bundles it: its field names stay snake_case. */
+  readonly details?: readonly { readonly type_url?: string; readonly value?: Buffer }[];
 }
 
 export interface FieldMatch {

@@ -95,7 +95,7 @@ export class FakeP4RuntimeServer {
   dropStreams(): void {
     for (const c of [...this.contenders]) {
       this.contenders.delete(c);
-      c.stream.destroy(new Error('agent restarted'));
+      c.stream.emit('error', err(grpc.status.UNAVAILABLE, 'agent restarted'));
     }
   }
 
@@ -223,7 +223,7 @@ export class FakeP4RuntimeServer {
     });
     if (results.every((r) => r.canonicalCode === grpc.status.OK)) return cb(null, {});
     if (saved) Object.assign(d, saved);
-    const details = results.map((r) => ({ typeUrl: 'type.googleapis.com/p4.v1.Error', value: encodeMessage('p4.v1.Error', r) }));
+    const details = results.map((r) => ({ type_url: 'type.googleapis.com/p4.v1.Error', value: encodeMessage('p4.v1.Error', r) }));
     const metadata = new grpc.Metadata();
     metadata.set('grpc-status-details-bin', encodeMessage('google.rpc.Status', { code: grpc.status.UNKNOWN, message: 'write failed', details }));
     cb({ code: grpc.status.UNKNOWN, details: 'one or more updates failed', metadata });
