@@ -18,6 +18,8 @@ export interface SdncConfig {
   /** Topology file loaded at start (absolute after resolution). */
   readonly topology: string;
   readonly logLevel: LogLevel;
+  /** P4Runtime devices running p4/sdnc_lsp.p4: `host:port,deviceId[,electionId]`, several separated by ";". */
+  readonly p4Devices: string;
 }
 
 type Raw = string | number | boolean;
@@ -68,6 +70,13 @@ export const SETTINGS: { readonly [K in keyof SdncConfig]: Setting<SdncConfig[K]
     fallback: 'info',
     expect: `one of ${LOG_LEVELS.join(', ')}`,
     parse: (raw) => ((LOG_LEVELS as readonly unknown[]).includes(raw) ? (raw as LogLevel) : undefined),
+  },
+  p4Devices: {
+    env: 'SDNC_P4_DEVICES',
+    flag: 'p4-devices',
+    fallback: '',
+    expect: 'a list of host:port,deviceId[,electionId] separated by ";" (checked at start)',
+    parse: (raw) => (typeof raw === 'string' ? raw.trim() : undefined),
   },
 };
 

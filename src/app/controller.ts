@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { EventBus } from '../events/event-bus.js';
@@ -20,6 +22,9 @@ import { LinkDiscoveryService } from '../southbound/discovery/link-discovery-ser
 import { TopologySync } from '../southbound/discovery/topology-sync.js';
 import { OpenflowDriver } from '../southbound/openflow/openflow-driver.js';
 import { OpenflowServer } from '../southbound/openflow/openflow-server.js';
+import { parseP4DeviceList } from '../southbound/p4runtime/p4-device-config.js';
+import { P4RuntimeDriver } from '../southbound/p4runtime/p4runtime-driver.js';
+import { loadSdncLspP4Info, p4Dir, pipelineCookieOf } from '../southbound/p4runtime/p4runtime-proto.js';
 import { openDatabase } from '../store/database.js';
 import { IntentStore } from '../store/intent-store.js';
 import { ReservationStore } from '../store/reservation-store.js';
@@ -206,6 +211,26 @@ export class Controller {
           { code: 'SDNC_ERR_CONFIG', setting: 'openflowPort', reason },
           'OpenFlow listener not started; switches cannot connect',
         );
+      }
+
+      // Southbound: P4Runtime devices running p4/sdnc_lsp.p4 (none unless p4Devices is set). The bmv2
+      // JSON from p4c, when built into p4/build/, is pushed with the P4Info (p4/README.md).
+      const p4Targets = parseP4DeviceList(config.p4Devices);
+      if (p4Targets.length > 0) {
+        const p4Log = logger.child({ component: 'p4runtime' });
+        const jsonPath = join(p4Dir(), 'build', 'sdnc_lsp.json');
+        const deviceConfig = existsSync(jsonPath) ? readFileSync(jsonPath) : undefined;
+        const p4 = new P4RuntimeDriver({
+          targets: p4Targets,
+          p4info: loadSdncLspP4Info(),
+          ...(deviceConfig ? { deviceConfig } : {}),
+          pipelineCookie: pipelineCookieOf(readFileSync(join(p4Dir(), 'sdnc_lsp.p4info.bin')), deviceConfig),
+          log: (level, msg, details) => p4Log[level](details ?? {}, msg),
+        });
+        flows.registerDriver(p4);
+        p4.start();
+        this.onStop('p4runtime', () => p4.stop());
+        logger.info({ devices: p4Targets.map((t) => `${t.address}#${t.deviceId}`) }, 'P4Runtime driver started');
       }
 
       this.state = 'running';

@@ -10,7 +10,7 @@ import type {
 } from './p4runtime-messages.js';
 
 /** Top byte of a P4Info id (p4info.proto P4Ids.Prefix). */
-export const enum P4IdPrefix {
+export enum P4IdPrefix {
   ACTION = 0x01,
   TABLE = 0x02,
   VALUE_SET = 0x03,

@@ -107,8 +107,7 @@ export const ACTION_SHAPES: readonly ActionShape[] = [
     name: 'pop_and_deliver',
     tables: [CLASSIFY, LABEL_FORWARD],
     metered: false,
-    parse: (a) =>
-      a.length === 3 && a[0].type === 'pop-vlan' ? all({ port: portOf(a[2]), dst_mac: macOf(a[1]) }) : undefined,
+    parse: (a) => (a.length === 3 && a[0].type === 'pop-vlan' ? all({ port: portOf(a[2]), dst_mac: macOf(a[1]) }) : undefined),
     build: (p) => [{ type: 'pop-vlan' }, { type: 'set-eth-dst', mac: bigintToMac(p.dst_mac) }, output(p)],
   },
   {
@@ -131,8 +130,7 @@ export const ACTION_SHAPES: readonly ActionShape[] = [
     name: 'bounce_label',
     tables: [NEXT_HOP],
     metered: false,
-    parse: (a) =>
-      a.length === 2 && a[1].type === 'output' && a[1].port === 'in-port' ? all({ vid: vidOf(a[0]) }) : undefined,
+    parse: (a) => (a.length === 2 && a[1].type === 'output' && a[1].port === 'in-port' ? all({ vid: vidOf(a[0]) }) : undefined),
     build: (p) => [
       { type: 'set-vlan-vid', vid: Number(p.vid) },
       { type: 'output', port: 'in-port' },

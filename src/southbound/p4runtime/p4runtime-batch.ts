@@ -32,7 +32,8 @@ export function buildWritePhases(
   const memberDeletes = phase();
   const meterResets = phase();
 
-  for (const m of [...batch.addMeters, ...batch.modifyMeters]) meters.add(UpdateType.MODIFY, { meterEntry: t.meterToEntry(m) }, meterWhat(m));
+  for (const m of [...batch.addMeters, ...batch.modifyMeters])
+    meters.add(UpdateType.MODIFY, { meterEntry: t.meterToEntry(m) }, meterWhat(m));
   for (const g of batch.addGroups) {
     const e = t.groupToEntities(g);
     for (const m of e.members) members.add(UpdateType.INSERT, { actionProfileMember: m }, `${groupWhat(g)} member ${m.memberId}`);
@@ -50,7 +51,11 @@ export function buildWritePhases(
     const kept = new Set(e.members.map((m) => m.memberId));
     for (const id of before) {
       if (!kept.has(id))
-        memberDeletes.add(UpdateType.DELETE, { actionProfileMember: { actionProfileId: t.selectorId, memberId: id } }, `${groupWhat(g)} member ${id}`);
+        memberDeletes.add(
+          UpdateType.DELETE,
+          { actionProfileMember: { actionProfileId: t.selectorId, memberId: id } },
+          `${groupWhat(g)} member ${id}`,
+        );
     }
   }
   for (const f of batch.addFlows) flows.add(UpdateType.INSERT, { tableEntry: t.flowToEntry(f) }, flowWhat(f));
@@ -60,9 +65,11 @@ export function buildWritePhases(
     const e = t.groupToEntities(g);
     flowDeletes.add(UpdateType.DELETE, { tableEntry: e.nextHop }, `${groupWhat(g)} next_hop entry`);
     groupDeletes.add(UpdateType.DELETE, { actionProfileGroup: e.group }, groupWhat(g));
-    for (const m of e.members) memberDeletes.add(UpdateType.DELETE, { actionProfileMember: m }, `${groupWhat(g)} member ${m.memberId}`);
+    for (const m of e.members)
+      memberDeletes.add(UpdateType.DELETE, { actionProfileMember: m }, `${groupWhat(g)} member ${m.memberId}`);
   }
-  for (const m of batch.deleteMeters) meterResets.add(UpdateType.MODIFY, { meterEntry: t.meterToEntry(m, true) }, `${meterWhat(m)} reset`);
+  for (const m of batch.deleteMeters)
+    meterResets.add(UpdateType.MODIFY, { meterEntry: t.meterToEntry(m, true) }, `${meterWhat(m)} reset`);
 
   return [meters, members, groups, flows, flowDeletes, groupDeletes, memberDeletes, meterResets]
     .filter((p) => p.updates.length > 0)

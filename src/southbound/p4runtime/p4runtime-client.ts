@@ -1,5 +1,4 @@
 import * as grpc from '@grpc/grpc-js';
-import { decodeMessage, p4RuntimeClientConstructor } from './p4runtime-proto.js';
 import {
   Atomicity,
   type Entity,
@@ -17,6 +16,7 @@ import {
   type Uint128,
   type Update,
 } from './p4runtime-messages.js';
+import { decodeMessage, p4RuntimeClientConstructor } from './p4runtime-proto.js';
 
 /** Where a P4Runtime server is and who we are to it. */
 export interface P4RuntimeTarget {
@@ -219,7 +219,9 @@ export class P4RuntimeClient {
     } else if (m.packet) {
       this.listener.onPacketIn(m.packet);
     } else if (m.error) {
-      this.listener.onStreamError(`${grpc.status[m.error.canonicalCode ?? 2] ?? m.error.canonicalCode}: ${m.error.message ?? ''}`);
+      this.listener.onStreamError(
+        `${grpc.status[m.error.canonicalCode ?? 2] ?? m.error.canonicalCode}: ${m.error.message ?? ''}`,
+      );
     }
   }
 

@@ -7,7 +7,13 @@ import { type BytesForm, decodeNumber, encodeUint } from './p4-bytes.js';
 import { datapathIdOf } from './p4-device-config.js';
 import { P4InfoIndex } from './p4info-index.js';
 import { buildWritePhases } from './p4runtime-batch.js';
-import { type ClientRole, P4RuntimeClient, type P4RuntimeClientOptions, type P4RuntimeTarget, P4WriteError } from './p4runtime-client.js';
+import {
+  type ClientRole,
+  P4RuntimeClient,
+  type P4RuntimeClientOptions,
+  type P4RuntimeTarget,
+  P4WriteError,
+} from './p4runtime-client.js';
 import {
   type ActionProfileMember,
   Atomicity,
@@ -162,7 +168,10 @@ export class P4RuntimeDriver implements Driver {
     const members = new Map<number, ActionProfileMember>();
     for (const e of entities) if (e.actionProfileMember) members.set(e.actionProfileMember.memberId, e.actionProfileMember);
     const skip = (kind: string, err: unknown) =>
-      this.log('warn', `${kind} on the device cannot be expressed in the model; ignored`, { device, reason: (err as Error).message });
+      this.log('warn', `${kind} on the device cannot be expressed in the model; ignored`, {
+        device,
+        reason: (err as Error).message,
+      });
     for (const e of entities) {
       try {
         if (e.tableEntry) {
@@ -207,7 +216,11 @@ export class P4RuntimeDriver implements Driver {
       await s.client.write(updates, s.atomicity);
     } catch (err) {
       // Targets may leave ROLLBACK_ON_ERROR unimplemented (spec 12.2): fall back once and remember.
-      if (err instanceof P4WriteError && err.grpcCode === grpc.status.UNIMPLEMENTED && s.atomicity !== Atomicity.CONTINUE_ON_ERROR) {
+      if (
+        err instanceof P4WriteError &&
+        err.grpcCode === grpc.status.UNIMPLEMENTED &&
+        s.atomicity !== Atomicity.CONTINUE_ON_ERROR
+      ) {
         this.log('info', 'device does not implement ROLLBACK_ON_ERROR; using CONTINUE_ON_ERROR', { device: s.device });
         s.atomicity = Atomicity.CONTINUE_ON_ERROR;
         await s.client.write(updates, s.atomicity);
@@ -221,16 +234,24 @@ export class P4RuntimeDriver implements Driver {
     if (!(err instanceof P4WriteError)) {
       return new SdncError('SDNC_ERR_DEVICE_REJECTED', { device, failed: what.length, total, reason: (err as Error).message });
     }
-    const refused = err.perUpdate.length === what.length
-      ? err.perUpdate
-          .map((e, i) => ({ entry: what[i], code: grpc.status[e.canonicalCode ?? 0] ?? String(e.canonicalCode), error: e.message ?? '' }))
-          .filter((r) => r.code !== 'OK')
-      : what.map((entry) => ({ entry, code: grpc.status[err.grpcCode] ?? String(err.grpcCode), error: err.details }));
+    const refused =
+      err.perUpdate.length === what.length
+        ? err.perUpdate
+            .map((e, i) => ({
+              entry: what[i],
+              code: grpc.status[e.canonicalCode ?? 0] ?? String(e.canonicalCode),
+              error: e.message ?? '',
+            }))
+            .filter((r) => r.code !== 'OK')
+        : what.map((entry) => ({ entry, code: grpc.status[err.grpcCode] ?? String(err.grpcCode), error: err.details }));
     return new SdncError('SDNC_ERR_DEVICE_REJECTED', {
       device,
       failed: refused.length,
       total,
-      reason: refused.slice(0, 3).map((r) => `${r.entry}: ${r.code} ${r.error}`).join('; '),
+      reason: refused
+        .slice(0, 3)
+        .map((r) => `${r.entry}: ${r.code} ${r.error}`)
+        .join('; '),
       refused,
     });
   }
@@ -243,7 +264,11 @@ export class P4RuntimeDriver implements Driver {
     );
     for (const e of read) {
       const g = e.actionProfileGroup;
-      if (g) out.set(g.groupId, (g.members ?? []).map((m) => m.memberId));
+      if (g)
+        out.set(
+          g.groupId,
+          (g.members ?? []).map((m) => m.memberId),
+        );
     }
     return out;
   }

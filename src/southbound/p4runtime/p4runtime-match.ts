@@ -87,7 +87,8 @@ function fieldMatch(k: Key, v: string | number, field: IndexedField, form: Bytes
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new MatchError(`${k} ${v} is not a non-negative integer`);
     value = BigInt(v);
   }
-  if (value >> BigInt(field.bitwidth) !== 0n) throw new MatchError(`${k} ${v} does not fit ${field.name} (${field.bitwidth} bits)`);
+  if (value >> BigInt(field.bitwidth) !== 0n)
+    throw new MatchError(`${k} ${v} does not fit ${field.name} (${field.bitwidth} bits)`);
   if (field.matchType === MatchType.EXACT) {
     if (mask !== prefixMask(field.bitwidth, field.bitwidth)) throw new MatchError(`${k} ${v}: ${field.name} is exact`);
     return { fieldId: field.id, exact: { value: encodeUint(value, field.bitwidth, form) } };

@@ -6,7 +6,7 @@
  */
 
 /** Update.Type (p4runtime.proto). */
-export const enum UpdateType {
+export enum UpdateType {
   UNSPECIFIED = 0,
   INSERT = 1,
   MODIFY = 2,
@@ -14,14 +14,14 @@ export const enum UpdateType {
 }
 
 /** WriteRequest.Atomicity. */
-export const enum Atomicity {
+export enum Atomicity {
   CONTINUE_ON_ERROR = 0,
   ROLLBACK_ON_ERROR = 1,
   DATAPLANE_ATOMIC = 2,
 }
 
 /** SetForwardingPipelineConfigRequest.Action. */
-export const enum PipelineAction {
+export enum PipelineAction {
   UNSPECIFIED = 0,
   VERIFY = 1,
   VERIFY_AND_SAVE = 2,
@@ -31,7 +31,7 @@ export const enum PipelineAction {
 }
 
 /** GetForwardingPipelineConfigRequest.ResponseType. */
-export const enum PipelineResponseType {
+export enum PipelineResponseType {
   ALL = 0,
   COOKIE_ONLY = 1,
   P4INFO_AND_COOKIE = 2,
@@ -39,7 +39,7 @@ export const enum PipelineResponseType {
 }
 
 /** p4info MatchField.MatchType. */
-export const enum MatchType {
+export enum MatchType {
   UNSPECIFIED = 0,
   EXACT = 2,
   LPM = 3,

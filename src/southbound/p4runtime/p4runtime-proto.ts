@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,4 +91,14 @@ export function loadP4InfoFile(path: string): P4Info {
 /** The P4Info of the project's own program, p4/sdnc_lsp.p4. */
 export function loadSdncLspP4Info(): P4Info {
   return loadP4InfoFile(join(p4Dir(), 'sdnc_lsp.p4info.bin'));
+}
+
+/**
+ * The pipeline cookie for a P4Info binary and device config: the first 8 bytes of their SHA-256, so a
+ * device keeps its forwarding state across controller restarts and is re-programmed only when the
+ * program changed (the driver compares it with GetForwardingPipelineConfig's cookie).
+ */
+export function pipelineCookieOf(p4infoBinary: Buffer, deviceConfig: Buffer = Buffer.alloc(0)): bigint {
+  const h = createHash('sha256').update(p4infoBinary).update(deviceConfig).digest();
+  return h.readBigUInt64BE(0);
 }

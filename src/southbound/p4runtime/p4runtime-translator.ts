@@ -3,13 +3,7 @@ import { type BytesForm, decodeUint, encodeUint } from './p4-bytes.js';
 import type { IndexedAction, IndexedTable, P4InfoIndex } from './p4info-index.js';
 import { CLASSIFY, LABEL_FORWARD, matchShape, NEXT_HOP, type P4Params, SHAPE_BY_NAME } from './p4runtime-actions.js';
 import { fromFieldMatches, matchFieldNames, toFieldMatches } from './p4runtime-match.js';
-import type {
-  ActionProfileGroup,
-  ActionProfileMember,
-  MeterEntryMessage,
-  P4Action,
-  TableEntry,
-} from './p4runtime-messages.js';
+import type { ActionProfileGroup, ActionProfileMember, MeterEntryMessage, P4Action, TableEntry } from './p4runtime-messages.js';
 
 /**
  * Model values <-> P4Runtime entities for sdnc_lsp.p4 (pure: no I/O).
@@ -217,7 +211,8 @@ export class P4RuntimeTranslator {
 
 /** Version, model table id, priority and cookie of a rule, in the entry's opaque metadata. */
 export function encodeRuleMetadata(rule: FlowRule): Buffer {
-  if (!Number.isSafeInteger(rule.cookie) || rule.cookie < 0) throw new TranslationError(`cookie ${rule.cookie} is not a safe integer`);
+  if (!Number.isSafeInteger(rule.cookie) || rule.cookie < 0)
+    throw new TranslationError(`cookie ${rule.cookie} is not a safe integer`);
   const b = Buffer.alloc(METADATA_BYTES);
   b[0] = METADATA_VERSION;
   b[1] = rule.tableId & 0xff;
@@ -226,9 +221,7 @@ export function encodeRuleMetadata(rule: FlowRule): Buffer {
   return b;
 }
 
-export function decodeRuleMetadata(
-  b: Buffer | undefined,
-): { tableId: number; priority: number; cookie: number } | undefined {
+export function decodeRuleMetadata(b: Buffer | undefined): { tableId: number; priority: number; cookie: number } | undefined {
   if (!b || b.length !== METADATA_BYTES || b[0] !== METADATA_VERSION) return undefined;
   return { tableId: b[1], priority: b.readUInt32BE(2), cookie: Number(b.readBigUInt64BE(6)) };
 }

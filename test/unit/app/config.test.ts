@@ -35,6 +35,7 @@ describe('resolveConfig', () => {
       dataDir: '/srv/sdnc/data',
       topology: '/srv/sdnc/topology/eu-continuum.yaml',
       logLevel: 'info',
+      p4Devices: '',
     });
     expect(Object.values(sources).every((s) => s === 'default')).toBe(true);
   });

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ClientRole, P4RuntimeClient, P4WriteError } from '../../../../src/southbound/p4runtime/p4runtime-client.js';
-import { UpdateType } from '../../../../src/southbound/p4runtime/p4runtime-messages.js';
+import { type FieldMatch, UpdateType } from '../../../../src/southbound/p4runtime/p4runtime-messages.js';
 import { loadSdncLspP4Info, p4RuntimeClientConstructor } from '../../../../src/southbound/p4runtime/p4runtime-proto.js';
 import { FakeP4RuntimeServer } from './support/fake-p4rt-server.js';
 
@@ -49,7 +49,11 @@ describe('FakeP4RuntimeServer', () => {
   it('never makes a stream without an election id primary: NOT_FOUND (no primary)', async () => {
     const { port } = await serve();
     const Ctor = p4RuntimeClientConstructor();
-    const raw = new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as Record<string, () => grpc.ClientDuplexStream<object, { arbitration?: { status?: { code?: number } } }>> & grpc.Client;
+    const raw = new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as Record<
+      string,
+      () => grpc.ClientDuplexStream<object, { arbitration?: { status?: { code?: number } } }>
+    > &
+      grpc.Client;
     cleanups.push(() => raw.close());
     const stream = raw.StreamChannel();
     cleanups.push(() => stream.cancel());
@@ -67,7 +71,11 @@ describe('FakeP4RuntimeServer', () => {
     await until(() => backup.role === 'backup');
     const stranger = client(port, 7n, 9n);
     const update = { type: UpdateType.INSERT, entity: { tableEntry: { tableId: 0x02000002 } } };
-    const codeOf = (p: Promise<void>) => p.then(() => 0, (e: P4WriteError) => e.grpcCode);
+    const codeOf = (p: Promise<void>) =>
+      p.then(
+        () => 0,
+        (e: P4WriteError) => e.grpcCode,
+      );
     expect(await codeOf(stranger.write([update]))).toBe(grpc.status.NOT_FOUND);
     expect(await codeOf(backup.write([update]))).toBe(grpc.status.PERMISSION_DENIED);
     expect(await codeOf(primary.write([update]))).toBe(grpc.status.FAILED_PRECONDITION);
@@ -78,9 +86,9 @@ describe('FakeP4RuntimeServer', () => {
     const c = client(port, 1n, 1n);
     await until(() => c.role === 'primary');
     await c.setPipeline({ p4info: loadSdncLspP4Info(), cookie: { cookie: '1' } });
-    const exact = (fieldId: number, value: number[]) => ({ fieldId, exact: { value: Buffer.from(value) } });
+    const exact = (fieldId: number, value: number[]): FieldMatch => ({ fieldId, exact: { value: Buffer.from(value) } });
     const fwd = { action: { actionId: 0x01000007, params: [{ paramId: 1, value: Buffer.from([2]) }] } };
-    const lf = (match: object[], extra: object = {}) => ({
+    const lf = (match: FieldMatch[], extra: object = {}) => ({
       type: UpdateType.INSERT,
       entity: { tableEntry: { tableId: 0x02000002, match, action: fwd, ...extra } },
     });

@@ -19,9 +19,7 @@ describe('P4Runtime bytestrings (spec 8.4)', () => {
   });
 
   it('pads to the full width on request (old PI builds)', () => {
-    expect(encodeUint(macToBigint('00:00:11:00:22:33'), 48, 'full-width')).toEqual(
-      Buffer.from([0, 0, 0x11, 0x00, 0x22, 0x33]),
-    );
+    expect(encodeUint(macToBigint('00:00:11:00:22:33'), 48, 'full-width')).toEqual(Buffer.from([0, 0, 0x11, 0x00, 0x22, 0x33]));
     expect(encodeUint(5, 9, 'full-width')).toEqual(Buffer.from([0, 5]));
   });
 

@@ -45,9 +45,13 @@ describe('p4/sdnc_lsp.p4info', () => {
   });
 
   it.skipIf(!hasProtoc)('has a binary form that is the text form encoded (p4/gen-p4info.sh)', () => {
-    const encoded = execFileSync('protoc', ['-I', join(p4Dir(), 'proto'), '-I/usr/include', '--encode=p4.config.v1.P4Info', 'p4/config/v1/p4info.proto'], {
-      input: readFileSync(join(p4Dir(), 'sdnc_lsp.p4info.txtpb')),
-    });
+    const encoded = execFileSync(
+      'protoc',
+      ['-I', join(p4Dir(), 'proto'), '-I/usr/include', '--encode=p4.config.v1.P4Info', 'p4/config/v1/p4info.proto'],
+      {
+        input: readFileSync(join(p4Dir(), 'sdnc_lsp.p4info.txtpb')),
+      },
+    );
     expect(encoded).toEqual(readFileSync(join(p4Dir(), 'sdnc_lsp.p4info.bin')));
   });
 });

@@ -120,11 +120,15 @@ describe('P4RuntimeDriver against the in-process P4Runtime server', () => {
       for (let i = 0; i < 8; i++) {
         const n = Number(at.sw.slice(1));
         const portsDown = new Set([...down].filter((d) => d.startsWith(`${at.sw}:`)).map((d) => Number(d.split(':')[1])));
-        const r = tracePacket(server.devices.get(BigInt(n))!, {
-          inPort: at.port,
-          vid,
-          fields: { eth_type: 0x0800n, ipv4_src: 0x0a000001n, ipv4_dst: 0x0a000002n },
-        }, portsDown);
+        const r = tracePacket(
+          server.devices.get(BigInt(n))!,
+          {
+            inPort: at.port,
+            vid,
+            fields: { eth_type: 0x0800n, ipv4_src: 0x0a000001n, ipv4_dst: 0x0a000002n },
+          },
+          portsDown,
+        );
         hops.push(`${at.sw}:${r.action}:${r.out}`);
         if (typeof r.out !== 'number') return hops;
         vid = r.vid;
@@ -164,14 +168,23 @@ describe('P4RuntimeDriver against the in-process P4Runtime server', () => {
     for (const rollback of [true, false]) {
       const { server, driver } = await setup({ rollback });
       await waitFor(() => driver.isConnected(DPID(1)), 'connected');
-      const ok: FlowRule = { device: DPID(1), tableId: 0, priority: 100, match: { inPort: 1, ethType: 0x0800 }, actions: [], cookie: 3 };
+      const ok: FlowRule = {
+        device: DPID(1),
+        tableId: 0,
+        priority: 100,
+        match: { inPort: 1, ethType: 0x0800 },
+        actions: [],
+        cookie: 3,
+      };
       const dup = driver.infrastructureRules(DPID(1))[0];
       const err = await driver.apply(DPID(1), { ...empty, addFlows: [ok, dup] }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SdncError);
       const e = err as SdncError;
       expect(e.code).toBe('SDNC_ERR_DEVICE_REJECTED');
       expect(e.details.failed).toBe(1);
-      expect(e.details.refused).toEqual([expect.objectContaining({ code: 'ALREADY_EXISTS', entry: expect.stringContaining('65535') })]);
+      expect(e.details.refused).toEqual([
+        expect.objectContaining({ code: 'ALREADY_EXISTS', entry: expect.stringContaining('65535') }),
+      ]);
       const flows = (await driver.readState(DPID(1))).flows;
       expect(flows.some((f) => f.cookie === 3)).toBe(!rollback);
       expect(server.writes.at(-1)?.atomicity ?? 0).toBe(rollback ? 1 : 0);
@@ -183,7 +196,14 @@ describe('P4RuntimeDriver against the in-process P4Runtime server', () => {
     const { server, driver } = await setup();
     await waitFor(() => driver.isConnected(DPID(1)), 'connected');
     const before = server.writes.length;
-    const bad: FlowRule = { device: DPID(1), tableId: 0, priority: 5, match: { inPort: 1 }, actions: [{ type: 'dec-ttl' }], cookie: 1 };
+    const bad: FlowRule = {
+      device: DPID(1),
+      tableId: 0,
+      priority: 5,
+      match: { inPort: 1 },
+      actions: [{ type: 'dec-ttl' }],
+      cookie: 1,
+    };
     await expect(driver.apply(DPID(1), { ...empty, addFlows: [bad] })).rejects.toMatchObject({ code: 'SDNC_ERR_FLOW_INVALID' });
     expect(server.writes.length).toBe(before);
   });

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FlowRule } from '../../../../src/model/flow.js';
+import { P4InfoIndex } from '../../../../src/southbound/p4runtime/p4info-index.js';
 import { uint128 } from '../../../../src/southbound/p4runtime/p4runtime-client.js';
 import { Atomicity, UpdateType } from '../../../../src/southbound/p4runtime/p4runtime-messages.js';
-import { P4InfoIndex } from '../../../../src/southbound/p4runtime/p4info-index.js';
 import { encodeMessage, loadSdncLspP4Info } from '../../../../src/southbound/p4runtime/p4runtime-proto.js';
 import { P4RuntimeTranslator } from '../../../../src/southbound/p4runtime/p4runtime-translator.js';
 import { DPID } from './support/lsp-fixture.js';
@@ -55,7 +55,13 @@ describe('P4Runtime encodings equal an independent encoder', () => {
       type: 'fast-failover',
       buckets: [
         { watchPort: 2, actions: [{ type: 'output', port: 2 }] },
-        { watchPort: 1, actions: [{ type: 'set-vlan-vid', vid: 101 }, { type: 'output', port: 'in-port' }] },
+        {
+          watchPort: 1,
+          actions: [
+            { type: 'set-vlan-vid', vid: 101 },
+            { type: 'output', port: 'in-port' },
+          ],
+        },
       ],
     });
     expect(hex('p4.v1.ActionProfileGroup', e.group)).toBe(golden.ff_group);
@@ -73,6 +79,8 @@ describe('P4Runtime encodings equal an independent encoder', () => {
       ],
     };
     expect(hex('p4.v1.StreamMessageRequest', { packet })).toBe(golden.packet_out);
-    expect(hex('p4.v1.StreamMessageRequest', { arbitration: { deviceId: '1', electionId: uint128(1n) } })).toBe(golden.arbitration);
+    expect(hex('p4.v1.StreamMessageRequest', { arbitration: { deviceId: '1', electionId: uint128(1n) } })).toBe(
+      golden.arbitration,
+    );
   });
 });

@@ -38,7 +38,7 @@ describe('P4RuntimeTranslator', () => {
     expect(c.priority).toBe(ingress.priority);
   });
 
-  it('omits don\'t-care fields and writes ternary values inside their masks', () => {
+  it("omits don't-care fields and writes ternary values inside their masks", () => {
     const rule: FlowRule = {
       device: DPID(1),
       tableId: 0,
@@ -67,7 +67,12 @@ describe('P4RuntimeTranslator', () => {
       t.groupToEntities({ device: DPID(1), groupId: 9, type: 'select', buckets: [{ actions: [{ type: 'output', port: 1 }] }] }),
     ).toThrow(/select groups/);
     expect(() =>
-      t.groupToEntities({ device: DPID(1), groupId: 9, type: 'fast-failover', buckets: [{ actions: [{ type: 'output', port: 1 }] }] }),
+      t.groupToEntities({
+        device: DPID(1),
+        groupId: 9,
+        type: 'fast-failover',
+        buckets: [{ actions: [{ type: 'output', port: 1 }] }],
+      }),
     ).toThrow(/watch port/);
   });
 

@@ -111,7 +111,10 @@ function run(fullName: string, p: Record<string, bigint>, s: State, inPort: numb
   }
 }
 
-function params(p4: NonNullable<DeviceTables['pipeline']>['index'], a: { actionId: number; params?: readonly { paramId: number; value?: Buffer }[] }) {
+function params(
+  p4: NonNullable<DeviceTables['pipeline']>['index'],
+  a: { actionId: number; params?: readonly { paramId: number; value?: Buffer }[] },
+) {
   const def = p4.action(a.actionId);
   const out: Record<string, bigint> = {};
   for (const x of a.params ?? []) {

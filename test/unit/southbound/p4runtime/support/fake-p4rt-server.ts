@@ -21,8 +21,8 @@ import {
   EntityError,
   entryKey,
   validateGroup,
-  validateMeter,
   validateMember,
+  validateMeter,
   validateTableEntry,
 } from './fake-p4rt-validator.js';
 
@@ -75,9 +75,14 @@ export class FakeP4RuntimeServer {
       StreamChannel: (s: Stream) => this.onStream(s),
       Write: (call: grpc.ServerUnaryCall<WriteRequest, object>, cb: grpc.sendUnaryData<object>) => this.onWrite(call.request, cb),
       Read: (call: grpc.ServerWritableStream<ReadRequest, object>) => this.onRead(call),
-      SetForwardingPipelineConfig: (call: grpc.ServerUnaryCall<Record<string, unknown>, object>, cb: grpc.sendUnaryData<object>) =>
-        this.onSetPipeline(call.request, cb),
-      GetForwardingPipelineConfig: (call: grpc.ServerUnaryCall<{ deviceId?: string }, object>, cb: grpc.sendUnaryData<object>) => {
+      SetForwardingPipelineConfig: (
+        call: grpc.ServerUnaryCall<Record<string, unknown>, object>,
+        cb: grpc.sendUnaryData<object>,
+      ) => this.onSetPipeline(call.request, cb),
+      GetForwardingPipelineConfig: (
+        call: grpc.ServerUnaryCall<{ deviceId?: string }, object>,
+        cb: grpc.sendUnaryData<object>,
+      ) => {
         const d = this.devices.get(BigInt(call.request.deviceId ?? '0'));
         if (!d) return cb({ code: grpc.status.NOT_FOUND, details: 'unknown device' });
         if (!d.pipeline) return cb({ code: grpc.status.FAILED_PRECONDITION, details: 'no pipeline set' });
@@ -87,7 +92,9 @@ export class FakeP4RuntimeServer {
     });
     this.server = server;
     return new Promise((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      ),
     );
   }
 
@@ -136,7 +143,9 @@ export class FakeP4RuntimeServer {
           metadata: (m.packet.metadata ?? []).map((x) => ({ id: x.metadataId, value: x.value ?? Buffer.alloc(0) })),
         });
       } else if (m.packet) {
-        stream.write({ error: { canonicalCode: grpc.status.PERMISSION_DENIED, message: 'packet-out from a non-primary client' } });
+        stream.write({
+          error: { canonicalCode: grpc.status.PERMISSION_DENIED, message: 'packet-out from a non-primary client' },
+        });
       }
     });
     const leave = () => {
@@ -188,14 +197,21 @@ export class FakeP4RuntimeServer {
 
   private onSetPipeline(req: Record<string, unknown>, cb: grpc.sendUnaryData<object>): void {
     const pre = this.precheck(req.deviceId as string, req.electionId as Uint128);
-    if (!('d' in pre)) return cb(pre);
+    if (!('d' in pre)) {
+      cb(pre);
+      return;
+    }
     const config = req.config as ForwardingPipelineConfig | undefined;
-    if (req.action !== 3 || !config?.p4info) return cb(err(grpc.status.INVALID_ARGUMENT, 'only VERIFY_AND_COMMIT with a P4Info'));
+    if (req.action !== 3 || !config?.p4info) {
+      cb(err(grpc.status.INVALID_ARGUMENT, 'only VERIFY_AND_COMMIT with a P4Info'));
+      return;
+    }
     let index: P4InfoIndex;
     try {
       index = new P4InfoIndex(config.p4info);
     } catch (e) {
-      return cb(err(grpc.status.INVALID_ARGUMENT, (e as Error).message));
+      cb(err(grpc.status.INVALID_ARGUMENT, (e as Error).message));
+      return;
     }
     // VERIFY_AND_COMMIT clears the forwarding state (spec 15.1).
     Object.assign(pre.d, emptyTables(), { pipeline: { index, config } });
@@ -205,12 +221,20 @@ export class FakeP4RuntimeServer {
   private onWrite(req: WriteRequest, cb: grpc.sendUnaryData<object>): void {
     this.writes.push(req);
     const pre = this.precheck(req.deviceId, req.electionId);
-    if (!('d' in pre)) return cb(pre);
+    if (!('d' in pre)) {
+      cb(pre);
+      return;
+    }
     const d = pre.d;
-    if (!d.pipeline) return cb(err(grpc.status.FAILED_PRECONDITION, 'no forwarding pipeline is set'));
+    if (!d.pipeline) {
+      cb(err(grpc.status.FAILED_PRECONDITION, 'no forwarding pipeline is set'));
+      return;
+    }
     const atomicity = req.atomicity ?? Atomicity.CONTINUE_ON_ERROR;
-    if (atomicity === Atomicity.DATAPLANE_ATOMIC || (atomicity === Atomicity.ROLLBACK_ON_ERROR && !this.opts.rollbackSupported))
-      return cb(err(grpc.status.UNIMPLEMENTED, `atomicity ${atomicity} is not supported`));
+    if (atomicity === Atomicity.DATAPLANE_ATOMIC || (atomicity === Atomicity.ROLLBACK_ON_ERROR && !this.opts.rollbackSupported)) {
+      cb(err(grpc.status.UNIMPLEMENTED, `atomicity ${atomicity} is not supported`));
+      return;
+    }
     const saved = atomicity === Atomicity.ROLLBACK_ON_ERROR ? snapshot(d) : undefined;
     const results: P4Error[] = (req.updates ?? []).map((u) => {
       try {
@@ -221,11 +245,17 @@ export class FakeP4RuntimeServer {
         return { canonicalCode: e.code, message: e.message };
       }
     });
-    if (results.every((r) => r.canonicalCode === grpc.status.OK)) return cb(null, {});
+    if (results.every((r) => r.canonicalCode === grpc.status.OK)) {
+      cb(null, {});
+      return;
+    }
     if (saved) Object.assign(d, saved);
     const details = results.map((r) => ({ type_url: 'type.googleapis.com/p4.v1.Error', value: encodeMessage('p4.v1.Error', r) }));
     const metadata = new grpc.Metadata();
-    metadata.set('grpc-status-details-bin', encodeMessage('google.rpc.Status', { code: grpc.status.UNKNOWN, message: 'write failed', details }));
+    metadata.set(
+      'grpc-status-details-bin',
+      encodeMessage('google.rpc.Status', { code: grpc.status.UNKNOWN, message: 'write failed', details }),
+    );
     cb({ code: grpc.status.UNKNOWN, details: 'one or more updates failed', metadata });
   }
 
@@ -269,10 +299,12 @@ export class FakeP4RuntimeServer {
     const out: Entity[] = [];
     for (const q of call.request.entities ?? []) {
       if (q.tableEntry) {
-        for (const t of d.entries.values()) if (!q.tableEntry.tableId || t.tableId === q.tableEntry.tableId) out.push({ tableEntry: t });
+        for (const t of d.entries.values())
+          if (!q.tableEntry.tableId || t.tableId === q.tableEntry.tableId) out.push({ tableEntry: t });
       } else if (q.actionProfileMember) {
         for (const m of d.members.values())
-          if (!q.actionProfileMember.memberId || m.memberId === q.actionProfileMember.memberId) out.push({ actionProfileMember: m });
+          if (!q.actionProfileMember.memberId || m.memberId === q.actionProfileMember.memberId)
+            out.push({ actionProfileMember: m });
       } else if (q.actionProfileGroup) {
         for (const g of d.groups.values())
           if (!q.actionProfileGroup.groupId || g.groupId === q.actionProfileGroup.groupId) out.push({ actionProfileGroup: g });

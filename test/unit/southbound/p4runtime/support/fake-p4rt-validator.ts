@@ -50,7 +50,15 @@ export function entryKey(e: TableEntry): string {
   const m = [...(e.match ?? [])]
     .sort((a, b) => a.fieldId - b.fieldId)
     .map((f) => {
-      const parts = [f.exact?.value, f.ternary?.value, f.ternary?.mask, f.lpm?.value, f.range?.low, f.range?.high, f.optional?.value];
+      const parts = [
+        f.exact?.value,
+        f.ternary?.value,
+        f.ternary?.mask,
+        f.lpm?.value,
+        f.range?.low,
+        f.range?.high,
+        f.optional?.value,
+      ];
       const hex = parts.map((p) => (p ? canonicalHex(p) : '')).join('/');
       return `${f.fieldId}=${hex}/${f.lpm?.prefixLen ?? ''}`;
     });
@@ -91,7 +99,8 @@ export function validateTableEntry(
   if (!a) bad('entry has no action');
   if (table.implementationId !== 0) {
     if (a!.actionProfileGroupId === undefined) bad(`table ${table.name} takes an action profile group`);
-    if (!groupExists(a!.actionProfileGroupId!)) throw new EntityError(status.NOT_FOUND, `group ${a!.actionProfileGroupId} does not exist`);
+    if (!groupExists(a!.actionProfileGroupId!))
+      throw new EntityError(status.NOT_FOUND, `group ${a!.actionProfileGroupId} does not exist`);
   } else {
     if (!a!.action) bad(`table ${table.name} takes a direct action`);
     if (!table.actionIds.has(a!.action!.actionId)) bad(`action ${a!.action!.actionId} is not an action of ${table.name}`);
@@ -163,7 +172,8 @@ export function validateGroup(
 export function validateMeter(p4: P4InfoIndex, m: MeterEntryMessage): number {
   const meter = p4.meter(m.meterId);
   const index = Number(m.index?.index ?? -1);
-  if (!Number.isInteger(index) || index < 0 || index >= Number(meter.size ?? 0)) bad(`meter index ${m.index?.index} out of range`);
+  if (!Number.isInteger(index) || index < 0 || index >= Number(meter.size ?? 0))
+    bad(`meter index ${m.index?.index} out of range`);
   const c = m.config;
   if (c && (BigInt(c.cir ?? 0) > BigInt(c.pir ?? 0) || BigInt(c.cburst ?? 0) > BigInt(c.pburst ?? 0)))
     bad('meter: committed rate/burst above peak rate/burst');

@@ -18,10 +18,7 @@ const cable = (id: string, a: string, ap: number, b: string, bp: number): TopoLi
   [
     [`${id}.a`, a, ap, b, bp],
     [`${id}.b`, b, bp, a, ap],
-  ].map(
-    ([lid, src, srcPort, dst, dstPort]) =>
-      ({ id: lid, cable: id, src, dst, srcPort, dstPort }) as unknown as TopoLink,
-  );
+  ].map(([lid, src, srcPort, dst, dstPort]) => ({ id: lid, cable: id, src, dst, srcPort, dstPort }) as unknown as TopoLink);
 
 export const LINKS: TopoLink[] = [
   ...cable('s1s2', 's1', 2, 's2', 1),
