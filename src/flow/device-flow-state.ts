@@ -14,7 +14,17 @@ const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
 interface OwnerSlot {
   readonly seq: number;
   state: OwnedState;
+  /** Identities of `state`'s entries, in the same order. */
+  keys: Keys;
 }
+
+interface Keys {
+  readonly flows: readonly string[];
+  readonly groups: readonly number[];
+  readonly meters: readonly number[];
+}
+
+const NO_KEYS: Keys = { flows: [], groups: [], meters: [] };
 
 /**
  * Everything the flow service knows about one device: the desired state per owner (in the order the
@@ -49,14 +59,22 @@ export class DeviceFlowState {
   setOwner(owner: string, state: OwnedState | undefined): void {
     const slot = this.owners.get(owner);
     const before = slot?.state ?? NOTHING;
+    const was = slot?.keys ?? NO_KEYS;
     const after = state ?? NOTHING;
     const seq = slot?.seq ?? this.nextSeq;
-    this.flows.replace(owner, seq, before.flows, after.flows);
-    this.groups.replace(owner, seq, before.groups, after.groups);
-    this.meters.replace(owner, seq, before.meters, after.meters);
-    if (state === undefined) this.owners.delete(owner);
-    else if (slot === undefined) this.owners.set(owner, { seq: this.nextSeq++, state });
-    else slot.state = state;
+    const keys: Keys = {
+      flows: this.flows.replace(owner, seq, was.flows, before.flows, after.flows),
+      groups: this.groups.replace(owner, seq, was.groups, before.groups, after.groups),
+      meters: this.meters.replace(owner, seq, was.meters, before.meters, after.meters),
+    };
+    if (state === undefined) {
+      this.owners.delete(owner);
+    } else if (slot === undefined) {
+      this.owners.set(owner, { seq: this.nextSeq++, state, keys });
+    } else {
+      slot.state = state;
+      slot.keys = keys;
+    }
   }
 
   ownerCount(): number {
@@ -92,11 +110,11 @@ export class DeviceFlowState {
     return toBatch(this.flows.diffAll(actual.flows), this.groups.diffAll(actual.groups), this.meters.diffAll(actual.meters));
   }
 
-  /** The device confirmed `batch`. */
+  /** The device confirmed `batch`, the result of the last diff. */
   commit(batch: DeviceBatch): void {
-    this.flows.commit({ add: batch.addFlows, modify: batch.modifyFlows, remove: batch.deleteFlows });
-    this.groups.commit({ add: batch.addGroups, modify: batch.modifyGroups, remove: batch.deleteGroups });
-    this.meters.commit({ add: batch.addMeters, modify: batch.modifyMeters, remove: batch.deleteMeters });
+    this.flows.commit(batch.addFlows, batch.modifyFlows);
+    this.groups.commit(batch.addGroups, batch.modifyGroups);
+    this.meters.commit(batch.addMeters, batch.modifyMeters);
   }
 }
 

@@ -20,13 +20,6 @@ export interface EntryDiff<T> {
   readonly remove: T[];
 }
 
-/** A confirmed batch's part for one kind. */
-export interface EntryChanges<T> {
-  readonly add: readonly T[];
-  readonly modify: readonly T[];
-  readonly remove: readonly T[];
-}
-
 export interface EntryKind<K, T> {
   identity(entry: T): K;
   body(entry: T): string;
@@ -38,11 +31,12 @@ export class EntryIndex<K, T> {
   private readonly wanted = new Map<K, Contribution<T> | Contribution<T>[]>();
   private readonly confirmed = new Map<K, T>();
   private touched = new Set<K>();
+  /** Identities of the last diff's entries, committed once the device confirms that diff. */
+  private pending: K[][] = [[], [], []];
 
   constructor(private readonly kind: EntryKind<K, T>) {}
 
-  want(owner: string, seq: number, entry: T): void {
-    const k = this.kind.identity(entry);
+  private want(k: K, owner: string, seq: number, entry: T): void {
     this.touched.add(k);
     const c: Contribution<T> = { owner, seq, entry };
     const cur = this.wanted.get(k);
@@ -58,8 +52,7 @@ export class EntryIndex<K, T> {
     }
   }
 
-  unwant(owner: string, entry: T): void {
-    const k = this.kind.identity(entry);
+  private unwant(k: K, owner: string): void {
     const cur = this.wanted.get(k);
     if (cur === undefined) return;
     this.touched.add(k);
@@ -72,23 +65,32 @@ export class EntryIndex<K, T> {
   }
 
   /**
-   * Replaces one owner's entries. Entries it keeps (the same objects, as make-before-break phases
+   * Replaces one owner's entries (`beforeKeys` are the identities `replace` returned for `before`);
+   * returns the identities of `after`. Entries it keeps (the same objects, as make-before-break phases
    * pass the same rules again) are neither re-indexed nor marked touched.
    */
-  replace(owner: string, seq: number, before: readonly T[], after: readonly T[]): void {
+  replace(owner: string, seq: number, beforeKeys: readonly K[], before: readonly T[], after: readonly T[]): K[] {
+    const keys: K[] = new Array(after.length);
     if (before.length === 0) {
-      for (const e of after) this.want(owner, seq, e);
-      return;
+      for (let i = 0; i < after.length; i++) {
+        const k = this.kind.identity(after[i]);
+        keys[i] = k;
+        this.want(k, owner, seq, after[i]);
+      }
+      return keys;
     }
     const prev = new Map<K, T>();
-    for (const e of before) prev.set(this.kind.identity(e), e);
-    for (const e of after) {
+    for (let i = 0; i < before.length; i++) prev.set(beforeKeys[i], before[i]);
+    for (let i = 0; i < after.length; i++) {
+      const e = after[i];
       const k = this.kind.identity(e);
+      keys[i] = k;
       const p = prev.get(k);
-      prev.delete(k);
-      if (p !== e) this.want(owner, seq, e);
+      if (p !== undefined) prev.delete(k);
+      if (p !== e) this.want(k, owner, seq, e);
     }
-    for (const e of prev.values()) this.unwant(owner, e);
+    for (const k of prev.keys()) this.unwant(k, owner);
+    return keys;
   }
 
   /** The entry the device should have under this identity: the latest owner's. */
@@ -110,6 +112,7 @@ export class EntryIndex<K, T> {
     const keys = this.touched;
     this.touched = new Set();
     const out: EntryDiff<T> = { add: [], modify: [], remove: [] };
+    this.pending = [[], [], []];
     for (const k of keys) this.diffOne(k, out);
     return out;
   }
@@ -120,26 +123,40 @@ export class EntryIndex<K, T> {
     this.confirmed.clear();
     for (const a of actual) this.confirmed.set(this.kind.identity(a), a);
     const out: EntryDiff<T> = { add: [], modify: [], remove: [] };
+    this.pending = [[], [], []];
     for (const k of this.wanted.keys()) this.diffOne(k, out);
-    for (const [k, a] of this.confirmed) if (!this.wanted.has(k) && this.kind.manages(a)) out.remove.push(a);
+    for (const [k, a] of this.confirmed) {
+      if (!this.wanted.has(k) && this.kind.manages(a)) {
+        out.remove.push(a);
+        this.pending[2].push(k);
+      }
+    }
     return out;
   }
 
-  /** The device confirmed a batch: what it has now. */
-  commit(d: EntryChanges<T>): void {
-    for (const e of d.add) this.confirmed.set(this.kind.identity(e), e);
-    for (const e of d.modify) this.confirmed.set(this.kind.identity(e), e);
-    for (const e of d.remove) this.confirmed.delete(this.kind.identity(e));
+  /** The device confirmed the last diff: what it has now. */
+  commit(added: readonly T[], modified: readonly T[]): void {
+    const [add, modify, remove] = this.pending;
+    for (let i = 0; i < add.length; i++) this.confirmed.set(add[i], added[i]);
+    for (let i = 0; i < modify.length; i++) this.confirmed.set(modify[i], modified[i]);
+    for (const k of remove) this.confirmed.delete(k);
+    this.pending = [[], [], []];
   }
 
   private diffOne(k: K, out: EntryDiff<T>): void {
     const want = this.winner(k);
     const have = this.confirmed.get(k);
     if (want !== undefined) {
-      if (have === undefined) out.add.push(want);
-      else if (have !== want && this.kind.body(have) !== this.kind.body(want)) out.modify.push(want);
+      if (have === undefined) {
+        out.add.push(want);
+        this.pending[0].push(k);
+      } else if (have !== want && this.kind.body(have) !== this.kind.body(want)) {
+        out.modify.push(want);
+        this.pending[1].push(k);
+      }
     } else if (have !== undefined && this.kind.manages(have)) {
       out.remove.push(have);
+      this.pending[2].push(k);
     }
   }
 }
