@@ -67,19 +67,17 @@ describe('FlowService', () => {
     fs.setDesired('i1', state(rule(A, 1), rule(A, 5)));
     const pending = await fs.flush();
     expect(pending.outcomes).toEqual([{ device: A, status: 'pending', writes: 0 }]);
-    driver
-      .table(A)
-      .apply({
-        addMeters: [],
-        modifyMeters: [],
-        addGroups: [],
-        modifyGroups: [],
-        addFlows: [rule(A, 7, 77)],
-        modifyFlows: [],
-        deleteFlows: [],
-        deleteGroups: [],
-        deleteMeters: [],
-      });
+    driver.table(A).apply({
+      addMeters: [],
+      modifyMeters: [],
+      addGroups: [],
+      modifyGroups: [],
+      addFlows: [rule(A, 7, 77)],
+      modifyFlows: [],
+      deleteFlows: [],
+      deleteGroups: [],
+      deleteMeters: [],
+    });
     const before = driver.table(A).writes;
     driver.connect(A);
     await fs.flush();
