@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(openvswitch-switch iproute2 iputils-ping iperf3 ethtool tshark python3-os-ken chromium mininet
       python3-networkx python3-igraph libboost-graph-dev python3-yaml gcc libc6-dev
-      protobuf-compiler python3-protobuf)
+      protobuf-compiler python3-protobuf openssl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

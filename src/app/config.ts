@@ -20,9 +20,16 @@ export interface SdncConfig {
   readonly logLevel: LogLevel;
   /** P4Runtime devices running p4/sdnc_lsp.p4: `host:port,deviceId[,electionId]`, several separated by ";". */
   readonly p4Devices: string;
+  /** OpenFlow over TLS (IANA 6653 is shared by both; give TLS its own port). null = no TLS listener. */
+  readonly openflowTlsPort: number | null;
+  /** PEM files of the controller's TLS key and certificate (required with openflowTlsPort). */
+  readonly openflowTlsKey: string;
+  readonly openflowTlsCert: string;
+  /** PEM CA bundle; when set, switches must present a certificate that chains to it (mutual TLS). */
+  readonly openflowTlsCa: string;
 }
 
-type Raw = string | number | boolean;
+type Raw = string | number | boolean | null;
 
 interface Setting<T> {
   /** Environment variable. */
@@ -44,6 +51,9 @@ const path = (raw: Raw, base: string): string | undefined => {
   const s = typeof raw === 'string' ? raw.trim() : '';
   return s.length === 0 ? undefined : isAbsolute(s) ? s : resolve(base, s);
 };
+/** A path, or '' for "not set". */
+const optionalPath = (raw: Raw, base: string): string | undefined =>
+  typeof raw === 'string' && raw.trim() === '' ? '' : path(raw, base);
 
 /** One row per setting; the mapped type makes a missing row a compile error. */
 export const SETTINGS: { readonly [K in keyof SdncConfig]: Setting<SdncConfig[K]> } = {
@@ -78,6 +88,28 @@ export const SETTINGS: { readonly [K in keyof SdncConfig]: Setting<SdncConfig[K]
     expect: 'a list of host:port,deviceId[,electionId] separated by ";" (checked at start)',
     parse: (raw) => (typeof raw === 'string' ? raw.trim() : undefined),
   },
+  openflowTlsPort: {
+    env: 'SDNC_OF_TLS_PORT',
+    flag: 'openflow-tls-port',
+    fallback: null,
+    expect: 'a port number 0-65535, or "off"',
+    parse: (raw) => (raw === null || raw === 'off' ? null : port(raw)),
+  },
+  openflowTlsKey: {
+    env: 'SDNC_OF_TLS_KEY',
+    flag: 'openflow-tls-key',
+    fallback: '',
+    expect: 'a PEM file path',
+    parse: optionalPath,
+  },
+  openflowTlsCert: {
+    env: 'SDNC_OF_TLS_CERT',
+    flag: 'openflow-tls-cert',
+    fallback: '',
+    expect: 'a PEM file path',
+    parse: optionalPath,
+  },
+  openflowTlsCa: { env: 'SDNC_OF_TLS_CA', flag: 'openflow-tls-ca', fallback: '', expect: 'a PEM file path', parse: optionalPath },
 };
 
 export type ConfigKey = keyof SdncConfig;
@@ -131,6 +163,12 @@ export function resolveConfig(input: ConfigInput = {}): { config: SdncConfig; so
     for (const k of Object.keys(file.values)) {
       if (!(k in SETTINGS))
         problems.push(`unknown setting "${k}" in file ${configFile}; known: ${Object.keys(SETTINGS).join(', ')}`);
+    }
+  }
+  if (config.openflowTlsPort !== null && config.openflowTlsPort !== undefined) {
+    for (const key of ['openflowTlsKey', 'openflowTlsCert'] as const) {
+      if (!config[key])
+        problems.push(`${key} is required when openflowTlsPort is set (${sources.openflowTlsPort}): ${SETTINGS[key].expect}`);
     }
   }
   if (problems.length > 0) throw new SdncError('SDNC_ERR_CONFIG', { reason: problems.join('; '), problems });

@@ -21,7 +21,7 @@ import { SnapshotKeeper } from '../path/snapshot-keeper.js';
 import { LinkDiscoveryService } from '../southbound/discovery/link-discovery-service.js';
 import { TopologySync } from '../southbound/discovery/topology-sync.js';
 import { OpenflowDriver } from '../southbound/openflow/openflow-driver.js';
-import { OpenflowServer } from '../southbound/openflow/openflow-server.js';
+import { OpenflowServer, type OpenflowTlsOptions, type ServerAddresses } from '../southbound/openflow/openflow-server.js';
 import { parseP4DeviceList } from '../southbound/p4runtime/p4-device-config.js';
 import { P4RuntimeDriver } from '../southbound/p4runtime/p4runtime-driver.js';
 import { loadSdncLspP4Info, p4Dir, pipelineCookieOf } from '../southbound/p4runtime/p4runtime-proto.js';
@@ -43,6 +43,10 @@ export interface ControllerUrls {
   readonly metrics: string;
   /** Present when a web view is served. */
   readonly web?: string;
+  /** Where OpenFlow switches connect (`tcp:host:port`), when the listener is up. */
+  readonly openflow?: string;
+  /** The OpenFlow TLS listener (`ssl:host:port`, as ovs-vsctl set-controller writes it), when configured. */
+  readonly openflowTls?: string;
 }
 
 type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -64,6 +68,7 @@ export class Controller {
   private pathService?: PathService;
   private reservationLedger?: ReservationLedger;
   private openflow?: OpenflowDriver;
+  private openflowAddresses: ServerAddresses = {};
 
   constructor(
     readonly config: SdncConfig,
@@ -186,6 +191,7 @@ export class Controller {
       const ofServer = new OpenflowServer({
         host: config.host,
         port: config.openflowPort,
+        tls: readOpenflowTls(config),
         log: (level, msg, details) => ofLog[level](details, msg),
       });
       this.openflow = new OpenflowDriver(ofServer, { log: (level, msg, details) => ofLog[level](details, msg) });
@@ -202,9 +208,10 @@ export class Controller {
       // Like other controllers, a southbound port that cannot be bound leaves the API and the planning
       // functions running; the error says which setting to change.
       try {
-        const { tcpPort: ofPort } = await ofServer.start();
+        this.openflowAddresses = await ofServer.start();
+        const { tcpPort: ofPort, tlsPort: ofTlsPort } = this.openflowAddresses;
         discovery.start();
-        logger.info({ port: ofPort }, 'OpenFlow listener started');
+        logger.info({ port: ofPort, tlsPort: ofTlsPort }, 'OpenFlow listener started');
       } catch (err) {
         const reason = `openflowPort/host: ${config.host}:${config.openflowPort} cannot be bound (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
         logger.error(
@@ -261,7 +268,10 @@ export class Controller {
     const host = wildcard ? 'localhost' : this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
     const http = `http://${host}:${address.port}`;
     const web = this.server.hasRoute({ method: 'GET', url: '/' }) ? `${http}/` : undefined;
+    const { tcpPort, tlsPort } = this.openflowAddresses;
     return {
+      ...(tcpPort !== undefined && { openflow: `tcp:${host}:${tcpPort}` }),
+      ...(tlsPort !== undefined && { openflowTls: `ssl:${host}:${tlsPort}` }),
       api: `${http}${API_BASE}`,
       docs: `${http}/docs`,
       events: `ws://${host}:${address.port}${EVENTS_PATH}`,
@@ -284,6 +294,25 @@ export class Controller {
       }
     }
   }
+}
+
+/** The OpenFlow TLS listener's key material, read at start so a bad path is a config error, not a late failure. */
+function readOpenflowTls(config: SdncConfig): OpenflowTlsOptions | undefined {
+  if (config.openflowTlsPort === null) return undefined;
+  const read = (setting: 'openflowTlsKey' | 'openflowTlsCert' | 'openflowTlsCa', file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw new SdncError('SDNC_ERR_CONFIG', { reason: `${setting}: ${file} cannot be read (${why})`, setting });
+    }
+  };
+  return {
+    port: config.openflowTlsPort,
+    key: read('openflowTlsKey', config.openflowTlsKey),
+    cert: read('openflowTlsCert', config.openflowTlsCert),
+    ...(config.openflowTlsCa !== '' && { ca: read('openflowTlsCa', config.openflowTlsCa), requireClientCert: true }),
+  };
 }
 
 /** Listens, turning the usual operator mistakes (port taken, privileged port, unknown host) into config errors. */

@@ -47,10 +47,12 @@ function banner(version: string, urls: ControllerUrls): string {
     ['Web view', urls.web],
     ['Events', urls.events],
     ['Metrics', urls.metrics],
+    ['OpenFlow', urls.openflow],
+    ['OpenFlow/TLS', urls.openflowTls],
   ];
   return `sdnc ${version} is running\n${rows
     .filter(([, url]) => url !== undefined)
-    .map(([name, url]) => `  ${name.padEnd(9)} ${url}\n`)
+    .map(([name, url]) => `  ${name.padEnd(12)} ${url}\n`)
     .join('')}`;
 }
 
@@ -130,7 +132,10 @@ export function buildProgram(): Command {
     .description('start the controller (flags > environment > config file > defaults)')
     .option('-c, --config <file>', 'YAML config file with any of the settings below (env SDNC_CONFIG)');
   for (const [key, s] of Object.entries(SETTINGS)) {
-    const option = new Option(`--${s.flag} <value>`, `${s.expect} (env ${s.env}, default ${String(s.fallback)})`);
+    const option = new Option(
+      `--${s.flag} <value>`,
+      `${s.expect} (env ${s.env}, default ${s.fallback === null ? 'off' : String(s.fallback)})`,
+    );
     if (key === 'logLevel') option.choices(LOG_LEVELS);
     serveCmd.addOption(option);
   }

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,5 +44,66 @@ describe('Controller', () => {
     await good.start();
     expect(good.topology.store.nodes()).toHaveLength(10);
     await good.stop();
+  });
+
+  it('accepts OpenFlow switches over TLS when a key and certificate are configured, and says where', async () => {
+    const key = join(dir, 'of.key');
+    const cert = join(dir, 'of.crt');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=sdnc test controller',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const flags = {
+      httpPort: 0,
+      openflowPort: 0,
+      openflowTlsPort: 0,
+      openflowTlsKey: key,
+      openflowTlsCert: cert,
+      topology: 'topology/mini.yaml',
+      dataDir: join(dir, 'tls-data'),
+    };
+    const c = new Controller(resolveConfig({ env: {}, flags }).config, createLogger('silent'));
+    const urls = await c.start();
+    try {
+      expect(urls.openflow).toMatch(/^tcp:127\.0\.0\.1:\d+$/);
+      expect(urls.openflowTls).toMatch(/^ssl:127\.0\.0\.1:\d+$/);
+      const port = Number(urls.openflowTls?.split(':')[2]);
+      // The controller speaks first on a new connection: an OFPT_HELLO (version 0x04 = OpenFlow 1.3, type 0).
+      const hello = await new Promise<Buffer>((resolve, reject) => {
+        const sock = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => undefined);
+        sock.once('data', (d: Buffer) => {
+          sock.destroy();
+          resolve(d);
+        });
+        sock.once('error', reject);
+      });
+      expect([hello[0], hello[1]]).toEqual([0x04, 0x00]);
+    } finally {
+      await c.stop();
+    }
+
+    const missing = { ...flags, openflowTlsKey: join(dir, 'nope.key'), dataDir: join(dir, 'tls-data-2') };
+    const err = await new Controller(resolveConfig({ env: {}, flags: missing }).config, createLogger('silent'))
+      .start()
+      .catch((e: unknown) => e);
+    expect((err as SdncError).code).toBe('SDNC_ERR_CONFIG');
+    expect((err as SdncError).message).toMatch(/openflowTlsKey: .*nope\.key cannot be read \(ENOENT\)/);
   });
 });

@@ -36,8 +36,25 @@ describe('resolveConfig', () => {
       topology: '/srv/sdnc/topology/eu-continuum.yaml',
       logLevel: 'info',
       p4Devices: '',
+      openflowTlsPort: null,
+      openflowTlsKey: '',
+      openflowTlsCert: '',
+      openflowTlsCa: '',
     });
     expect(Object.values(sources).every((s) => s === 'default')).toBe(true);
+  });
+
+  it('takes an OpenFlow TLS port only together with a key and a certificate', () => {
+    const on = resolveConfig({
+      cwd: '/srv/sdnc',
+      env: { SDNC_OF_TLS_PORT: '6654', SDNC_OF_TLS_KEY: 'tls/key.pem', SDNC_OF_TLS_CERT: 'tls/cert.pem' },
+    }).config;
+    expect(on).toMatchObject({ openflowTlsPort: 6654, openflowTlsKey: '/srv/sdnc/tls/key.pem', openflowTlsCa: '' });
+    expect(resolveConfig({ env: { SDNC_OF_TLS_PORT: 'off' } }).config.openflowTlsPort).toBeNull();
+    expect(() => resolveConfig({ env: { SDNC_OF_TLS_PORT: '6654' } })).toThrow(
+      /openflowTlsKey is required when openflowTlsPort is set \(env SDNC_OF_TLS_PORT\)/,
+    );
+    expect(() => resolveConfig({ env: { SDNC_OF_TLS_PORT: 'tls' } })).toThrow(/is not a port number 0-65535, or "off"/);
   });
 
   it('takes flags over environment over config file over defaults, per setting', () => {
