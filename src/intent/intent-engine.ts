@@ -7,7 +7,14 @@ import type { HealthTopology } from './data-plane-health.js';
 import type { EndpointDirectory, EndpointResolver, ResolvedEndpoint } from './endpoint-resolver.js';
 import { type Compiled, type FinishedChange, type InstallChange, InstallSequencer, merge } from './install-sequencer.js';
 import { type CompileTopology, compileIntent, type DirectionInput } from './intent-compiler.js';
-import { allocateIntentLabels, claimIntentLabels, releaseIntentLabels } from './intent-labels.js';
+import {
+  allocateIntentLabels,
+  claimIntentLabels,
+  labelsExhausted,
+  labelsNeeded,
+  minimumLabels,
+  releaseIntentLabels,
+} from './intent-labels.js';
 import { assertTransition } from './intent-lifecycle.js';
 import {
   ACTIVE_STATES,
@@ -207,12 +214,17 @@ export class IntentEngine {
   }
 
   /**
-   * Resolve, plan, reserve, label and compile `spec` for `rec`, all synchronously. The intent's current
+   * Resolve, plan, label, reserve and compile `spec` for `rec`, all synchronously. The intent's current
    * reservation is released first (its own bandwidth may be reused by the new paths) and restored when
    * admission fails, so a refused change leaves everything as it was. Labels are always new, so the old
-   * rules stay valid until make-before-break removes them.
+   * rules stay valid until make-before-break removes them. Labels are checked before anything else and
+   * taken before the bandwidth: an intent refused for lack of labels never touches the ledger (whose
+   * changes are events that wake failed intents up).
    */
   admit(rec: IntentRecord, spec: IntentSpec, fixedPaths?: IntentPaths, avoidNodes?: readonly string[]): AdmitResult {
+    const pool = this.deps.labels;
+    const least = fixedPaths ? labelsNeeded(fixedPaths) : minimumLabels(spec);
+    if (pool.free < least) return { ok: false, reason: labelsExhausted(pool, least) };
     let ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint };
     try {
       ends = this.resolve(spec);
@@ -223,7 +235,7 @@ export class IntentEngine {
     }
     const ledger = this.deps.ledger;
     const held = ledger.heldBy(rec.id);
-    ledger.release(rec.id);
+    if (held.length > 0) ledger.release(rec.id);
     const restore = () => {
       if (held.length > 0) ledger.reserve(rec.id, held, rec.spec.bandwidthMbps);
     };
@@ -236,22 +248,19 @@ export class IntentEngine {
       }
       paths = plan.paths;
     }
+    const labels = allocateIntentLabels(pool, rec.key, paths);
+    if (!labels) {
+      restore();
+      return { ok: false, reason: labelsExhausted(pool, labelsNeeded(paths)) };
+    }
     const reservedLinks = spec.bandwidthMbps > 0 ? linksOfPaths(paths) : [];
     if (reservedLinks.length > 0) {
       const r = ledger.reserve(rec.id, reservedLinks, spec.bandwidthMbps);
       if (!r.ok) {
+        this.freeLabels(rec.key, labels);
         restore();
         return r;
       }
-    }
-    const labels = allocateIntentLabels(this.deps.labels, rec.key, paths);
-    if (!labels) {
-      ledger.release(rec.id);
-      restore();
-      return {
-        ok: false,
-        reason: { code: 'labels-exhausted', message: 'all 4093 VLAN labels are in use; withdraw intents to free some' },
-      };
     }
     const compiled = this.compile(rec.key, spec, ends, paths, labels);
     if (!compiled.ok) {

@@ -1,19 +1,12 @@
 import type { EventBus } from '../events/event-bus.js';
 import { SdncError } from '../model/errors.js';
 import type { ControllerEvent } from '../model/events.js';
-import { effectiveLatencyMs, isUsable, type TopoLink } from '../model/topology.js';
+import { CapacityWatch, improved, type LinkBaseline, linkBaseline } from './capacity-watch.js';
 import { DataPlaneHealth } from './data-plane-health.js';
 import type { Admission, InstallChange, IntentEngine } from './intent-engine.js';
 import type { DirectionPaths, IntentFailure, IntentPaths, IntentRecord, IntentSpec } from './intent-types.js';
 import { admitWithPreemption } from './preemption.js';
 import type { SerialQueue } from './serial-queue.js';
-
-interface LinkSeen {
-  readonly usable: boolean;
-  readonly capacityMbps: number;
-  readonly reservedMbps: number;
-  readonly latencyMs: number;
-}
 
 /**
  * Everything that moves intents between states: admission of new intents, make-before-break changes,
@@ -25,7 +18,8 @@ interface LinkSeen {
  * allows preemption may displace lower-priority ones. All work runs on the service's serial queue.
  */
 export class IntentReactor {
-  private readonly seen = new Map<string, LinkSeen>();
+  private readonly seen = new Map<string, LinkBaseline>();
+  private readonly watch: CapacityWatch;
   private failureQueued = false;
   private retryQueued = false;
   private settleQueued = false;
@@ -37,7 +31,9 @@ export class IntentReactor {
     private readonly engine: IntentEngine,
     private readonly bus: EventBus,
     private readonly queue: SerialQueue,
-  ) {}
+  ) {
+    this.watch = new CapacityWatch(engine.deps.topology, engine.deps.labels);
+  }
 
   /** Starts watching the network; call before reload() so the start-up grace counts from here. */
   start(): void {
@@ -48,7 +44,7 @@ export class IntentReactor {
       now: this.engine.now,
       onDeadline: () => this.schedule('failure'),
     });
-    for (const l of deps.topology.links()) this.seen.set(l.id, seenOf(l));
+    for (const l of deps.topology.links()) this.seen.set(l.id, linkBaseline(l));
     this.unsubscribers.push(this.bus.subscribe(({ event }) => this.onEvent(event)));
     this.unsubscribers.push(
       this.engine.deps.flows.subscribe(() => {
@@ -79,6 +75,7 @@ export class IntentReactor {
       this.engine.transition(rec.id, 'compiling');
       this.admitInto(this.engine.mustGet(rec.id), rec.spec, changes, 'installing');
     }
+    this.watch.mark();
     await this.apply(changes);
   }
 
@@ -91,10 +88,11 @@ export class IntentReactor {
     if (!this.engine.isActive(rec)) {
       // A failed intent just takes the new spec and is retried with it.
       this.engine.transition(id, 'failed', { spec }, rec.reason);
-      await this.retryFailed([id]);
+      await this.retryFailed({ only: [id] });
       return this.engine.mustGet(id);
     }
     const { result, victims } = admitWithPreemption(this.engine, rec, spec, undefined, this.dataPlane.unreachableNodes());
+    this.watch.mark();
     if (!result.ok) {
       throw new SdncError('SDNC_ERR_NO_PATH', {
         reason: `change refused, intent unchanged: ${result.reason.message}`,
@@ -138,33 +136,31 @@ export class IntentReactor {
     await this.admitNew(fresh.filter((id) => this.engine.get(id)?.state === 'requested'));
     await this.reactToFailures(true);
     await this.settle();
-    await this.retryFailed();
+    await this.retryFailed({ force: true });
   }
 
   private onEvent(e: ControllerEvent): void {
     this.dataPlane.observe(e);
     if (e.type === 'link-updated') {
       const prev = this.seen.get(e.link.id);
-      const now = seenOf(e.link);
+      const now = linkBaseline(e.link);
       this.seen.set(e.link.id, now);
+      this.watch.linkChanged(e.link.id, prev);
       if (prev?.usable && !now.usable) this.schedule('failure');
-      else if (
-        !prev ||
-        (!prev.usable && now.usable) ||
-        now.capacityMbps > prev.capacityMbps ||
-        now.reservedMbps < prev.reservedMbps ||
-        now.latencyMs < prev.latencyMs
-      ) {
-        this.schedule('retry');
-      }
+      // Only a hint: the retry pass itself decides, net, whether anything grew (CapacityWatch).
+      else if (!prev || improved(prev, now)) this.schedule('retry');
     } else if (e.type === 'link-removed' || e.type === 'node-removed') {
       this.schedule('failure');
     } else if (e.type === 'node-updated') {
       // A disconnect may hold a move that waits for the switch; a connect may confirm a failure.
       this.schedule('failure');
-      if (e.node.operUp) this.schedule('retry');
+      if (e.node.operUp) {
+        this.watch.added();
+        this.schedule('retry');
+      }
     } else if (e.type === 'link-added' || e.type === 'node-added') {
-      if (e.type === 'link-added') this.seen.set(e.link.id, seenOf(e.link));
+      if (e.type === 'link-added') this.seen.set(e.link.id, linkBaseline(e.link));
+      this.watch.added();
       this.schedule('retry');
     }
   }
@@ -222,6 +218,7 @@ export class IntentReactor {
         this.reprotect(cur, changes);
       }
     }
+    this.watch.mark();
     await this.apply(changes);
   }
 
@@ -259,9 +256,19 @@ export class IntentReactor {
     changes.push({ id: rec.id, old: this.engine.compiled(rec.id), next: result.admission.compiled, retiredLabels: rec.labels });
   }
 
-  /** Failed intents, highest priority first, admitted when they fit now. Unchanged when they still do not. */
-  private async retryFailed(only?: readonly string[]): Promise<void> {
-    this.retryQueued = false;
+  /**
+   * Failed intents, highest priority first, admitted when they fit now; unchanged when they still do
+   * not. A pass over all of them (no `only`) runs only when the network offers more than at the last
+   * admission pass (CapacityWatch: a booking rolled back by an admission that never completed is no
+   * growth) or when `force`d (restart). Passes run on the serial queue, so they never overlap, and the
+   * events of one pass queue at most one more, which finds nothing grew unless something was released.
+   */
+  private async retryFailed(opts: { readonly only?: readonly string[]; readonly force?: boolean } = {}): Promise<void> {
+    const only = opts.only;
+    if (!only) {
+      this.retryQueued = false;
+      if (!this.watch.take() && !opts.force) return;
+    }
     const ids =
       only ??
       this.engine
@@ -291,6 +298,7 @@ export class IntentReactor {
           .map((r) => r.id),
       ))
         this.reprotect(rec, changes);
+    this.watch.mark();
     await this.apply(changes);
   }
 
@@ -334,6 +342,8 @@ export class IntentReactor {
     await this.engine.install(changes);
     for (const c of changes) if (c.next) this.awaiting.add(c.id);
     await this.settle();
+    // Old labels are freed once make-before-break finished: intents waiting for labels may fit now.
+    if (this.watch.labelsGrew()) this.schedule('retry');
   }
 
   /**
@@ -388,10 +398,6 @@ function samePaths(a: IntentPaths, b: IntentPaths): boolean {
 
 function holdings(a: Admission) {
   return { paths: a.paths, labels: a.labels, reservedLinks: a.reservedLinks };
-}
-
-function seenOf(l: TopoLink): LinkSeen {
-  return { usable: isUsable(l), capacityMbps: l.capacityMbps, reservedMbps: l.reservedMbps, latencyMs: effectiveLatencyMs(l) };
 }
 
 type Verdict = { kind: 'ok' } | { kind: 'failover'; paths: IntentPaths } | { kind: 'reprotect' } | { kind: 'reroute' };

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { IntentRequest } from '../../../src/intent/intent-request.js';
+import { LABEL_COUNT } from '../../../src/intent/label-allocator.js';
+import { DIAMOND, IntentHarness } from './intent-harness.js';
+
+/** The diamond with room for thousands of 10 Mbit/s intents: labels run out long before bandwidth. */
+const WIDE = { ...DIAMOND, cables: DIAMOND.cables.map((c) => ({ ...c, capacityMbps: 1_000_000 })) };
+const FULL = Math.floor(LABEL_COUNT / 2);
+
+const req = (port: number, bandwidthMbps = 10): IntentRequest => ({
+  endpoints: { src: 'h1', dst: 'h2' },
+  bandwidthMbps,
+  match: { ipProto: 17, dstPort: port },
+});
+
+const pause = () => new Promise((r) => setTimeout(r, 30));
+
+describe('running out of labels (regression: POSTs past 2,046 intents never finished)', () => {
+  it('fails the intent that finds no label without touching the ledger, goes quiet, and retries it when labels are freed', async () => {
+    const h = await IntentHarness.create(WIDE);
+    const views = await h.intents.submitBatch(Array.from({ length: FULL }, (_, i) => req(i + 1)));
+    expect(views.every((v) => v.state === 'installed')).toBe(true);
+    const reservedBefore = h.topo.links().map((l) => l.reservedMbps);
+
+    const seqBefore = h.bus.seq;
+    const { intent: late } = await h.intents.submit(req(60_000));
+    expect(late.state).toBe('failed');
+    expect(late.reason?.code).toBe('labels-exhausted');
+    expect(late.reason?.message).toMatch(
+      /^no free label: 4092 of 4093 VLAN labels in use, this intent needs 2; withdraw intents/,
+    );
+    expect(late.reason?.details).toEqual({ usedLabels: 4092, totalLabels: 4093, neededLabels: 2 });
+    // The ledger was never touched: no link changed, so nothing woke the failed intent up.
+    const linkEvents = h.events.filter((e) => e.seq > seqBefore && e.event.type === 'link-updated');
+    expect(linkEvents).toHaveLength(0);
+    expect(h.topo.links().map((l) => l.reservedMbps)).toEqual(reservedBefore);
+
+    // Quiet: no retry pass keeps running behind the answer (the old loop published events forever).
+    await h.intents.idle();
+    await pause();
+    const settled = h.bus.seq;
+    await pause();
+    await h.intents.idle();
+    expect(h.bus.seq).toBe(settled);
+    expect(h.intents.get(late.id).history.filter((x) => x.state === 'failed')).toHaveLength(1);
+
+    // More requests still get an answer, with the same clear reason.
+    const more = await h.intents.submitBatch([req(60_001), req(60_002)]);
+    expect(more.map((v) => v.reason?.code)).toEqual(['labels-exhausted', 'labels-exhausted']);
+
+    // Freeing labels retries the failed intents, oldest first among equals.
+    await h.intents.withdraw(views[0].id);
+    await h.intents.idle();
+    expect(h.intents.get(late.id).state).toBe('installed');
+    expect(h.intents.get(more[0].id).state).toBe('failed');
+    expect(h.intents.get(more[1].id).state).toBe('failed');
+  }, 60_000);
+
+  it('a bandwidth refusal keeps no labels, a refused change wakes no failed intent, freed bandwidth does', async () => {
+    const h = await IntentHarness.create();
+    const { intent: big } = await h.intents.submit(req(1, 1000));
+    const { intent: other } = await h.intents.submit(req(3, 1000));
+    const { intent: refused } = await h.intents.submit(req(2, 1000));
+    expect([big.state, other.state]).toEqual(['installed', 'installed']);
+    expect(refused.state).toBe('failed');
+    expect(refused.reason?.code).toBe('bandwidth');
+    expect(refused.labels).toBeUndefined();
+    await h.intents.idle();
+    const steps = () => h.intents.get(refused.id).history.length;
+    const before = steps();
+    // A change that fits nowhere reserves nothing in the end: no retry pass comes of it.
+    await expect(h.intents.patch(big.id, { bandwidthMbps: 5000 })).rejects.toThrow(/change refused/);
+    await h.intents.idle();
+    await pause();
+    // Not retried at all: a retry would have added compiling and failed to its history.
+    expect(steps()).toBe(before);
+    // Real freed capacity does retry it.
+    await h.intents.withdraw(big.id);
+    await h.intents.idle();
+    expect(h.intents.get(refused.id).state).toBe('installed');
+  });
+});
