@@ -13,23 +13,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { DeviceBatch, FlowRule } from '../src/model/flow.js';
+import { EMPTY_BATCH } from '../src/flow/flow-diff.js';
+import type { FlowRule } from '../src/model/flow.js';
 import { OpenflowDriver } from '../src/southbound/openflow/openflow-driver.js';
 import { OpenflowServer } from '../src/southbound/openflow/openflow-server.js';
 import { OvsHarness } from '../test/integration/openflow/ovs-harness.js';
 
 const DPID = '00000000000000be';
-const EMPTY: DeviceBatch = {
-  addMeters: [],
-  modifyMeters: [],
-  addGroups: [],
-  modifyGroups: [],
-  addFlows: [],
-  modifyFlows: [],
-  deleteFlows: [],
-  deleteGroups: [],
-  deleteMeters: [],
-};
 
 export interface InstallBenchOptions {
   readonly flows?: number;
@@ -49,8 +39,7 @@ export async function runOpenflowInstallBench(opts: InstallBenchOptions = {}): P
   try {
     const { tcpPort } = await server.start();
     const br = await h.addBridge('br', DPID);
-    await h.addVethPair('p1', 'p1p');
-    await h.addPort(br, h.name('p1'), 1);
+    await h.addVethPort(br, 'p1', 'p1p', 1);
     const rules = makeRules(flows);
     const ours: number[] = [];
     const osken: number[] = [];
@@ -121,7 +110,7 @@ async function runOurs(
   await h.setController(br, `tcp:127.0.0.1:${port}`);
   await connected;
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < rules.length; i += batch) await driver.apply(DPID, { ...EMPTY, addFlows: rules.slice(i, i + batch) });
+  for (let i = 0; i < rules.length; i += batch) await driver.apply(DPID, { ...EMPTY_BATCH, addFlows: rules.slice(i, i + batch) });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const installed = (await driver.readState(DPID)).flows.filter((f) => f.cookie >= 1000).length;
   if (installed !== rules.length) throw new Error(`sdnc installed ${installed} of ${rules.length} flows`);

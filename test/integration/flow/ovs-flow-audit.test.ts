@@ -44,14 +44,7 @@ describe.skipIf(!ovs)('flow service audit against Open vSwitch', () => {
   beforeAll(async () => {
     await fx.start();
     br = await fx.harness.addBridge('0', DPID, fx.target);
-    for (const [i, [a, b]] of [
-      ['a1', 'a1p'],
-      ['a2', 'a2p'],
-      ['a3', 'a3p'],
-    ].entries()) {
-      await fx.harness.addVethPair(a, b);
-      await fx.harness.addPort(br, fx.harness.name(a), i + 1);
-    }
+    for (const port of [1, 2, 3]) await fx.harness.addVethPort(br, `a${port}`, `a${port}p`, port);
     await fx.connected(DPID);
     fs = new FlowService({ auditIntervalMs: 300, auditJitter: 0.2, auditConcurrency: 2 });
     fs.registerDriver(fx.driver);

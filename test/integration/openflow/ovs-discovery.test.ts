@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src/events/event-bus.js';
-import type { DeviceBatch } from '../../../src/model/flow.js';
+import { EMPTY_BATCH } from '../../../src/flow/flow-diff.js';
 import type { DiscoveryEvent } from '../../../src/southbound/discovery/discovery-event.js';
 import { LinkDiscoveryService } from '../../../src/southbound/discovery/link-discovery-service.js';
 import { TopologySync } from '../../../src/southbound/discovery/topology-sync.js';
@@ -14,17 +14,6 @@ if (!ovs) console.warn('SKIPPED: OpenFlow integration tests need Open vSwitch (o
 const D1 = '00000000000000d1';
 const D2 = '00000000000000d2';
 const H1_MAC = '0a:00:00:00:d1:01';
-const EMPTY: DeviceBatch = {
-  addMeters: [],
-  modifyMeters: [],
-  addGroups: [],
-  modifyGroups: [],
-  addFlows: [],
-  modifyFlows: [],
-  deleteFlows: [],
-  deleteGroups: [],
-  deleteMeters: [],
-};
 
 /**
  * Two userspace bridges joined by a veth pair (port 1 on each), a host namespace on port 2 of the
@@ -50,8 +39,7 @@ describe.skipIf(!ovs)('OpenFlow driver and LLDP discovery against Open vSwitch',
     await fx.harness.addVethPair('l1', 'l1p');
     await fx.harness.addPort(b1, fx.harness.name('l1'), 1);
     await fx.harness.addPort(b2, fx.harness.name('l1p'), 1);
-    await fx.harness.addVethPair('h1', 'h1p');
-    await fx.harness.addPort(b1, fx.harness.name('h1'), 2);
+    await fx.harness.addVethPort(b1, 'h1', 'h1p', 2);
     ns = await fx.harness.addHost('h1', fx.harness.name('h1p'), '10.77.0.1/24', H1_MAC);
     await fx.harness.setController(b1, fx.target);
     await fx.harness.setController(b2, fx.target);
@@ -101,7 +89,7 @@ describe.skipIf(!ovs)('OpenFlow driver and LLDP discovery against Open vSwitch',
   it('packet-out into a namespace and the host answer as packet-in (host discovery)', async () => {
     // Punt ARP from the host port so the host's reply path reaches the controller.
     await fx.driver.apply(D1, {
-      ...EMPTY,
+      ...EMPTY_BATCH,
       addFlows: [
         {
           device: D1,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMPTY_BATCH } from '../../../src/flow/flow-diff.js';
 import { SdncError } from '../../../src/model/errors.js';
-import type { DeviceBatch, FlowAction, FlowRule, GroupEntry, MeterEntry } from '../../../src/model/flow.js';
+import type { FlowAction, FlowRule, GroupEntry, MeterEntry } from '../../../src/model/flow.js';
 import { LLDP_PUNT_RULE } from '../../../src/southbound/openflow/openflow-driver.js';
 import { ControllerFixture } from './controller-fixture.js';
 import { OvsHarness } from './ovs-harness.js';
@@ -9,17 +10,6 @@ const ovs = await OvsHarness.available();
 if (!ovs) console.warn('SKIPPED: OpenFlow integration tests need Open vSwitch (ovs-vsctl); run `make system-deps` to install it');
 
 const DPID = '00000000000000f1';
-const EMPTY: DeviceBatch = {
-  addMeters: [],
-  modifyMeters: [],
-  addGroups: [],
-  modifyGroups: [],
-  addFlows: [],
-  modifyFlows: [],
-  deleteFlows: [],
-  deleteGroups: [],
-  deleteMeters: [],
-};
 
 const meter: MeterEntry = { device: DPID, meterId: 7, rateKbps: 20_000, burstKbits: 2_000 };
 const ffGroup: GroupEntry = {
@@ -89,14 +79,7 @@ describe.skipIf(!ovs)('OpenFlow driver against Open vSwitch: flows, groups, mete
   beforeAll(async () => {
     await fx.start();
     br = await fx.harness.addBridge('br', DPID, fx.target);
-    for (const [i, [a, b]] of [
-      ['a1', 'a1p'],
-      ['a2', 'a2p'],
-      ['a3', 'a3p'],
-    ].entries()) {
-      await fx.harness.addVethPair(a, b);
-      await fx.harness.addPort(br, fx.harness.name(a), i + 1);
-    }
+    for (const port of [1, 2, 3]) await fx.harness.addVethPort(br, `a${port}`, `a${port}p`, port);
     await fx.connected(DPID);
   });
   afterAll(async () => {
@@ -112,7 +95,7 @@ describe.skipIf(!ovs)('OpenFlow driver against Open vSwitch: flows, groups, mete
 
   it('installs meters, groups and flows and reads them back equal, in our multipart and in ovs-ofctl', async () => {
     await fx.driver.apply(DPID, {
-      ...EMPTY,
+      ...EMPTY_BATCH,
       addMeters: [meter],
       addGroups: [ffGroup, selectGroup],
       addFlows: [ingress, transit, vlanRule, v6Rule],
@@ -146,7 +129,7 @@ describe.skipIf(!ovs)('OpenFlow driver against Open vSwitch: flows, groups, mete
     const ingress2: FlowRule = { ...ingress, actions: [{ type: 'group', groupId: 11 }], cookie: 99, idleTimeoutS: undefined };
     const meter2: MeterEntry = { ...meter, rateKbps: 50_000 };
     const ff2: GroupEntry = { ...ffGroup, buckets: ffGroup.buckets.slice().reverse() };
-    await fx.driver.apply(DPID, { ...EMPTY, modifyMeters: [meter2], modifyGroups: [ff2], modifyFlows: [ingress2] });
+    await fx.driver.apply(DPID, { ...EMPTY_BATCH, modifyMeters: [meter2], modifyGroups: [ff2], modifyFlows: [ingress2] });
     const state = await fx.driver.readState(DPID);
     expect(state.flows.find((f) => f.priority === 1000)).toEqual(normalFlow(ingress2));
     expect(state.groups.find((g) => g.groupId === 10)).toEqual(normalGroup(ff2));
@@ -156,18 +139,18 @@ describe.skipIf(!ovs)('OpenFlow driver against Open vSwitch: flows, groups, mete
 
   it('rejects a batch the switch refuses with a typed error naming the entry, and keeps what is installed', async () => {
     const dangling: FlowRule = { ...transit, priority: 901, actions: [{ type: 'group', groupId: 4242 }], cookie: 77 };
-    const err = await fx.driver.apply(DPID, { ...EMPTY, addFlows: [dangling] }).catch((e: unknown) => e);
+    const err = await fx.driver.apply(DPID, { ...EMPTY_BATCH, addFlows: [dangling] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SdncError);
     expect(err).toMatchObject({ code: 'SDNC_ERR_DEVICE_REJECTED', details: { device: DPID, failed: 1, total: 1 } });
     expect((err as SdncError).message).toMatch(/add flow table 0 priority 901 cookie 77: OFPET_BAD_ACTION\/OFPBAC_BAD_OUT_GROUP/);
-    const dupGroup = await fx.driver.apply(DPID, { ...EMPTY, addGroups: [selectGroup] }).catch((e: unknown) => e);
+    const dupGroup = await fx.driver.apply(DPID, { ...EMPTY_BATCH, addGroups: [selectGroup] }).catch((e: unknown) => e);
     expect((dupGroup as SdncError).message).toMatch(/add group 11: OFPET_GROUP_MOD_FAILED\/OFPGMFC_GROUP_EXISTS/);
     expect((await fx.driver.readState(DPID)).flows.some((f) => f.cookie === 77)).toBe(false);
   });
 
   it('refuses an inexpressible rule before sending anything', async () => {
     const bad: FlowRule = { ...transit, priority: 5, match: { ipv4Dst: '10.0.0.0/8' }, cookie: 78 };
-    await expect(fx.driver.apply(DPID, { ...EMPTY, addFlows: [transit, bad] })).rejects.toMatchObject({
+    await expect(fx.driver.apply(DPID, { ...EMPTY_BATCH, addFlows: [transit, bad] })).rejects.toMatchObject({
       code: 'SDNC_ERR_FLOW_INVALID',
     });
   });
@@ -175,7 +158,7 @@ describe.skipIf(!ovs)('OpenFlow driver against Open vSwitch: flows, groups, mete
   it('deletes flows before the groups and meters they use', async () => {
     const state = await fx.driver.readState(DPID);
     const managed = state.flows.filter((f) => f.cookie !== 0);
-    await fx.driver.apply(DPID, { ...EMPTY, deleteFlows: managed, deleteGroups: state.groups, deleteMeters: state.meters });
+    await fx.driver.apply(DPID, { ...EMPTY_BATCH, deleteFlows: managed, deleteGroups: state.groups, deleteMeters: state.meters });
     const after = await fx.driver.readState(DPID);
     expect(after).toEqual({ flows: [{ ...LLDP_PUNT_RULE, device: DPID }], groups: [], meters: [] });
     expect(await fx.harness.ofctl('dump-groups', br)).not.toMatch(/group_id=/);
@@ -190,10 +173,10 @@ describe.skipIf(!ovs)('OpenFlow driver against Open vSwitch: flows, groups, mete
       actions: [{ type: 'output', port: 1 }],
       cookie: 1000 + i,
     }));
-    await fx.driver.apply(DPID, { ...EMPTY, addFlows: many });
+    await fx.driver.apply(DPID, { ...EMPTY_BATCH, addFlows: many });
     const state = await fx.driver.readState(DPID);
     expect(state.flows.filter((f) => f.cookie >= 1000)).toHaveLength(2000);
-    await fx.driver.apply(DPID, { ...EMPTY, deleteFlows: many });
+    await fx.driver.apply(DPID, { ...EMPTY_BATCH, deleteFlows: many });
     expect((await fx.driver.readState(DPID)).flows).toHaveLength(1);
   });
 });

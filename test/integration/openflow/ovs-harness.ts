@@ -95,6 +95,13 @@ export class OvsHarness {
     return [na, nb];
   }
 
+  /** A veth pair `<prefix><a>` <-> `<prefix><b>` whose `a` end is attached to `br` as OpenFlow port `ofport`. */
+  async addVethPort(br: string, a: string, b: string, ofport: number): Promise<[string, string]> {
+    const pair = await this.addVethPair(a, b);
+    await this.addPort(br, pair[0], ofport);
+    return pair;
+  }
+
   /** Attach a kernel interface to a bridge as the given OpenFlow port number. */
   async addPort(br: string, iface: string, ofport: number): Promise<void> {
     await run('ovs-vsctl', ['--timeout=10', 'add-port', br, iface, '--', 'set', 'interface', iface, `ofport_request=${ofport}`]);
