@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { EventBus } from '../../../src/events/event-bus.js';
 import type { TopoLink, TopoNode } from '../../../src/model/topology.js';
 import { registerWebRoutes } from '../../../src/northbound/routes/web-routes.js';
@@ -138,6 +139,46 @@ export async function openBrowser(viewport = { width: 1400, height: 850 }): Prom
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A fresh browser on `url`, once the page is live; `loadMs` counts from navigation to live. */
+export async function openLivePage(url: string, liveTimeoutMs = 20_000): Promise<BrowserSession & { readonly loadMs: number }> {
+  const browser = await openBrowser();
+  const started = Date.now();
+  await browser.page.goto(url);
+  await waitForLive(browser.page, liveTimeoutMs);
+  return { ...browser, loadMs: Date.now() - started };
+}
+
+/** What `liveViewSuite` sets up; `ctl` may be replaced by a test (e.g. a restart) and is closed after the suite. */
+export interface LiveView {
+  ctl: RunningController;
+  browser: BrowserSession;
+  loadMs: number;
+}
+
+/**
+ * Registers the suite's beforeAll/afterAll: the web bundle built, a controller over the topology and a
+ * browser showing it live; both closed afterwards. Fields are set once beforeAll has run.
+ */
+export function liveViewSuite(
+  topology: () => { readonly nodes: readonly TopoNode[]; readonly links: readonly TopoLink[] },
+  opts: { liveTimeoutMs?: number; setupTimeoutMs?: number } = {},
+): LiveView {
+  const view = {} as LiveView;
+  beforeAll(async () => {
+    ensureWebBuilt();
+    const { nodes, links } = topology();
+    view.ctl = await startController(nodes, links);
+    const page = await openLivePage(view.ctl.url, opts.liveTimeoutMs);
+    view.browser = page;
+    view.loadMs = page.loadMs;
+  }, opts.setupTimeoutMs ?? 120_000);
+  afterAll(async () => {
+    await view.browser?.close();
+    await view.ctl?.close();
+  });
+  return view;
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -5,15 +5,7 @@ import { registerIntentRoutes } from '../../../src/northbound/routes/intent-rout
 import { registerWebRoutes } from '../../../src/northbound/routes/web-routes.js';
 import { buildServer } from '../../../src/northbound/server.js';
 import { IntentHarness } from '../../unit/intent/intent-harness.js';
-import {
-  type BrowserSession,
-  ensureWebBuilt,
-  openBrowser,
-  type SdncWindow,
-  screenshot,
-  WEB_DIR,
-  waitForLive,
-} from './web-harness.js';
+import { type BrowserSession, ensureWebBuilt, openLivePage, type SdncWindow, screenshot, WEB_DIR } from './web-harness.js';
 
 type W = SdncWindow;
 
@@ -39,9 +31,7 @@ describe('web view: intents through the form, the list and the map', () => {
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    browser = await openBrowser();
-    await browser.page.goto(url);
-    await waitForLive(browser.page);
+    browser = await openLivePage(url);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,46 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadTopologyFile } from '../../../src/topology/topology-loader.js';
-import {
-  type BrowserSession,
-  ensureWebBuilt,
-  openBrowser,
-  ROOT,
-  type RunningController,
-  type SdncWindow,
-  startController,
-  waitForLive,
-} from './web-harness.js';
+import { liveViewSuite, ROOT, type SdncWindow, startController } from './web-harness.js';
 
 const topo = loadTopologyFile(`${ROOT}/topology/mini.yaml`);
 
 describe('web view across a controller restart', () => {
-  let ctl: RunningController;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    ensureWebBuilt();
-    ctl = await startController(topo.nodes, topo.links);
-    browser = await openBrowser();
-    await browser.page.goto(ctl.url);
-    await waitForLive(browser.page);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await ctl?.close();
-  });
+  const view = liveViewSuite(() => topo);
 
   it('shows reconnecting, then reconnects by itself and resynchronises to the new controller state', async () => {
-    const { page } = browser;
-    const port = ctl.port;
-    await ctl.close();
+    const { page } = view.browser;
+    const port = view.ctl.port;
+    await view.ctl.close();
     await page.waitForFunction(() => (window as unknown as SdncWindow).__sdnc.status === 'reconnecting', null, { timeout: 5000 });
     expect(await page.locator('#status').textContent()).toBe('reconnecting');
 
     // The restarted controller has one cable down: the page must learn it from the new snapshot.
     const cable = topo.links[0].cable;
     const links = topo.links.map((l) => (l.cable === cable ? { ...l, adminUp: false } : l));
-    ctl = await startController(topo.nodes, links, { port });
+    view.ctl = await startController(topo.nodes, links, { port });
     await page.waitForFunction(() => (window as unknown as SdncWindow).__sdnc.status === 'connected', null, { timeout: 10_000 });
     await page.waitForFunction((id) => (window as unknown as SdncWindow).__sdnc.linkStyle(id)?.down === true, `${cable}.a`, {
       timeout: 2000,
@@ -53,11 +30,11 @@ describe('web view across a controller restart', () => {
     expect(s.nodes).toBe(topo.nodes.length);
     expect(s.cables).toBe(new Set(topo.links.map((l) => l.cable)).size);
     // Live again: a change on the new controller arrives as a delta.
-    ctl.store.setLinkOper(topo.links[1].id, false);
+    view.ctl.store.setLinkOper(topo.links[1].id, false);
     await page.waitForFunction((id) => (window as unknown as SdncWindow).__sdnc.linkStyle(id)?.down === true, topo.links[1].id, {
       timeout: 1000,
     });
     // Closing the socket makes the browser log nothing; failed reconnect attempts may log connection errors.
-    expect(browser.errors.filter((e) => !/WebSocket connection to .* failed/.test(e))).toEqual([]);
+    expect(view.browser.errors.filter((e) => !/WebSocket connection to .* failed/.test(e))).toEqual([]);
   });
 });

@@ -1,19 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NodeKind, TopoLink, TopoNode } from '../../../src/model/topology.js';
-import {
-  ARTIFACTS,
-  type BrowserSession,
-  ensureWebBuilt,
-  openBrowser,
-  type RunningController,
-  type SdncWindow,
-  screenshot,
-  startController,
-  waitForLive,
-} from './web-harness.js';
+import { ARTIFACTS, liveViewSuite, type SdncWindow, screenshot } from './web-harness.js';
 
 const NODES = 2000;
 const CABLES = 5000;
@@ -100,28 +90,10 @@ async function stopFrames(page: Page): Promise<number[]> {
 }
 
 describe('web view at scale: 2,000 nodes and 5,000 links', () => {
-  let ctl: RunningController;
-  let browser: BrowserSession;
-  let loadMs = 0;
-
-  beforeAll(async () => {
-    ensureWebBuilt();
-    const { nodes, links } = bigContinuum();
-    ctl = await startController(nodes, links);
-    browser = await openBrowser();
-    const started = Date.now();
-    await browser.page.goto(ctl.url);
-    await waitForLive(browser.page, 60_000);
-    loadMs = Date.now() - started;
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await ctl?.close();
-  });
+  const view = liveViewSuite(bigContinuum, { liveTimeoutMs: 60_000, setupTimeoutMs: 180_000 });
 
   it('draws all of it and stays smooth under a scripted pan and zoom', async () => {
-    const { page } = browser;
+    const { page } = view.browser;
     const counts = await page.evaluate(() => {
       const s = (window as unknown as SdncWindow).__sdnc;
       return { nodes: s.nodeCount, cables: s.edgeCount, links: s.linkCount };
@@ -155,7 +127,7 @@ describe('web view at scale: 2,000 nodes and 5,000 links', () => {
       nodes: NODES,
       cables: CABLES,
       directedLinks: CABLES * 2,
-      pageLoadToLiveMs: loadMs,
+      pageLoadToLiveMs: view.loadMs,
       interactionMs,
       frames: frames.length,
       frameIntervalMs: {
@@ -176,6 +148,6 @@ describe('web view at scale: 2,000 nodes and 5,000 links', () => {
     // are the measurement. A median frame under 100 ms is still at least 10 frames per second.
     expect(report.frameIntervalMs.p50).toBeLessThan(100);
     expect(report.frameIntervalMs.p95).toBeLessThan(400);
-    expect(browser.errors).toEqual([]);
+    expect(view.browser.errors).toEqual([]);
   });
 });

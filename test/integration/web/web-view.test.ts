@@ -1,17 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TopoLink } from '../../../src/model/topology.js';
 import { loadTopologyFile } from '../../../src/topology/topology-loader.js';
-import {
-  type BrowserSession,
-  ensureWebBuilt,
-  openBrowser,
-  ROOT,
-  type RunningController,
-  type SdncWindow,
-  screenshot,
-  startController,
-  waitForLive,
-} from './web-harness.js';
+import { liveViewSuite, ROOT, type SdncWindow, screenshot } from './web-harness.js';
 
 const topo = loadTopologyFile(`${ROOT}/topology/eu-continuum.yaml`);
 const cables = new Set(topo.links.map((l) => l.cable));
@@ -31,24 +21,10 @@ const EXPECTED_SHAPE: Record<string, string> = {
 };
 
 describe('web view against a live controller', () => {
-  let ctl: RunningController;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    ensureWebBuilt();
-    ctl = await startController(topo.nodes, topo.links);
-    browser = await openBrowser();
-    await browser.page.goto(ctl.url);
-    await waitForLive(browser.page);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await ctl?.close();
-  });
+  const view = liveViewSuite(() => topo);
 
   it('loads without console errors and draws every node and cable of the topology', async () => {
-    const { page } = browser;
+    const { page } = view.browser;
     const drawn = await page.evaluate(() => {
       const s = (window as unknown as SdncWindow).__sdnc;
       return { nodes: s.nodeIds().sort(), cables: s.cableIds().sort(), links: s.linkCount, status: s.status };
@@ -59,11 +35,11 @@ describe('web view against a live controller', () => {
     expect(drawn.links).toBe(topo.links.length);
     expect(await page.locator('#status').textContent()).toBe('connected');
     await screenshot(page, 'eu-continuum');
-    expect(browser.errors).toEqual([]);
+    expect(view.browser.errors).toEqual([]);
   });
 
   it('places sites at their projected coordinates, shapes nodes by kind and colours them by provider', async () => {
-    const styles = await browser.page.evaluate(
+    const styles = await view.browser.page.evaluate(
       (ids) => Object.fromEntries(ids.map((id) => [id, (window as unknown as SdncWindow).__sdnc.nodeStyle(id)])),
       topo.nodes.map((n) => n.id),
     );
@@ -108,13 +84,13 @@ describe('web view against a live controller', () => {
   });
 
   it('shows a link set down through the REST API as down within 1 s, and back up after', async () => {
-    const { page } = browser;
+    const { page } = view.browser;
     const cable = topo.links[0].cable;
     const before = await page.evaluate((id) => (window as unknown as SdncWindow).__sdnc.linkStyle(id), `${cable}.a`);
     expect(before?.dashed).toBe(false);
 
     const started = Date.now();
-    const res = await fetch(`${ctl.url}/api/v1/links/${cable}`, {
+    const res = await fetch(`${view.ctl.url}/api/v1/links/${cable}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ adminUp: false }),
@@ -153,7 +129,7 @@ describe('web view against a live controller', () => {
     await screenshot(page, 'link-down-tooltip');
     await page.mouse.move(5, 5);
 
-    await fetch(`${ctl.url}/api/v1/links/${cable}`, {
+    await fetch(`${view.ctl.url}/api/v1/links/${cable}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ adminUp: true }),
@@ -164,12 +140,12 @@ describe('web view against a live controller', () => {
   });
 
   it('colours a link by utilisation as reservations change, and shows measured latency on hover', async () => {
-    const { page } = browser;
+    const { page } = view.browser;
     const link = topo.links.find((l) => l.capacityMbps >= 1000) as TopoLink;
     const green = await page.evaluate((id) => (window as unknown as SdncWindow).__sdnc.linkStyle(id)?.color, link.id);
     expect(green).toBe('#2e9e44');
-    ctl.store.adjustReserved(link.id, link.capacityMbps * 0.95);
-    ctl.store.setMeasuredLatency(link.id, 7.25, 0.1);
+    view.ctl.store.adjustReserved(link.id, link.capacityMbps * 0.95);
+    view.ctl.store.setMeasuredLatency(link.id, 7.25, 0.1);
     await page.waitForFunction(
       (id) => {
         const s = (window as unknown as SdncWindow).__sdnc.linkStyle(id);
@@ -180,7 +156,7 @@ describe('web view against a live controller', () => {
     );
     const hot = await page.evaluate((id) => (window as unknown as SdncWindow).__sdnc.linkStyle(id), link.id);
     expect(hot?.color).toBe('#d7263d');
-    const half = ctl.store.adjustReserved(link.id, -link.capacityMbps * 0.45);
+    const half = view.ctl.store.adjustReserved(link.id, -link.capacityMbps * 0.45);
     expect(half.reservedMbps / half.capacityMbps).toBeCloseTo(0.5, 6);
     await page.waitForFunction((id) => (window as unknown as SdncWindow).__sdnc.linkStyle(id)?.color === '#f0a30a', link.id, {
       timeout: 1000,
@@ -193,11 +169,11 @@ describe('web view against a live controller', () => {
       timeout: 2000,
     });
     await page.mouse.move(5, 5);
-    ctl.store.adjustReserved(link.id, -half.reservedMbps);
+    view.ctl.store.adjustReserved(link.id, -half.reservedMbps);
   });
 
   it('finds a node by name, focuses and zooms to it', async () => {
-    const { page } = browser;
+    const { page } = view.browser;
     const target = topo.nodes.find((n) => n.kind === 'cloud-region')!;
     const ratioBefore = await page.evaluate(() => (window as unknown as SdncWindow).__sdnc.cameraState().ratio);
     await page.fill('#search-input', target.name.toLowerCase());
@@ -211,6 +187,6 @@ describe('web view against a live controller', () => {
     await page.fill('#search-input', 'no-such-node-anywhere');
     await page.click('#search button[type=submit]');
     expect(await page.locator('#search-result').textContent()).toBe('no such node');
-    expect(browser.errors).toEqual([]);
+    expect(view.browser.errors).toEqual([]);
   });
 });
