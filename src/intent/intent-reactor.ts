@@ -71,10 +71,12 @@ export class IntentReactor {
   /** Admits freshly created intents, highest priority first, and installs them in one pass. */
   async admitNew(ids: readonly string[]): Promise<void> {
     const changes: InstallChange[] = [];
-    for (const rec of this.byPriority(ids)) {
-      this.engine.transition(rec.id, 'compiling');
-      this.admitInto(this.engine.mustGet(rec.id), rec.spec, changes, 'installing');
-    }
+    this.engine.deps.planner.pass(() => {
+      for (const rec of this.byPriority(ids)) {
+        this.engine.transition(rec.id, 'compiling');
+        this.admitInto(this.engine.mustGet(rec.id), rec.spec, changes, 'installing');
+      }
+    });
     this.watch.mark();
     await this.apply(changes);
   }
@@ -146,6 +148,7 @@ export class IntentReactor {
       const now = linkBaseline(e.link);
       this.seen.set(e.link.id, now);
       this.watch.linkChanged(e.link.id, prev);
+      if (prev && improved(prev, now)) this.engine.deps.planner.invalidate();
       if (prev?.usable && !now.usable) this.schedule('failure');
       // Only a hint: the retry pass itself decides, net, whether anything grew (CapacityWatch).
       else if (!prev || improved(prev, now)) this.schedule('retry');
@@ -209,15 +212,14 @@ export class IntentReactor {
         work.push({ rec, kind: 'reroute' });
       }
     }
-    for (const { rec, kind } of work) {
-      const cur = this.engine.mustGet(rec.id);
-      if (!this.engine.isActive(cur)) continue; // preempted by a higher-priority reroute of this pass
-      if (kind === 'reroute') {
-        this.admitInto(cur, cur.spec, changes, 'rerouting');
-      } else {
-        this.reprotect(cur, changes);
+    this.engine.deps.planner.pass(() => {
+      for (const { rec, kind } of work) {
+        const cur = this.engine.mustGet(rec.id);
+        if (!this.engine.isActive(cur)) continue; // preempted by a higher-priority reroute of this pass
+        if (kind === 'reroute') this.admitInto(cur, cur.spec, changes, 'rerouting');
+        else this.reprotect(cur, changes);
       }
-    }
+    });
     this.watch.mark();
     await this.apply(changes);
   }
@@ -276,19 +278,21 @@ export class IntentReactor {
         .filter((r) => r.state === 'failed')
         .map((r) => r.id);
     const changes: InstallChange[] = [];
-    for (const rec of this.byPriority(ids)) {
-      const cur = this.engine.mustGet(rec.id);
-      if (cur.state !== 'failed') continue;
-      const { result, victims } = admitWithPreemption(this.engine, cur, cur.spec);
-      if (!result.ok) {
-        if (only) this.engine.transition(cur.id, 'failed', {}, result.reason);
-        continue;
+    this.engine.deps.planner.pass(() => {
+      for (const rec of this.byPriority(ids)) {
+        const cur = this.engine.mustGet(rec.id);
+        if (cur.state !== 'failed') continue;
+        const { result, victims } = admitWithPreemption(this.engine, cur, cur.spec);
+        if (!result.ok) {
+          if (only) this.engine.transition(cur.id, 'failed', {}, result.reason);
+          continue;
+        }
+        this.preempt(victims, cur, changes);
+        this.engine.transition(cur.id, 'compiling');
+        this.engine.transition(cur.id, 'installing', holdings(result.admission));
+        changes.push({ id: cur.id, next: result.admission.compiled });
       }
-      this.preempt(victims, cur, changes);
-      this.engine.transition(cur.id, 'compiling');
-      this.engine.transition(cur.id, 'installing', holdings(result.admission));
-      changes.push({ id: cur.id, next: result.admission.compiled });
-    }
+    });
     // Degraded intents may find a new backup now.
     if (!only)
       for (const rec of this.byPriority(

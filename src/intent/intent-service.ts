@@ -124,7 +124,7 @@ export class IntentService {
   /** Make-before-break change; refused (422, intent unchanged) when the new spec does not fit. */
   patch(id: string, patch: IntentPatch): Promise<IntentView> {
     const spec = applyPatch(this.engine.mustGet(id).spec, patch);
-    return this.queue.run(async () => toView(await this.reactor.change(id, spec)));
+    return this.queue.run(async () => this.durable(toView(await this.reactor.change(id, spec))));
   }
 
   /** Removes the rules, then releases the bandwidth and frees the labels. */
@@ -143,7 +143,7 @@ export class IntentService {
       this.engine.forget(id);
       this.traffic.remove(id);
       this.reactor.capacityFreed();
-      return toView(done);
+      return this.durable(toView(done));
     });
   }
 
@@ -179,8 +179,26 @@ export class IntentService {
     try {
       await this.reactor.admitNew(created.map((c) => c.rec.id));
     } finally {
-      for (const c of created) c.p.resolve(this.engine.get(c.rec.id) ?? c.rec);
+      let unwritten: unknown;
+      try {
+        store.flush();
+      } catch (err) {
+        unwritten = err;
+      }
+      for (const c of created) {
+        if (unwritten === undefined) c.p.resolve(this.engine.get(c.rec.id) ?? c.rec);
+        else c.p.reject(unwritten);
+      }
     }
+  }
+
+  /**
+   * Everything changed so far is in the database before a caller hears about it (the store commits
+   * once per turn; this commits now). Throws when the write fails: the caller learns it was not stored.
+   */
+  private durable<T>(value: T): T {
+    this.engine.deps.store.flush();
+    return value;
   }
 
   private matches(r: IntentRecord, f: IntentFilter): boolean {

@@ -29,10 +29,36 @@ export type PlanResult =
  * its own with the same constraints. Never reserves: the caller reserves the union of the links.
  */
 export class PathPlanner {
+  /** Plans of the current pass (see `pass`), by request. */
+  private memo?: Map<string, { readonly epoch: number; readonly result: PlanResult }>;
+  private epoch = 0;
+
   constructor(
     private readonly engine: PathEngine,
     private readonly topo: PlanTopology,
   ) {}
+
+  /**
+   * Runs one synchronous admission pass in which equal requests share their plan. Within a pass the
+   * network only changes by the pass's own bookings, and a booking only takes links away from the
+   * feasible set: a plan whose links all still qualify is still a best one (nothing better can have
+   * appeared), and a request that found no path still finds none. Bandwidth given back during the
+   * pass (`invalidate()`) ends that: plans made before it are computed again.
+   */
+  pass<T>(fn: () => T): T {
+    if (this.memo) return fn();
+    this.memo = new Map();
+    try {
+      return fn();
+    } finally {
+      this.memo = undefined;
+    }
+  }
+
+  /** Links may offer more than when the current pass's plans were made (a release, a link up). */
+  invalidate(): void {
+    this.epoch++;
+  }
 
   /**
    * `avoidNodes`: nodes the paths must not cross (besides the intent's own exclusions), e.g. switches
@@ -40,12 +66,54 @@ export class PathPlanner {
    */
   plan(spec: IntentSpec, src: ResolvedEndpoint, dst: ResolvedEndpoint, avoidNodes?: readonly string[]): PlanResult {
     const avoid = avoidNodes?.filter((n) => n !== src.node && n !== dst.node);
-    const forward = this.direction(spec, src.node, dst.node, avoid);
+    if (!this.memo) return this.planNow(spec, src.node, dst.node, avoid);
+    const key = JSON.stringify([
+      this.baseRequest(spec, src.node, dst.node, avoid),
+      spec.protection,
+      spec.bidirectional,
+      spec.constraints,
+    ]);
+    const hit = this.memo.get(key);
+    if (hit && hit.epoch === this.epoch) {
+      if (!hit.result.ok) return hit.result;
+      const reused = this.stillFeasible(hit.result.paths, spec.bandwidthMbps);
+      if (reused) return { ok: true, paths: reused };
+    }
+    const result = this.planNow(spec, src.node, dst.node, avoid);
+    this.memo.set(key, { epoch: this.epoch, result });
+    return result;
+  }
+
+  /** The paths again with current bottlenecks, when every link still qualifies; undefined otherwise. */
+  private stillFeasible(paths: IntentPaths, mbps: number): IntentPaths | undefined {
+    const check = (p: Path): Path | undefined => {
+      let bottleneck = Number.POSITIVE_INFINITY;
+      for (const id of p.links) {
+        const l = this.topo.findLink(id);
+        if (l === undefined || !isUsable(l) || residualMbps(l) < mbps) return undefined;
+        bottleneck = Math.min(bottleneck, residualMbps(l));
+      }
+      return p.links.length === 0 ? p : { ...p, bottleneckMbps: bottleneck };
+    };
+    const dir = (d: DirectionPaths): DirectionPaths | undefined => {
+      const primary = check(d.primary);
+      const backup = d.backup ? check(d.backup) : undefined;
+      if (!primary || (d.backup && !backup)) return undefined;
+      return { primary, ...(backup ? { backup } : {}), active: d.active };
+    };
+    const forward = dir(paths.forward);
+    const reverse = paths.reverse ? dir(paths.reverse) : undefined;
+    if (!forward || (paths.reverse && !reverse)) return undefined;
+    return { forward, ...(reverse ? { reverse } : {}) };
+  }
+
+  private planNow(spec: IntentSpec, from: string, to: string, avoid: readonly string[] | undefined): PlanResult {
+    const forward = this.direction(spec, from, to, avoid);
     if (!forward.ok) return forward;
     if (!spec.bidirectional) return { ok: true, paths: { forward: forward.paths } };
     const mirrored = this.mirror(spec, forward.paths);
     if (mirrored) return { ok: true, paths: { forward: forward.paths, reverse: mirrored } };
-    const reverse = this.direction(spec, dst.node, src.node, avoid);
+    const reverse = this.direction(spec, to, from, avoid);
     if (!reverse.ok) return { ok: false, reason: { ...reverse.reason, message: `reverse direction: ${reverse.reason.message}` } };
     return { ok: true, paths: { forward: forward.paths, reverse: reverse.paths } };
   }

@@ -42,6 +42,10 @@ const MIGRATIONS = [
    INSERT INTO intent_labels_v2 (label, intent_key, direction) SELECT label, intent_key, direction FROM intent_labels;
    DROP TABLE intent_labels;
    ALTER TABLE intent_labels_v2 RENAME TO intent_labels;`,
+  // Replacing an intent's labels and deleting an intent (cascade) look rows up by intent: without these
+  // every label change scanned the whole table.
+  `CREATE INDEX intent_labels_by_intent ON intent_labels (intent_key);
+   CREATE INDEX intent_idempotency_by_intent ON intent_idempotency (intent_key);`,
 ];
 
 /** The label columns of IntentLabels, as stored in intent_labels.direction. */
@@ -60,6 +64,32 @@ interface IntentRow {
   updated_at: number;
 }
 
+/**
+ * When intent changes reach the database.
+ * - 'immediate': every save/delete is written before it returns (one transaction per `transaction()`).
+ * - 'end-of-turn' (group commit, the default): memory is the truth at once; the changes of the current
+ *   synchronous run are written in one transaction from a microtask, i.e. before any I/O callback, timer
+ *   or promise continuation scheduled after them - before an HTTP answer about them can be written.
+ *   `flush()` writes at once (the intent service calls it before it resolves a request). A failed write
+ *   keeps the changes, reports to `onFlushError` and is retried by the next flush.
+ */
+export type IntentCommitMode = 'immediate' | 'end-of-turn';
+
+export interface IntentStoreOptions {
+  readonly commit?: IntentCommitMode;
+  readonly onFlushError?: (err: unknown) => void;
+}
+
+/** Changes not yet written (group commit), applied in this order: rows, history, labels, idempotency, deletes. */
+interface Unwritten {
+  readonly rows: Map<number, IntentRecord>;
+  readonly history: [key: number, seq: number, state: string, at: number, reason: string | null][];
+  readonly labels: Map<number, IntentLabels | undefined>;
+  readonly idem: Map<string, { bodyHash: string; intentKey: number; at: number }>;
+  readonly deleted: Set<number>;
+  lastKey?: number;
+}
+
 interface HistoryRow {
   intent_key: number;
   state: string;
@@ -73,6 +103,8 @@ interface HistoryRow {
  * reservation so that a restart reloads intents with the paths they had. Labels have their own table
  * with the label as primary key: the database itself refuses to give one label to two intents.
  * Intent keys are never reused (a withdrawn intent's cookie must not be mistaken for a new one).
+ * Writes are grouped per turn by default (see IntentCommitMode): what is durable is every change made
+ * before the last flush, and a flush always runs before the turn's promise continuations and I/O.
  */
 export class IntentStore {
   private readonly upsertIntent;
@@ -82,9 +114,20 @@ export class IntentStore {
   private readonly insertLabel;
   private readonly findIdem;
   private readonly insertIdem;
-  private readonly bumpKey;
+  private readonly readKey;
+  private readonly writeKey;
+  private lastKey: number;
+  private readonly groupCommit: boolean;
+  private readonly onFlushError: (err: unknown) => void;
+  private unwritten: Unwritten = emptyUnwritten();
+  private flushQueued = false;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    options: IntentStoreOptions = {},
+  ) {
+    this.groupCommit = (options.commit ?? 'end-of-turn') === 'end-of-turn';
+    this.onFlushError = options.onFlushError ?? (() => {});
     migrate(db, 'intent', MIGRATIONS);
     this.upsertIntent = db.prepare(
       `INSERT INTO intents (key, id, spec, state, reason, paths, reserved_links, created_at, updated_at)
@@ -100,25 +143,76 @@ export class IntentStore {
     this.insertIdem = db.prepare(
       'INSERT INTO intent_idempotency (idem_key, body_hash, intent_key, created_at) VALUES (?, ?, ?, ?)',
     );
-    this.bumpKey = db.prepare(
-      `INSERT INTO intent_key_seq (one, last_key) VALUES (1, 1)
-       ON CONFLICT(one) DO UPDATE SET last_key = last_key + 1 RETURNING last_key`,
+    this.readKey = db.prepare('SELECT last_key FROM intent_key_seq WHERE one = 1');
+    this.writeKey = db.prepare(
+      `INSERT INTO intent_key_seq (one, last_key) VALUES (1, ?) ON CONFLICT(one) DO UPDATE SET last_key = excluded.last_key`,
     );
+    this.lastKey = (this.readKey.get() as { last_key: number } | undefined)?.last_key ?? 0;
   }
 
-  /** Runs `fn` in one transaction (nested calls join the outer one). */
+  /**
+   * Runs `fn` in one transaction (nested calls join the outer one). With group commit everything of
+   * the turn is one transaction anyway, so `fn` just runs.
+   */
   transaction<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
+    if (this.groupCommit || this.db.inTransaction) return fn();
     return this.db.transaction(fn)();
+  }
+
+  /** Writes every change not yet in the database now (group commit); throws when the write fails. */
+  flush(): void {
+    const u = this.unwritten;
+    if (u.rows.size === 0 && u.history.length === 0 && u.labels.size === 0 && u.idem.size === 0 && u.deleted.size === 0) {
+      if (u.lastKey === undefined) return;
+    }
+    this.db.transaction(() => {
+      if (u.lastKey !== undefined) this.writeKey.run(u.lastKey);
+      for (const r of u.rows.values()) if (!u.deleted.has(r.key)) this.writeRow(r);
+      for (const h of u.history) if (!u.deleted.has(h[0])) this.insertHistory.run(...h);
+      for (const [key, labels] of u.labels) if (!u.deleted.has(key)) this.writeLabels(key, labels);
+      for (const [idemKey, i] of u.idem) {
+        if (!u.deleted.has(i.intentKey)) this.insertIdem.run(idemKey, i.bodyHash, i.intentKey, i.at);
+      }
+      for (const key of u.deleted) this.deleteIntentStmt.run(key);
+    })();
+    this.unwritten = emptyUnwritten();
+  }
+
+  /** Changes waiting for the end of the turn (0 with immediate commits). */
+  get unwrittenCount(): number {
+    const u = this.unwritten;
+    return u.rows.size + u.history.length + u.labels.size + u.idem.size + u.deleted.size;
   }
 
   /** A fresh intent key, never handed out before. */
   nextKey(): number {
-    return (this.bumpKey.get() as { last_key: number }).last_key;
+    this.lastKey++;
+    if (this.groupCommit) {
+      this.unwritten.lastKey = this.lastKey;
+      this.queueFlush();
+    } else {
+      this.writeKey.run(this.lastKey);
+    }
+    return this.lastKey;
   }
 
   /** Writes the intent's current row and, when `change` is given, appends it to the history. */
   save(record: IntentRecord, change?: StateChange): void {
+    const history: Unwritten['history'][number] | undefined = change
+      ? [record.key, record.history.length - 1, change.state, change.at, change.reason ? JSON.stringify(change.reason) : null]
+      : undefined;
+    if (this.groupCommit) {
+      // Only the latest row of an intent is written; every history entry is.
+      this.unwritten.rows.set(record.key, record);
+      if (history) this.unwritten.history.push(history);
+      this.queueFlush();
+      return;
+    }
+    this.writeRow(record);
+    if (history) this.insertHistory.run(...history);
+  }
+
+  private writeRow(record: IntentRecord): void {
     this.upsertIntent.run({
       key: record.key,
       id: record.id,
@@ -130,19 +224,19 @@ export class IntentStore {
       created_at: record.createdAt,
       updated_at: record.updatedAt,
     });
-    if (change) {
-      this.insertHistory.run(
-        record.key,
-        record.history.length - 1,
-        change.state,
-        change.at,
-        change.reason ? JSON.stringify(change.reason) : null,
-      );
-    }
   }
 
   /** Replaces the labels recorded for an intent. */
   saveLabels(key: number, labels: IntentLabels | undefined): void {
+    if (this.groupCommit) {
+      this.unwritten.labels.set(key, labels);
+      this.queueFlush();
+      return;
+    }
+    this.writeLabels(key, labels);
+  }
+
+  private writeLabels(key: number, labels: IntentLabels | undefined): void {
     this.deleteLabels.run(key);
     if (!labels) return;
     for (const role of LABEL_ROLES) {
@@ -153,19 +247,47 @@ export class IntentStore {
 
   /** Removes an intent with its history, labels and idempotency keys. */
   delete(key: number): void {
+    if (this.groupCommit) {
+      this.unwritten.deleted.add(key);
+      this.queueFlush();
+      return;
+    }
     this.deleteIntentStmt.run(key);
   }
 
   findIdempotency(idemKey: string): { bodyHash: string; intentKey: number } | undefined {
+    const pending = this.unwritten.idem.get(idemKey);
+    if (pending && !this.unwritten.deleted.has(pending.intentKey)) {
+      return { bodyHash: pending.bodyHash, intentKey: pending.intentKey };
+    }
     const row = this.findIdem.get(idemKey) as { body_hash: string; intent_key: number } | undefined;
     return row ? { bodyHash: row.body_hash, intentKey: row.intent_key } : undefined;
   }
 
   saveIdempotency(idemKey: string, bodyHash: string, intentKey: number): void {
+    if (this.groupCommit) {
+      this.unwritten.idem.set(idemKey, { bodyHash, intentKey, at: Date.now() });
+      this.queueFlush();
+      return;
+    }
     this.insertIdem.run(idemKey, bodyHash, intentKey, Date.now());
   }
 
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      try {
+        this.flush();
+      } catch (err) {
+        this.onFlushError(err);
+      }
+    });
+  }
+
   loadAll(): IntentRecord[] {
+    this.flush();
     const history = new Map<number, StateChange[]>();
     for (const h of this.db
       .prepare('SELECT intent_key, state, at, reason FROM intent_history ORDER BY intent_key, seq')
@@ -205,4 +327,8 @@ export class IntentStore {
       };
     });
   }
+}
+
+function emptyUnwritten(): Unwritten {
+  return { rows: new Map(), history: [], labels: new Map(), idem: new Map(), deleted: new Set() };
 }

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../../src/events/event-bus.js';
+import type { IntentSpec } from '../../../src/intent/intent-types.js';
+import { PathPlanner } from '../../../src/intent/path-planner.js';
+import type { PathRequest } from '../../../src/model/path.js';
+import type { TopoLink, TopoNode } from '../../../src/model/topology.js';
+import { PathService } from '../../../src/path/path-service.js';
+import { ReservationLedger } from '../../../src/path/reservation-ledger.js';
+import { SnapshotKeeper } from '../../../src/path/snapshot-keeper.js';
+import { TopologyStore } from '../../../src/topology/topology-store.js';
+
+/** s1 -(1 ms)- s2 -(1 ms)- s4 and s1 -(2 ms)- s3 -(2 ms)- s4, 1,000 Mbit/s each way. */
+function diamond() {
+  const bus = new EventBus();
+  const topo = new TopologyStore(bus);
+  for (const [i, id] of ['s1', 's2', 's3', 's4'].entries()) {
+    const n: TopoNode = {
+      id,
+      kind: 'switch',
+      name: id,
+      provider: 'p',
+      jurisdiction: 'DE',
+      datapathId: String(i + 1).padStart(16, '0'),
+      operUp: true,
+    };
+    topo.addNode(n);
+  }
+  const cable = (a: string, b: string, latencyMs: number, aPort: number, bPort: number) => {
+    const base = {
+      cable: `${a}-${b}`,
+      capacityMbps: 1000,
+      reservedMbps: 0,
+      latencyMs,
+      measuredLatencyMs: null,
+      jitterMs: null,
+      cost: 1,
+      energyJPerGbit: 1,
+      srlgs: [],
+      provider: 'p',
+      adminUp: true,
+      operUp: true,
+      discovered: false,
+    };
+    const links: TopoLink[] = [
+      { ...base, id: `${a}-${b}.a`, src: a, dst: b, srcPort: aPort, dstPort: bPort },
+      { ...base, id: `${a}-${b}.b`, src: b, dst: a, srcPort: bPort, dstPort: aPort },
+    ];
+    for (const l of links) topo.addLink(l);
+  };
+  cable('s1', 's2', 1, 2, 1);
+  cable('s2', 's4', 1, 2, 1);
+  cable('s1', 's3', 2, 3, 1);
+  cable('s3', 's4', 2, 2, 2);
+  const paths = new PathService(new SnapshotKeeper(topo, bus));
+  let computed = 0;
+  const engine = { compute: (r: PathRequest) => (computed++, paths.compute(r)) };
+  return { topo, planner: new PathPlanner(engine, topo), ledger: new ReservationLedger(topo), computed: () => computed };
+}
+
+const spec: IntentSpec = {
+  src: 'a',
+  dst: 'b',
+  bandwidthMbps: 100,
+  objective: 'latency',
+  protection: 'none',
+  constraints: {},
+  priority: 100,
+  allowPreemption: false,
+  bidirectional: true,
+};
+const s1 = { node: 's1', hosts: [] };
+const s4 = { node: 's4', hosts: [] };
+const nodesOf = (r: ReturnType<PathPlanner['plan']>) => (r.ok ? r.paths.forward.primary.nodes : r.reason.code);
+
+describe('PathPlanner passes', () => {
+  it('shares a plan between equal requests of a pass while its links still qualify, and plans again after a release', () => {
+    const { planner, ledger, computed } = diamond();
+    planner.pass(() => {
+      expect(nodesOf(planner.plan(spec, s1, s4))).toEqual(['s1', 's2', 's4']);
+      ledger.reserve({ ownerId: 'x', bandwidthMbps: 850, primary: ['s1-s2.a'] });
+      const again = planner.plan(spec, s1, s4);
+      expect(nodesOf(again)).toEqual(['s1', 's2', 's4']);
+      expect(again.ok && again.paths.forward.primary.bottleneckMbps).toBe(150);
+      expect(computed()).toBe(1);
+      // 100 more do not fit on s1-s2 any more: planned again, around it.
+      ledger.reserve({ ownerId: 'y', bandwidthMbps: 100, primary: ['s1-s2.a'] });
+      expect(nodesOf(planner.plan(spec, s1, s4))).toEqual(['s1', 's3', 's4']);
+      expect(computed()).toBe(2);
+      // A release may open a better path: the reactor invalidates, the next request plans again.
+      ledger.release('y');
+      planner.invalidate();
+      expect(nodesOf(planner.plan(spec, s1, s4))).toEqual(['s1', 's2', 's4']);
+      expect(computed()).toBe(3);
+      // A different request is a different plan.
+      planner.plan({ ...spec, bandwidthMbps: 10 }, s1, s4);
+      expect(computed()).toBe(4);
+    });
+    // Outside a pass nothing is shared.
+    planner.plan(spec, s1, s4);
+    planner.plan(spec, s1, s4);
+    expect(computed()).toBe(6);
+  });
+
+  it('shares a refusal too, until something is released', () => {
+    const { planner, computed } = diamond();
+    planner.pass(() => {
+      const big = { ...spec, bandwidthMbps: 5000 };
+      expect(nodesOf(planner.plan(big, s1, s4))).toBe('bandwidth');
+      expect(nodesOf(planner.plan(big, s1, s4))).toBe('bandwidth');
+      expect(computed()).toBe(1);
+      planner.invalidate();
+      planner.plan(big, s1, s4);
+      expect(computed()).toBe(2);
+    });
+  });
+});
