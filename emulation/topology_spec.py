@@ -40,6 +40,11 @@ class HostSpec:
     node: str
     port: int
 
+    @property
+    def ip(self) -> str:
+        """The first address without its prefix length: what a scenario pings or sends to."""
+        return self.addresses[0].split("/")[0]
+
 
 @dataclass(frozen=True)
 class CableSpec:

@@ -8,6 +8,7 @@ scenario ends (pass or fail), so scenarios leave the controller as they found it
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,11 @@ class IntentSession:
                 return view
             time.sleep(interval_s)
 
+    def settled(self, created: Created, timeout_s: float = 10) -> dict | None:
+        """The created intent once installed or failed (its last view when time runs out); None
+        when the POST did not create it."""
+        return self.wait_state(created.id, {"installed", "failed"}, timeout_s) if created.ok else None
+
     def close(self) -> list[str]:
         """Withdraws what is left; returns the ids that could not be withdrawn."""
         stuck = []
@@ -96,6 +102,25 @@ class IntentSession:
             if status not in (200, 404):
                 stuck.append(intent_id)
         return stuck
+
+
+def run_with_intents(ctx: ScenarioContext, scenario: Callable[[ScenarioContext, IntentSession], list[Check]],
+                     before_close: Callable[[], None] | None = None) -> list[Check]:
+    """The run() of a scenario that drives intents: the network discovered first (else that check
+    alone), then `scenario`, then every intent it created withdrawn, pass, fail or exception, as a last
+    check. `before_close` runs first in that cleanup (e.g. to bring a stopped controller back)."""
+    checks = [links_discovered(ctx)]
+    if not checks[0].ok:
+        return checks
+    session = IntentSession(ctx.api)
+    try:
+        checks += scenario(ctx, session)
+    finally:
+        if before_close is not None:
+            before_close()
+        stuck = session.close()
+        checks.append(Check("intents withdrawn at the end", not stuck, ", ".join(stuck) or "all", "DELETE 200"))
+    return checks
 
 
 def links_discovered(ctx: ScenarioContext, timeout_s: float = LINKS_TIMEOUT_S) -> Check:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 
-from _intents import IntentSession, links_discovered
+from _intents import IntentSession, run_with_intents
 from _switch_flows import meter_rates_kbps, meter_stats
 from _traffic import UdpFlow
 from scenario_kit import Check, ScenarioContext, ping_rtts
@@ -31,22 +31,11 @@ POLICE_TOL = 0.10  # the over-sender's receiver gets its reservation +- this sha
 
 
 def run(ctx: ScenarioContext) -> list[Check]:
-    checks = [links_discovered(ctx)]
-    if not checks[0].ok:
-        return checks
-    session = IntentSession(ctx.api)
-    try:
-        checks += _scenario(ctx, session)
-    finally:
-        stuck = session.close()
-        checks.append(Check("intents withdrawn at the end", not stuck, ", ".join(stuck) or "all", "DELETE 200"))
-    return checks
+    return run_with_intents(ctx, _scenario)
 
 
 def _installed(session: IntentSession, created) -> dict | None:
-    if not created.ok:
-        return None
-    view = session.wait_state(created.id, {"installed", "failed"}, 10)
+    view = session.settled(created)
     return view if view is not None and view["state"] == "installed" else None
 
 
@@ -67,7 +56,7 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
     checks.append(Check(f"{SECOND_MBPS:g} Mbit/s {SENDER}->{REFUSED_TO} refused with the reason", bool(refused),
                         second.describe(), f"failed, reason naming bandwidth/bottleneck ({capacity:g} - "
                         f"{FIRST_MBPS:g} = {capacity - FIRST_MBPS:g} Mbit/s free)"))
-    refused_ip = ctx.spec.host(REFUSED_TO).addresses[0].split("/")[0]
+    refused_ip = ctx.spec.host(REFUSED_TO).ip
     leaked = ping_rtts(ctx.net.host(SENDER), refused_ip, count=5, interval_s=0.1)
     checks.append(Check("refused intent forwards nothing", not leaked, f"{len(leaked)}/5 ping replies",
                         "0 replies"))
@@ -82,7 +71,7 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
         return checks
 
     net, spec = ctx.net, ctx.spec
-    ip = {h: spec.host(h).addresses[0].split("/")[0] for h in (ADMITTED_TO, REFUSED_TO)}
+    ip = {h: spec.host(h).ip for h in (ADMITTED_TO, REFUSED_TO)}
     for h in (ADMITTED_TO, REFUSED_TO):
         ping_rtts(net.host(SENDER), ip[h], count=2)  # ARP before the clock starts
     ingress = net.bridge(spec.host(SENDER).node)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from _intents import IntentSession, links_discovered, path_text
+from _intents import IntentSession, path_text, run_with_intents
 from _switch_flows import Flow, flows
 from _traffic import PingRecorder
 from scenario_kit import Check, ScenarioContext, ping_rtts
@@ -30,19 +30,12 @@ SETTLE_S = 2.0  # after the intents show installed: reconciliation has had time 
 
 
 def run(ctx: ScenarioContext) -> list[Check]:
-    checks = [links_discovered(ctx)]
-    if not checks[0].ok:
-        return checks
-    session = IntentSession(ctx.api)
-    try:
-        checks += _scenario(ctx, session)
-    finally:
+    def controller_back() -> None:
         if not ctx.controller.running():
             ctx.controller.start()  # later scenarios and the teardown expect a controller
             ctx.controller.wait_ready(ctx.api, READY_TIMEOUT_S)
-        stuck = session.close()
-        checks.append(Check("intents withdrawn at the end", not stuck, ", ".join(stuck) or "all", "DELETE 200"))
-    return checks
+
+    return run_with_intents(ctx, _scenario, before_close=controller_back)
 
 
 def _paths(view: dict) -> dict:
@@ -68,9 +61,6 @@ def _states_since(view: dict | None, t: float) -> str:
     return " > ".join(states) or "none"
 
 
-def _ip(ctx: ScenarioContext, host: str) -> str:
-    return ctx.spec.host(host).addresses[0].split("/")[0]
-
 
 def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
     checks = []
@@ -78,7 +68,7 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
     for pair in PAIRS:
         created = session.create({"endpoints": {"src": pair["src"], "dst": pair["dst"]}, "bandwidthMbps": 5,
                                   **({"protection": pair["protection"]} if "protection" in pair else {})})
-        view = session.wait_state(created.id, {"installed", "failed"}, 10) if created.ok else None
+        view = session.settled(created)
         views.append(view if view is not None and view["state"] == "installed" else None)
         if views[-1] is None:
             checks.append(Check(f"intent {pair['src']}->{pair['dst']} installed", False,
@@ -89,8 +79,8 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
     net, controller = ctx.net, ctx.controller
     cookies = [v["key"] for v in views]
     for pair in PAIRS:
-        ping_rtts(net.host(pair["src"]), _ip(ctx, pair["dst"]), count=2)  # ARP
-    pings = [PingRecorder(net.host(p["src"]), _ip(ctx, p["dst"]), INTERVAL_S) for p in PAIRS]
+        ping_rtts(net.host(pair["src"]), ctx.spec.host(pair["dst"]).ip, count=2)  # ARP
+    pings = [PingRecorder(net.host(p["src"]), ctx.spec.host(p["dst"]).ip, INTERVAL_S) for p in PAIRS]
     logs = []
     try:
         time.sleep(1.0)

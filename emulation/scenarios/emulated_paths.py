@@ -44,7 +44,7 @@ def _tcp_mbps(ctx: ScenarioContext, src: str, dst: str) -> float:
     try:
         time.sleep(0.3)
         out = ctx.net.host(src).cmd(
-            f"iperf3 -c {ctx.spec.host(dst).addresses[0].split('/')[0]} -p 5201 -t {IPERF_SECONDS} -J")
+            f"iperf3 -c {ctx.spec.host(dst).ip} -p 5201 -t {IPERF_SECONDS} -J")
         return json.loads(out)["end"]["sum_received"]["bits_per_second"] / 1e6
     finally:
         server.wait(timeout=10)
@@ -55,7 +55,7 @@ def _check_path(ctx: ScenarioContext, src: str, dst: str, cables: list[str] | No
     path = plan_path(spec, src, dst, cables)
     remove_paths(net.bridge_of)
     install_path(net.bridge_of, path)
-    dst_ip = spec.host(dst).addresses[0].split("/")[0]
+    dst_ip = spec.host(dst).ip
     host = net.host(src)
     ping_rtts(host, dst_ip, count=3)  # ARP
     # The relays' share of the RTT: the path measured with all its delays at 0 ms is the

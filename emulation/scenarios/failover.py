@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from _intents import IntentSession, cables_of, links_discovered, path_text
+from _intents import IntentSession, cables_of, path_text, run_with_intents
 from _switch_flows import group_bucket_packets
 from _traffic import PingRecorder
 from scenario_kit import Check, ScenarioContext, ping_rtts
@@ -29,20 +29,8 @@ RECOVER_TIMEOUT_S = 20
 
 
 def run(ctx: ScenarioContext) -> list[Check]:
-    checks = [links_discovered(ctx)]
-    if not checks[0].ok:
-        return checks
-    session = IntentSession(ctx.api)
-    try:
-        checks += _scenario(ctx, session)
-    finally:
-        stuck = session.close()
-        checks.append(Check("intents withdrawn at the end", not stuck, ", ".join(stuck) or "all", "DELETE 200"))
-    return checks
+    return run_with_intents(ctx, _scenario)
 
-
-def _ip(ctx: ScenarioContext, host: str) -> str:
-    return ctx.spec.host(host).addresses[0].split("/")[0]
 
 
 def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
@@ -50,8 +38,8 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
     p = session.create({"endpoints": {"src": PROTECTED[0], "dst": PROTECTED[1]}, "bandwidthMbps": 5,
                         "protection": "link-disjoint"})
     u = session.create({"endpoints": {"src": UNPROTECTED[0], "dst": UNPROTECTED[1]}, "bandwidthMbps": 5})
-    pv = session.wait_state(p.id, {"installed", "failed"}, 10) if p.ok else None
-    uv = session.wait_state(u.id, {"installed", "failed"}, 10) if u.ok else None
+    pv = session.settled(p)
+    uv = session.settled(u)
     ready = (pv is not None and pv["state"] == "installed" and "backup" in pv["paths"]["forward"]
              and uv is not None and uv["state"] == "installed")
     cut = cables_of(pv["paths"]["forward"]["primary"])[0] if ready else None
@@ -71,9 +59,9 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
     ingress = net.bridge(pv["paths"]["forward"]["primary"]["nodes"][0])
     group = pv["labels"]["forward"]
     for src, dst in (PROTECTED, UNPROTECTED):
-        ping_rtts(net.host(src), _ip(ctx, dst), count=2)  # ARP
-    pings = {"protected": PingRecorder(net.host(PROTECTED[0]), _ip(ctx, PROTECTED[1]), INTERVAL_S),
-             "unprotected": PingRecorder(net.host(UNPROTECTED[0]), _ip(ctx, UNPROTECTED[1]), INTERVAL_S)}
+        ping_rtts(net.host(src), ctx.spec.host(dst).ip, count=2)  # ARP
+    pings = {"protected": PingRecorder(net.host(PROTECTED[0]), ctx.spec.host(PROTECTED[1]).ip, INTERVAL_S),
+             "unprotected": PingRecorder(net.host(UNPROTECTED[0]), ctx.spec.host(UNPROTECTED[1]).ip, INTERVAL_S)}
     logs = {}
     restored = False
     try:

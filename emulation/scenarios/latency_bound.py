@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 
-from _intents import IntentSession, cables_of, links_discovered, path_text, topology_links
+from _intents import IntentSession, cables_of, path_text, run_with_intents, topology_links
 from _path_rules import direction_hops, rules_follow
 from scenario_kit import Check, ScenarioContext, ping_rtts
 
@@ -27,16 +27,7 @@ PINGS = 50
 
 
 def run(ctx: ScenarioContext) -> list[Check]:
-    checks = [links_discovered(ctx)]
-    if not checks[0].ok:
-        return checks
-    session = IntentSession(ctx.api)
-    try:
-        checks += _scenario(ctx, session)
-    finally:
-        stuck = session.close()
-        checks.append(Check("intents withdrawn at the end", not stuck, ", ".join(stuck) or "all", "DELETE 200"))
-    return checks
+    return run_with_intents(ctx, _scenario)
 
 
 def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
@@ -53,7 +44,7 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
 
     created = session.create({"endpoints": {"src": SRC, "dst": DST}, "bandwidthMbps": 5,
                               "maxLatencyMs": MAX_LATENCY_MS, "objective": "hops"})
-    view = session.wait_state(created.id, {"installed", "failed"}, 10) if created.ok else None
+    view = session.settled(created)
     installed = view is not None and view["state"] == "installed"
     checks.append(Check(f"intent {SRC}->{DST} maxLatencyMs {MAX_LATENCY_MS:g} installed",
                         installed, created.describe() if view is None else f"{view['state']} "
@@ -73,7 +64,7 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
                         f"cookie {view['key']:#x} on {'-'.join(fwd['nodes'])} only, towards the path's ports"))
 
     host = ctx.net.host(SRC)
-    dst_ip = ctx.spec.host(DST).addresses[0].split("/")[0]
+    dst_ip = ctx.spec.host(DST).ip
     ping_rtts(host, dst_ip, count=3)  # ARP
     rtts = ping_rtts(host, dst_ip, count=PINGS, interval_s=0.02)
     bound_rtt = 2 * MAX_LATENCY_MS

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import time
 
-from _intents import IntentSession, cables_of, links_discovered, path_text
+from _intents import IntentSession, cables_of, links_discovered, path_text, run_with_intents
 from _traffic import PingRecorder
 from scenario_kit import Check, ScenarioContext, ping_rtts
 
@@ -34,29 +34,24 @@ LIVENESS_TIMEOUT_S = 2.0
 
 
 def run(ctx: ScenarioContext) -> list[Check]:
-    checks = [links_discovered(ctx)]
-    if not checks[0].ok:
+    return run_with_intents(ctx, _scenario, before_close=lambda: _thaw(ctx))
+
+
+def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
+    view = _protected(session)
+    ok = view is not None and "backup" in view["paths"]["forward"]
+    checks = [Check("protected intent installed with a backup", ok,
+                    path_text(view["paths"]["forward"]["primary"]) + " / "
+                    + path_text(view["paths"]["forward"].get("backup")) if view else "not installed",
+                    "installed, primary and backup")]
+    if not ok:
         return checks
-    session = IntentSession(ctx.api)
-    try:
-        view = _protected(session)
-        ok = view is not None and "backup" in view["paths"]["forward"]
-        checks.append(Check("protected intent installed with a backup", ok,
-                            path_text(view["paths"]["forward"]["primary"]) + " / "
-                            + path_text(view["paths"]["forward"].get("backup")) if view else "not installed",
-                            "installed, primary and backup"))
-        if not ok:
-            return checks
-        checks.append(_crankback_state(ctx, view))
-        primary = view["paths"]["forward"]["primary"]
-        cables = cables_of(primary)
-        session.withdraw(view["id"])
-        for cable in cables:
-            checks += _cut_frozen(ctx, session, cable, primary["nodes"])
-    finally:
-        _thaw(ctx)
-        stuck = session.close()
-        checks.append(Check("intents withdrawn at the end", not stuck, ", ".join(stuck) or "all", "DELETE 200"))
+    checks.append(_crankback_state(ctx, view))
+    primary = view["paths"]["forward"]["primary"]
+    cables = cables_of(primary)
+    session.withdraw(view["id"])
+    for cable in cables:
+        checks += _cut_frozen(ctx, session, cable, primary["nodes"])
     return checks
 
 
@@ -88,7 +83,7 @@ def _cut_frozen(ctx: ScenarioContext, session: IntentSession, cable: str, nodes:
         got = path_text(view["paths"]["forward"]["primary"]) if view else f"not installed ({found.measured})"
         return [Check(f"{cable}: intent on the same primary", False, got, "installed on " + "-".join(nodes))]
     net = ctx.net
-    dst = ctx.spec.host(ENDS[1]).addresses[0].split("/")[0]
+    dst = ctx.spec.host(ENDS[1]).ip
     ping_rtts(net.host(ENDS[0]), dst, count=2)
     rec = PingRecorder(net.host(ENDS[0]), dst, INTERVAL_S)
     spec = ctx.spec.cable(cable)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from _intents import IntentSession, links_discovered, path_text, topology_links
+from _intents import IntentSession, links_discovered, path_text, run_with_intents, topology_links
 from _path_rules import direction_hops, rules_follow
 from _switch_flows import delete_flows, flows
 from _traffic import PingRecorder
@@ -29,16 +29,7 @@ WATCH_S = 8.0  # how long to wait for the rules before calling it failed
 
 
 def run(ctx: ScenarioContext) -> list[Check]:
-    checks = [links_discovered(ctx)]
-    if not checks[0].ok:
-        return checks
-    session = IntentSession(ctx.api)
-    try:
-        checks += _scenario(ctx, session)
-    finally:
-        stuck = session.close()
-        checks.append(Check("intents withdrawn at the end", not stuck, ", ".join(stuck) or "all", "DELETE 200"))
-    return checks
+    return run_with_intents(ctx, _scenario)
 
 
 def _restart_bridge(ctx: ScenarioContext, switch_id: str) -> None:
@@ -77,7 +68,7 @@ def _trial(ctx: ScenarioContext, session: IntentSession, view: dict, switch: str
     net = ctx.net
     bridge = net.bridge(switch)
     own = {f.identity for f in flows(bridge, 0)}
-    ping = PingRecorder(net.host(SRC), ctx.spec.host(DST).addresses[0].split("/")[0], INTERVAL_S)
+    ping = PingRecorder(net.host(SRC), ctx.spec.host(DST).ip, INTERVAL_S)
     back_after, state = None, "not checked"
     try:
         time.sleep(1.0)
@@ -129,7 +120,7 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
 
 def _with_intent(ctx: ScenarioContext, session: IntentSession, label: str, action) -> list[Check]:
     created = session.create({"endpoints": {"src": SRC, "dst": DST}, "bandwidthMbps": 5})
-    view = session.wait_state(created.id, {"installed", "failed"}, 10) if created.ok else None
+    view = session.settled(created)
     try:
         if view is None or view["state"] != "installed":
             return [Check(f"{label}: intent {SRC}->{DST} installed", False,
@@ -138,7 +129,7 @@ def _with_intent(ctx: ScenarioContext, session: IntentSession, label: str, actio
         if len(path["nodes"]) < 3:
             return [Check(f"{label}: path has a transit switch", False, path_text(path), ">= 3 switches")]
         transit = path["nodes"][1]
-        ping_rtts(ctx.net.host(SRC), ctx.spec.host(DST).addresses[0].split("/")[0], count=2)  # ARP
+        ping_rtts(ctx.net.host(SRC), ctx.spec.host(DST).ip, count=2)  # ARP
         return _trial(ctx, session, view, transit, label, lambda: action(transit))
     finally:
         if created.ok:
