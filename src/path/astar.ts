@@ -1,5 +1,5 @@
 import type { SearchContext } from './search-context.js';
-import type { SlotPath } from './slot-path.js';
+import { type SlotPath, tracePred } from './slot-path.js';
 
 /**
  * A* from `src` to `dst` guided by `toDst`, exact distances to `dst` in a supergraph of the one being
@@ -49,7 +49,5 @@ export function astar(
     }
   }
   if (doneF[dst] !== gen) return null;
-  const edges: number[] = [];
-  for (let v = dst; v !== src; v = s.edgeSrc[predF[v]]) edges.push(predF[v]);
-  return { path: { src, edges: edges.reverse() }, weight: distF[dst] };
+  return { path: { src, edges: tracePred(s, predF, src, dst) }, weight: distF[dst] };
 }

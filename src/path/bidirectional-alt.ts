@@ -1,6 +1,6 @@
 import type { LandmarkIndex } from './landmarks.js';
 import type { SearchContext } from './search-context.js';
-import type { SlotPath } from './slot-path.js';
+import { joinAtMeet, type SlotPath } from './slot-path.js';
 
 /**
  * Point-to-point shortest path by bidirectional A* with landmark bounds (ALT, Goldberg & Harrelson 2005,
@@ -126,19 +126,10 @@ export function bidirectionalAlt(
     potS[v] = hs;
   };
 
-  heapF.clear();
-  heapB.clear();
   bounds(src);
   bounds(dst);
   if (potT[src] === Number.POSITIVE_INFINITY) return null;
-  distF[src] = 0;
-  seenF[src] = gen;
-  predF[src] = -1;
-  heapF.push((potT[src] - potS[src]) * 0.5, src);
-  distB[dst] = 0;
-  seenB[dst] = gen;
-  predB[dst] = -1;
-  heapB.push((potS[dst] - potT[dst]) * 0.5, dst);
+  ctx.seedBidirectional(gen, src, dst, (potT[src] - potS[src]) * 0.5, (potS[dst] - potT[dst]) * 0.5);
   let mu = Number.POSITIVE_INFINITY;
   let meet = -1;
 
@@ -195,10 +186,5 @@ export function bidirectionalAlt(
       }
     }
   }
-  if (meet < 0) return null;
-  const edges: number[] = [];
-  for (let v = meet; v !== src; v = edgeSrc[predF[v]]) edges.push(predF[v]);
-  edges.reverse();
-  for (let v = meet; v !== dst; v = edgeDst[predB[v]]) edges.push(predB[v]);
-  return { src, edges };
+  return meet < 0 ? null : joinAtMeet(s, predF, predB, src, dst, meet);
 }

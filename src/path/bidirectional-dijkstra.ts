@@ -1,5 +1,5 @@
 import type { SearchContext } from './search-context.js';
-import type { SlotPath } from './slot-path.js';
+import { joinAtMeet, type SlotPath } from './slot-path.js';
 
 /**
  * Point-to-point shortest path by bidirectional Dijkstra: a forward search from `src` over out-edges
@@ -27,16 +27,7 @@ export function bidirectionalDijkstra(ctx: SearchContext, src: number, dst: numb
   const residual = s.residualMbps;
   const minResidual = ctx.minResidual;
   const edgeRules = ctx.edgeRules;
-  heapF.clear();
-  heapB.clear();
-  distF[src] = 0;
-  seenF[src] = gen;
-  predF[src] = -1;
-  heapF.push(0, src);
-  distB[dst] = 0;
-  seenB[dst] = gen;
-  predB[dst] = -1;
-  heapB.push(0, dst);
+  ctx.seedBidirectional(gen, src, dst, 0, 0);
   let mu = Number.POSITIVE_INFINITY;
   let meet = -1;
 
@@ -85,10 +76,5 @@ export function bidirectionalDijkstra(ctx: SearchContext, src: number, dst: numb
       }
     }
   }
-  if (meet < 0) return null;
-  const edges: number[] = [];
-  for (let v = meet; v !== src; v = edgeSrc[predF[v]]) edges.push(predF[v]);
-  edges.reverse();
-  for (let v = meet; v !== dst; v = edgeDst[predB[v]]) edges.push(predB[v]);
-  return { src, edges };
+  return meet < 0 ? null : joinAtMeet(s, predF, predB, src, dst, meet);
 }

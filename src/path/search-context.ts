@@ -104,6 +104,20 @@ export class SearchContext {
     return ++this.gen;
   }
 
+  /** Seeds both sides of a bidirectional search of generation `gen`: `src` forward, `dst` backward, at the given heap keys. */
+  seedBidirectional(gen: number, src: number, dst: number, keyF: number, keyB: number): void {
+    this.heapF.clear();
+    this.heapB.clear();
+    this.distF[src] = 0;
+    this.seenF[src] = gen;
+    this.predF[src] = -1;
+    this.heapF.push(keyF, src);
+    this.distB[dst] = 0;
+    this.seenB[dst] = gen;
+    this.predB[dst] = -1;
+    this.heapB.push(keyB, dst);
+  }
+
   /**
    * The landmark index for `weight` when goal-directed search should be used, else null (turned off,
    * not yet worth building, or a weight without floors). An index whose floors were lowered by a patch

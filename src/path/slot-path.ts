@@ -49,6 +49,23 @@ export function tracePred(snap: CsrSnapshot, pred: Int32Array, src: number, dst:
   return edges.reverse();
 }
 
+/**
+ * The path a bidirectional search found through `meet`: the forward tree back to `src` (predF[v] is the
+ * slot entering v), then the backward tree on to `dst` (predB[v] is the slot leaving v).
+ */
+export function joinAtMeet(
+  snap: CsrSnapshot,
+  predF: Int32Array,
+  predB: Int32Array,
+  src: number,
+  dst: number,
+  meet: number,
+): SlotPath {
+  const edges = tracePred(snap, predF, src, meet);
+  for (let v = meet; v !== dst; v = snap.edgeDst[predB[v]]) edges.push(predB[v]);
+  return { src, edges };
+}
+
 /** Sums rounded to 1e-9 so that float noise never shows in answers. */
 function round9(x: number): number {
   return Math.round(x * 1e9) / 1e9;
