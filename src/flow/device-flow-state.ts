@@ -77,6 +77,52 @@ export class DeviceFlowState {
     }
   }
 
+  /**
+   * Changes what `owner` wants here by a delta: `remove` (the same entry objects it gave before) goes,
+   * then `add` joins. Costs the size of the delta, not of the owner's whole state (make-before-break
+   * phases of large intents change a few entries each).
+   */
+  changeOwner(owner: string, add: OwnedState, remove: OwnedState): void {
+    let slot = this.owners.get(owner);
+    if (slot === undefined) {
+      if (add.flows.length === 0 && add.groups.length === 0 && add.meters.length === 0) return;
+      slot = { seq: this.nextSeq++, state: NOTHING, keys: NO_KEYS };
+      this.owners.set(owner, slot);
+    }
+    const seq = slot.seq;
+    const flows = change(this.flows, owner, seq, slot.state.flows, slot.keys.flows, add.flows, remove.flows, flowIdentity);
+    const groups = change(
+      this.groups,
+      owner,
+      seq,
+      slot.state.groups,
+      slot.keys.groups,
+      add.groups,
+      remove.groups,
+      (g) => g.groupId,
+    );
+    const meters = change(
+      this.meters,
+      owner,
+      seq,
+      slot.state.meters,
+      slot.keys.meters,
+      add.meters,
+      remove.meters,
+      (m) => m.meterId,
+    );
+    if (flows.entries.length === 0 && groups.entries.length === 0 && meters.entries.length === 0) {
+      this.owners.delete(owner);
+      return;
+    }
+    slot.state = { flows: flows.entries, groups: groups.entries, meters: meters.entries };
+    slot.keys = { flows: flows.keys, groups: groups.keys, meters: meters.keys };
+  }
+
+  hasOwner(owner: string): boolean {
+    return this.owners.has(owner);
+  }
+
   ownerCount(): number {
     return this.owners.size;
   }
@@ -116,6 +162,49 @@ export class DeviceFlowState {
     this.groups.commit(batch.addGroups, batch.modifyGroups);
     this.meters.commit(batch.addMeters, batch.modifyMeters);
   }
+}
+
+/** One kind's entries of an owner after removing `remove` and adding `add`, with their identities. */
+function change<K, T>(
+  index: EntryIndex<K, T>,
+  owner: string,
+  seq: number,
+  entries: readonly T[],
+  keys: readonly K[],
+  add: readonly T[],
+  remove: readonly T[],
+  identity: (e: T) => K,
+): { entries: readonly T[]; keys: readonly K[] } {
+  if (add.length === 0 && remove.length === 0) return { entries, keys };
+  let outEntries: T[];
+  let outKeys: K[];
+  if (remove.length === 0) {
+    outEntries = entries.slice();
+    outKeys = keys.slice();
+  } else {
+    const gone = new Set(remove);
+    const dropped: K[] = [];
+    outEntries = [];
+    outKeys = [];
+    for (let i = 0; i < entries.length; i++) {
+      if (!gone.has(entries[i])) {
+        outEntries.push(entries[i]);
+        outKeys.push(keys[i]);
+      } else if (index.drop(keys[i], owner, entries[i])) dropped.push(keys[i]);
+    }
+    // The owner still names a dropped identity with another entry: its latest one wants it again.
+    for (const k of dropped) {
+      const i = outKeys.lastIndexOf(k);
+      if (i >= 0) index.add(k, owner, seq, outEntries[i]);
+    }
+  }
+  for (const e of add) {
+    const k = identity(e);
+    index.add(k, owner, seq, e);
+    outEntries.push(e);
+    outKeys.push(k);
+  }
+  return { entries: outEntries, keys: outKeys };
 }
 
 function toBatch(

@@ -36,6 +36,24 @@ export class EntryIndex<K, T> {
 
   constructor(private readonly kind: EntryKind<K, T>) {}
 
+  /** One more entry of `owner` (a change that only adds); its identity wins over the owner's earlier entry. */
+  add(k: K, owner: string, seq: number, entry: T): void {
+    this.want(k, owner, seq, entry);
+  }
+
+  /**
+   * One entry of `owner` gone; nothing changes when the owner's entry for `k` is another object (a
+   * later entry of the owner with the same identity won). True when the owner no longer wants `k`.
+   */
+  drop(k: K, owner: string, entry: T): boolean {
+    const cur = this.wanted.get(k);
+    if (cur === undefined) return false;
+    const mine = Array.isArray(cur) ? cur.find((x) => x.owner === owner) : cur.owner === owner ? cur : undefined;
+    if (mine?.entry !== entry) return false;
+    this.unwant(k, owner);
+    return true;
+  }
+
   private want(k: K, owner: string, seq: number, entry: T): void {
     this.touched.add(k);
     const c: Contribution<T> = { owner, seq, entry };
@@ -67,7 +85,7 @@ export class EntryIndex<K, T> {
   /**
    * Replaces one owner's entries (`beforeKeys` are the identities `replace` returned for `before`);
    * returns the identities of `after`. Entries it keeps (the same objects, as make-before-break phases
-   * pass the same rules again) are neither re-indexed nor marked touched.
+   * pass the same rules again) are neither re-keyed, re-indexed nor marked touched.
    */
   replace(owner: string, seq: number, beforeKeys: readonly K[], before: readonly T[], after: readonly T[]): K[] {
     const keys: K[] = new Array(after.length);
@@ -80,10 +98,15 @@ export class EntryIndex<K, T> {
       return keys;
     }
     const prev = new Map<K, T>();
-    for (let i = 0; i < before.length; i++) prev.set(beforeKeys[i], before[i]);
+    // Identity of an entry object seen before: computing it (a string for flows) is the costly part.
+    const known = new Map<T, K>();
+    for (let i = 0; i < before.length; i++) {
+      prev.set(beforeKeys[i], before[i]);
+      known.set(before[i], beforeKeys[i]);
+    }
     for (let i = 0; i < after.length; i++) {
       const e = after[i];
-      const k = this.kind.identity(e);
+      const k = known.get(e) ?? this.kind.identity(e);
       keys[i] = k;
       const p = prev.get(k);
       if (p !== undefined) prev.delete(k);

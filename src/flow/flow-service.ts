@@ -110,34 +110,49 @@ export class FlowService {
 
   /** Replaces everything `owner` wants, on every device. Converges on the next flush (scheduled). */
   setDesired(owner: string, state: DeviceState): void {
-    const byDevice = new Map<string, { flows: FlowRule[]; groups: GroupEntry[]; meters: MeterEntry[] }>();
-    const slot = (device: string) => {
-      let s = byDevice.get(device);
-      if (s === undefined) {
-        s = { flows: [], groups: [], meters: [] };
-        byDevice.set(device, s);
-      }
-      return s;
-    };
-    for (const f of state.flows) slot(f.device).flows.push(f);
-    for (const g of state.groups) slot(g.device).groups.push(g);
-    for (const m of state.meters) slot(m.device).meters.push(m);
+    const perDevice = byDevice(state);
     const before = this.ownerDevices.get(owner);
     if (before) {
       for (const device of before) {
-        if (!byDevice.has(device)) {
+        if (!perDevice.has(device)) {
           this.devices.get(device)?.setOwner(owner, undefined);
           this.dirty.add(device);
         }
       }
     }
-    for (const [device, s] of byDevice) {
+    for (const [device, s] of perDevice) {
       this.device(device).setOwner(owner, s);
       this.dirty.add(device);
     }
-    if (byDevice.size === 0) this.ownerDevices.delete(owner);
-    else this.ownerDevices.set(owner, new Set(byDevice.keys()));
+    if (perDevice.size === 0) this.ownerDevices.delete(owner);
+    else this.ownerDevices.set(owner, new Set(perDevice.keys()));
     this.scheduleFlush();
+  }
+
+  /**
+   * Changes what `owner` wants by a delta: the entries of `remove` (the same objects it gave before)
+   * go, those of `add` join. Same outcome as setDesired with the resulting state, at the cost of the
+   * delta only.
+   */
+  changeDesired(owner: string, add: DeviceState, remove: DeviceState): void {
+    const adds = byDevice(add);
+    const removes = byDevice(remove);
+    const devices = new Set([...adds.keys(), ...removes.keys()]);
+    let mine = this.ownerDevices.get(owner);
+    for (const device of devices) {
+      const state = this.device(device);
+      state.changeOwner(owner, adds.get(device) ?? NOTHING, removes.get(device) ?? NOTHING);
+      this.dirty.add(device);
+      if (state.hasOwner(owner)) {
+        if (!mine) {
+          mine = new Set();
+          this.ownerDevices.set(owner, mine);
+        }
+        mine.add(device);
+      } else mine?.delete(device);
+    }
+    if (mine?.size === 0) this.ownerDevices.delete(owner);
+    if (devices.size > 0) this.scheduleFlush();
   }
 
   removeDesired(owner: string): void {
@@ -273,4 +288,21 @@ export class FlowService {
       this.lastStatus.set(e.device, 'pending');
     }
   }
+}
+
+/** A state's entries per device. */
+function byDevice(state: DeviceState): Map<string, { flows: FlowRule[]; groups: GroupEntry[]; meters: MeterEntry[] }> {
+  const out = new Map<string, { flows: FlowRule[]; groups: GroupEntry[]; meters: MeterEntry[] }>();
+  const slot = (device: string) => {
+    let s = out.get(device);
+    if (s === undefined) {
+      s = { flows: [], groups: [], meters: [] };
+      out.set(device, s);
+    }
+    return s;
+  };
+  for (const f of state.flows) slot(f.device).flows.push(f);
+  for (const g of state.groups) slot(g.device).groups.push(g);
+  for (const m of state.meters) slot(m.device).meters.push(m);
+  return out;
 }

@@ -28,6 +28,8 @@ export interface FinishedChange {
 
 interface Phase {
   readonly state: DeviceState;
+  /** How `state` differs from the previous phase's (set through the cheaper delta when present). */
+  readonly delta?: { readonly add: DeviceState; readonly remove: DeviceState };
   /** Devices that must confirm this phase before the next one may start. */
   readonly confirm: readonly string[];
 }
@@ -40,7 +42,7 @@ interface Run {
   readonly retired: IntentLabels[];
 }
 
-type Flows = Pick<FlowService, 'setDesired' | 'flush' | 'isConverged'>;
+type Flows = Pick<FlowService, 'setDesired' | 'changeDesired' | 'flush' | 'isConverged'>;
 
 /**
  * Make-before-break installation. A move runs in three phases, all intents of a batch in step:
@@ -103,7 +105,12 @@ export class InstallSequencer {
     const finished: FinishedChange[] = [];
     let active = runs;
     while (active.length > 0) {
-      for (const r of active) this.flows.setDesired(r.change.id, r.phases[r.at].state);
+      for (const r of active) {
+        // A phase after the first starts from the previous phase's state, which this run set itself.
+        const phase = r.phases[r.at];
+        if (phase.delta && r.at > 0) this.flows.changeDesired(r.change.id, phase.delta.add, phase.delta.remove);
+        else this.flows.setDesired(r.change.id, phase.state);
+      }
       await this.flows.flush();
       const next: Run[] = [];
       for (const r of active) {
@@ -142,9 +149,13 @@ function phasesOf(c: InstallChange): Phase[] {
     { state: merge(old, next.rest), confirm: devicesOf(next.rest) },
     {
       state: merge(next, { flows: old.rest.flows, groups: [], meters: [] }),
+      delta: {
+        add: { flows: next.ingress, groups: [], meters: [] },
+        remove: { flows: old.ingress, groups: old.rest.groups, meters: old.rest.meters },
+      },
       confirm: [...new Set([...next.ingress, ...old.ingress].map((f) => f.device))],
     },
-    { state: merge(next), confirm: [] },
+    { state: merge(next), delta: { add: NOTHING, remove: { flows: old.rest.flows, groups: [], meters: [] } }, confirm: [] },
   ];
 }
 

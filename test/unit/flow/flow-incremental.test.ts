@@ -100,6 +100,48 @@ describe('incremental convergence', () => {
     );
   });
 
+  it('changes by delta (make-before-break phases) diff the same as a full diff, duplicate identities included', () => {
+    const deltaArb = fc.record({
+      owner: fc.integer({ min: 1, max: 3 }),
+      flows: fc.array(flowArb, { maxLength: 4 }),
+      keep: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+      whole: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(deltaArb, { minLength: 1, maxLength: 25 }), (steps) => {
+        const state = new DeviceFlowState(DEFAULT_OWNERSHIP);
+        const mine = new Map<number, DeviceState>();
+        let actual: DeviceState = { flows: [], groups: [], meters: [] };
+        state.commit(state.diffAll(actual));
+        for (const step of steps) {
+          const add = ownerState(
+            step.owner,
+            step.flows.filter((f) => f.device === A),
+          );
+          const cur = mine.get(step.owner) ?? { flows: [], groups: [], meters: [] };
+          let i = 0;
+          const pick = <T>(xs: readonly T[]) => xs.filter(() => !step.keep[i++ % step.keep.length]);
+          const remove = { flows: pick(cur.flows), groups: pick(cur.groups), meters: pick(cur.meters) };
+          const next: DeviceState = {
+            flows: [...cur.flows.filter((x) => !remove.flows.includes(x)), ...add.flows],
+            groups: [...cur.groups.filter((x) => !remove.groups.includes(x)), ...add.groups],
+            meters: [...cur.meters.filter((x) => !remove.meters.includes(x)), ...add.meters],
+          };
+          if (step.whole) state.setOwner(`o${step.owner}`, next);
+          else state.changeOwner(`o${step.owner}`, add, remove);
+          mine.set(step.owner, next);
+          const full = diffDeviceState(state.desired(), actual, DEFAULT_OWNERSHIP);
+          const incremental = state.diffTouched();
+          expect(canonical(incremental)).toEqual(canonical(full));
+          state.commit(incremental);
+          actual = applyTo(actual, incremental);
+          expect(batchSize(diffDeviceState(state.desired(), actual))).toBe(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('through the service: random owner changes leave every fake table equal to the desired state', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(stepArb, { maxLength: 4 }), { minLength: 1, maxLength: 8 }), async (rounds) => {

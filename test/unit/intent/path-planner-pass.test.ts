@@ -53,7 +53,12 @@ function diamond() {
   cable('s3', 's4', 2, 2, 2);
   const paths = new PathService(new SnapshotKeeper(topo, bus));
   let computed = 0;
-  const engine = { compute: (r: PathRequest) => (computed++, paths.compute(r)) };
+  const engine = {
+    compute: (r: PathRequest) => {
+      computed++;
+      return paths.compute(r);
+    },
+  };
   return { topo, planner: new PathPlanner(engine, topo), ledger: new ReservationLedger(topo), computed: () => computed };
 }
 
