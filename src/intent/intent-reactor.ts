@@ -1,11 +1,13 @@
 import type { EventBus } from '../events/event-bus.js';
 import { SdncError } from '../model/errors.js';
 import type { ControllerEvent } from '../model/events.js';
+import type { TopoLink } from '../model/topology.js';
 import { CapacityWatch, improved, type LinkBaseline, linkBaseline } from './capacity-watch.js';
 import { DataPlaneHealth } from './data-plane-health.js';
 import type { Admission, InstallChange, IntentEngine } from './intent-engine.js';
 import type { DirectionPaths, IntentFailure, IntentPaths, IntentRecord, IntentSpec } from './intent-types.js';
 import { admitWithPreemption } from './preemption.js';
+import { assess, isDegraded, onlyBooked, samePaths, type Verdict } from './reaction-rules.js';
 import type { SerialQueue } from './serial-queue.js';
 
 /**
@@ -19,6 +21,8 @@ import type { SerialQueue } from './serial-queue.js';
  */
 export class IntentReactor {
   private readonly seen = new Map<string, LinkBaseline>();
+  /** Links as last seen, to tell a booking (only reservedMbps grew) from any other change. */
+  private readonly links = new Map<string, TopoLink>();
   private readonly watch: CapacityWatch;
   private failureQueued = false;
   private retryQueued = false;
@@ -45,6 +49,10 @@ export class IntentReactor {
       onDeadline: () => this.schedule('failure'),
     });
     for (const l of deps.topology.links()) this.seen.set(l.id, linkBaseline(l));
+    this.links.clear();
+    for (const l of deps.topology.links()) this.links.set(l.id, l);
+    // Every change of the network reaches onEvent, which invalidates the plans it may improve.
+    deps.planner.keepAcrossPasses();
     this.unsubscribers.push(this.bus.subscribe(({ event }) => this.onEvent(event)));
     this.unsubscribers.push(
       this.engine.deps.flows.subscribe(() => {
@@ -143,18 +151,25 @@ export class IntentReactor {
 
   private onEvent(e: ControllerEvent): void {
     this.dataPlane.observe(e);
+    const planner = this.engine.deps.planner;
     if (e.type === 'link-updated') {
       const prev = this.seen.get(e.link.id);
       const now = linkBaseline(e.link);
       this.seen.set(e.link.id, now);
       this.watch.linkChanged(e.link.id, prev);
-      if (prev && improved(prev, now)) this.engine.deps.planner.invalidate();
+      const before = this.links.get(e.link.id);
+      this.links.set(e.link.id, e.link);
+      // A booking only takes bandwidth away: kept plans stay valid. Anything else may improve on them.
+      if (!before || !onlyBooked(before, e.link)) planner.invalidate();
       if (prev?.usable && !now.usable) this.schedule('failure');
       // Only a hint: the retry pass itself decides, net, whether anything grew (CapacityWatch).
       else if (!prev || improved(prev, now)) this.schedule('retry');
     } else if (e.type === 'link-removed' || e.type === 'node-removed') {
+      planner.invalidate();
+      if (e.type === 'link-removed') this.links.delete(e.id);
       this.schedule('failure');
     } else if (e.type === 'node-updated') {
+      planner.invalidate();
       // A disconnect may hold a move that waits for the switch; a connect may confirm a failure.
       this.schedule('failure');
       if (e.node.operUp) {
@@ -162,7 +177,11 @@ export class IntentReactor {
         this.schedule('retry');
       }
     } else if (e.type === 'link-added' || e.type === 'node-added') {
-      if (e.type === 'link-added') this.seen.set(e.link.id, linkBaseline(e.link));
+      planner.invalidate();
+      if (e.type === 'link-added') {
+        this.seen.set(e.link.id, linkBaseline(e.link));
+        this.links.set(e.link.id, e.link);
+      }
       this.watch.added();
       this.schedule('retry');
     }
@@ -386,46 +405,6 @@ export class IntentReactor {
   }
 }
 
-/** A protected intent running on its backup, or without a backup, is degraded. */
-function isDegraded(rec: IntentRecord): boolean {
-  const dirs = [rec.paths?.forward, rec.paths?.reverse].filter((d): d is DirectionPaths => d !== undefined);
-  return dirs.some((d) => d.active === 'backup' || (rec.spec.protection !== 'none' && d.primary.links.length > 0 && !d.backup));
-}
-
-function samePaths(a: IntentPaths, b: IntentPaths): boolean {
-  const key = (p: IntentPaths) =>
-    [p.forward, p.reverse]
-      .map((d) => (d ? `${d.active}:${d.primary.links.join(',')}/${d.backup?.links.join(',') ?? ''}` : '-'))
-      .join('|');
-  return key(a) === key(b);
-}
-
 function holdings(a: Admission) {
   return { paths: a.paths, labels: a.labels, reservedLinks: a.reservedLinks };
-}
-
-type Verdict = { kind: 'ok' } | { kind: 'failover'; paths: IntentPaths } | { kind: 'reprotect' } | { kind: 'reroute' };
-
-/** What a failure means for one intent, direction by direction. */
-function assess(paths: IntentPaths, broken: (p: DirectionPaths['primary']) => boolean): Verdict {
-  let failover = false;
-  let reprotect = false;
-  const judge = (d: DirectionPaths): DirectionPaths | 'reroute' => {
-    const active = d.active === 'backup' && d.backup ? d.backup : d.primary;
-    const standby = d.active === 'backup' ? undefined : d.backup;
-    if (!broken(active)) {
-      if (standby && broken(standby)) reprotect = true;
-      return d;
-    }
-    if (standby && !broken(standby)) {
-      failover = true;
-      return { ...d, active: 'backup' };
-    }
-    return 'reroute';
-  };
-  const f = judge(paths.forward);
-  const r = paths.reverse ? judge(paths.reverse) : undefined;
-  if (f === 'reroute' || r === 'reroute') return { kind: 'reroute' };
-  if (failover) return { kind: 'failover', paths: { forward: f, ...(r ? { reverse: r } : {}) } };
-  return reprotect ? { kind: 'reprotect' } : { kind: 'ok' };
 }

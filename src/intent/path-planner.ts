@@ -32,6 +32,8 @@ export class PathPlanner {
   /** Plans of the current pass (see `pass`), by request. */
   private memo?: Map<string, { readonly epoch: number; readonly result: PlanResult }>;
   private epoch = 0;
+  /** Plans are kept from one pass to the next (see `keepAcrossPasses`). */
+  private kept?: Map<string, { readonly epoch: number; readonly result: PlanResult }>;
 
   constructor(
     private readonly engine: PathEngine,
@@ -47,7 +49,8 @@ export class PathPlanner {
    */
   pass<T>(fn: () => T): T {
     if (this.memo) return fn();
-    this.memo = new Map();
+    if (this.kept && this.kept.size > MAX_KEPT_PLANS) this.kept.clear();
+    this.memo = this.kept ?? new Map();
     try {
       return fn();
     } finally {
@@ -55,9 +58,22 @@ export class PathPlanner {
     }
   }
 
-  /** Links may offer more than when the current pass's plans were made (a release, a link up). */
+  /**
+   * Keeps plans from one pass to the next. Only for a caller that sees every change of the network and
+   * calls `invalidate()` for each one that is not a booking taking bandwidth (the intent reactor): then
+   * between passes, as within one, the feasible set has only shrunk since a kept plan was made.
+   */
+  keepAcrossPasses(): void {
+    this.kept ??= new Map();
+  }
+
+  /**
+   * Links may offer more or other than when the plans were made (a release, a link up, a metric
+   * changed, anything added or removed): every plan is made again.
+   */
   invalidate(): void {
     this.epoch++;
+    this.kept?.clear();
   }
 
   /**
@@ -211,6 +227,9 @@ export class PathPlanner {
     };
   }
 }
+
+/** Distinct requests kept across passes before the plans are dropped (bounds memory, not correctness). */
+const MAX_KEPT_PLANS = 10_000;
 
 function localPath(node: string): Path {
   return { nodes: [node], links: [], latencyMs: 0, cost: 0, energyJPerGbit: 0, hops: 0, bottleneckMbps: Number.MAX_SAFE_INTEGER };

@@ -56,6 +56,19 @@ describe('running out of labels (regression: POSTs past 2,046 intents never fini
     expect(h.intents.get(more[1].id).state).toBe('failed');
   }, 60_000);
 
+  it('plans kept between passes never outlive a change that could improve on them', async () => {
+    const h = await IntentHarness.create(WIDE);
+    const first = await h.intents.submit(req(1));
+    expect(first.intent.paths?.forward.primary.nodes).toEqual(['s1', 's2', 's4']);
+    // The lower path becomes faster (a latency measurement): the next equal request must see it.
+    for (const id of ['s1-s3.a', 's1-s3.b', 's3-s4.a', 's3-s4.b']) h.topo.setMeasuredLatency(id, 0.1, null);
+    const second = await h.intents.submit(req(2));
+    expect(second.intent.paths?.forward.primary.nodes).toEqual(['s1', 's3', 's4']);
+    // Only bookings since: the plan is reused, and it is the same best path.
+    const third = await h.intents.submit(req(3));
+    expect(third.intent.paths?.forward.primary.nodes).toEqual(['s1', 's3', 's4']);
+  });
+
   it('a bandwidth refusal keeps no labels, a refused change wakes no failed intent, freed bandwidth does', async () => {
     const h = await IntentHarness.create();
     const { intent: big } = await h.intents.submit(req(1, 1000));

@@ -106,6 +106,20 @@ describe('PathPlanner passes', () => {
     expect(computed()).toBe(6);
   });
 
+  it('keeps plans from pass to pass only when told, and forgets them on invalidate()', () => {
+    const { planner, computed } = diamond();
+    planner.pass(() => planner.plan(spec, s1, s4));
+    planner.pass(() => planner.plan(spec, s1, s4));
+    expect(computed()).toBe(2);
+    planner.keepAcrossPasses();
+    planner.pass(() => planner.plan(spec, s1, s4));
+    planner.pass(() => planner.plan(spec, s1, s4));
+    expect(computed()).toBe(3);
+    planner.invalidate();
+    planner.pass(() => planner.plan(spec, s1, s4));
+    expect(computed()).toBe(4);
+  });
+
   it('shares a refusal too, until something is released', () => {
     const { planner, computed } = diamond();
     planner.pass(() => {

@@ -1,0 +1,53 @@
+import type { TopoLink } from '../model/topology.js';
+import type { DirectionPaths, IntentPaths, IntentRecord } from './intent-types.js';
+
+/** Pure judgements the intent reactor makes about intents and network changes. */
+
+/** A protected intent running on its backup, or without a backup, is degraded. */
+export function isDegraded(rec: IntentRecord): boolean {
+  const dirs = [rec.paths?.forward, rec.paths?.reverse].filter((d): d is DirectionPaths => d !== undefined);
+  return dirs.some((d) => d.active === 'backup' || (rec.spec.protection !== 'none' && d.primary.links.length > 0 && !d.backup));
+}
+
+/** Whether `now` differs from `before` only by more bandwidth booked (the same link otherwise). */
+export function onlyBooked(before: TopoLink, now: TopoLink): boolean {
+  if (now.reservedMbps < before.reservedMbps) return false;
+  for (const k of Object.keys(now) as (keyof TopoLink)[]) {
+    if (k !== 'reservedMbps' && now[k] !== before[k] && JSON.stringify(now[k]) !== JSON.stringify(before[k])) return false;
+  }
+  return Object.keys(before).length === Object.keys(now).length;
+}
+
+export function samePaths(a: IntentPaths, b: IntentPaths): boolean {
+  const key = (p: IntentPaths) =>
+    [p.forward, p.reverse]
+      .map((d) => (d ? `${d.active}:${d.primary.links.join(',')}/${d.backup?.links.join(',') ?? ''}` : '-'))
+      .join('|');
+  return key(a) === key(b);
+}
+
+export type Verdict = { kind: 'ok' } | { kind: 'failover'; paths: IntentPaths } | { kind: 'reprotect' } | { kind: 'reroute' };
+
+/** What a failure means for one intent, direction by direction. */
+export function assess(paths: IntentPaths, broken: (p: DirectionPaths['primary']) => boolean): Verdict {
+  let failover = false;
+  let reprotect = false;
+  const judge = (d: DirectionPaths): DirectionPaths | 'reroute' => {
+    const active = d.active === 'backup' && d.backup ? d.backup : d.primary;
+    const standby = d.active === 'backup' ? undefined : d.backup;
+    if (!broken(active)) {
+      if (standby && broken(standby)) reprotect = true;
+      return d;
+    }
+    if (standby && !broken(standby)) {
+      failover = true;
+      return { ...d, active: 'backup' };
+    }
+    return 'reroute';
+  };
+  const f = judge(paths.forward);
+  const r = paths.reverse ? judge(paths.reverse) : undefined;
+  if (f === 'reroute' || r === 'reroute') return { kind: 'reroute' };
+  if (failover) return { kind: 'failover', paths: { forward: f, ...(r ? { reverse: r } : {}) } };
+  return reprotect ? { kind: 'reprotect' } : { kind: 'ok' };
+}
