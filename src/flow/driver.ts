@@ -1,4 +1,4 @@
-import type { DeviceBatch, DeviceState, FlowRule } from '../model/flow.js';
+import type { DeviceBatch, DeviceState, FlowMatch, FlowRule } from '../model/flow.js';
 
 export interface PortInfo {
   readonly number: number;
@@ -22,7 +22,27 @@ export type DriverEvent =
       readonly inPort: number;
       readonly frame: Buffer;
       readonly cookie?: number;
-    };
+    }
+  | FlowRemovedEvent;
+
+/** Why a device removed a flow entry (OpenFlow 1.3 ofp_flow_removed_reason, A.4.2; meter-delete from 1.4). */
+export type FlowRemovedReason = 'idle-timeout' | 'hard-timeout' | 'delete' | 'group-delete' | 'meter-delete' | 'other';
+
+/**
+ * A device removed a flow entry the controller installed: a timeout, a delete from another controller
+ * or an operator (`ovs-ofctl del-flows`), or the deletion of a group or meter it used. Our own deletions
+ * are reported too; the listener tells them apart by whether the entry is still wanted.
+ */
+export interface FlowRemovedEvent {
+  readonly type: 'flow-removed';
+  readonly device: string;
+  readonly cookie: number;
+  readonly tableId: number;
+  readonly priority: number;
+  readonly reason: FlowRemovedReason;
+  /** The removed entry's match when the model can express it; with table and priority, its identity. */
+  readonly match?: FlowMatch;
+}
 
 export type DriverListener = (event: DriverEvent) => void;
 

@@ -1,11 +1,14 @@
-import type { DeviceBatch, DeviceState } from '../model/flow.js';
+import type { DeviceBatch, DeviceState, FlowRule } from '../model/flow.js';
 import type { Driver, DriverEvent, DriverListener, PortInfo } from './driver.js';
 import { FakeFlowTable } from './fake-flow-table.js';
+import { EMPTY_BATCH } from './flow-diff.js';
 
 /**
  * An in-process Driver over FakeFlowTables. Tables outlive disconnects, as a real switch keeps its
  * flows when the controller connection drops, so reconnect reconciliation can be tested. Tests can
- * toggle port liveness (fast-failover watches it), make the next apply fail, and count writes.
+ * toggle port liveness (fast-failover watches it), make the next apply fail, count writes, and delete
+ * flows behind the controller's back. Like a switch whose flows ask for OFPFF_SEND_FLOW_REM, it emits
+ * `flow-removed` for every flow deleted, by apply() or behind the back.
  */
 export class FakeDriver implements Driver {
   readonly protocol: string;
@@ -62,6 +65,21 @@ export class FakeDriver implements Driver {
     });
   }
 
+  /**
+   * Deletes the device's flows that `which` selects (all by default) behind the service's back, as
+   * `ovs-ofctl del-flows` does, and reports each removal as a switch that was asked for it would
+   * (OFPFF_SEND_FLOW_REM, reason delete) while the device is connected. Returns the deleted rules.
+   */
+  deleteFlowsBehindBack(device: string, which: (f: FlowRule) => boolean = () => true): FlowRule[] {
+    const table = this.table(device);
+    const gone = table.state().flows.filter(which);
+    const writes = table.writes;
+    table.apply({ ...EMPTY_BATCH, deleteFlows: gone });
+    table.writes = writes; // not the controller's writes
+    if (this.connected.has(device)) this.reportRemoved(device, gone);
+    return gone;
+  }
+
   /** The next apply() to `device` rejects with `message` (one-shot), as a switch error would. */
   failNextApply(device: string, message: string): void {
     this.failures.set(device, message);
@@ -96,7 +114,11 @@ export class FakeDriver implements Driver {
       throw new Error(failure);
     }
     this.applyCalls++;
-    this.table(device).apply(batch);
+    const table = this.table(device);
+    const present = batch.deleteFlows.filter((f) => table.hasFlow(f));
+    table.apply(batch);
+    // A switch reports the removal of every entry installed with OFPFF_SEND_FLOW_REM, ours included.
+    this.reportRemoved(device, present);
   }
 
   async readState(device: string): Promise<DeviceState> {
@@ -112,6 +134,11 @@ export class FakeDriver implements Driver {
   subscribe(listener: DriverListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private reportRemoved(device: string, flows: readonly FlowRule[]): void {
+    for (const { cookie, tableId, priority, match } of flows)
+      this.emit({ type: 'flow-removed', device, cookie, tableId, priority, reason: 'delete', match });
   }
 
   private emit(event: DriverEvent): void {

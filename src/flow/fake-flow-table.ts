@@ -75,6 +75,11 @@ export class FakeFlowTable {
     return { flows: [...this.flows.values()], groups: [...this.groups.values()], meters: [...this.meters.values()] };
   }
 
+  /** Whether an entry with this rule's identity (table, priority, match) is installed. */
+  hasFlow(rule: FlowRule): boolean {
+    return this.flows.has(flowIdentity(rule));
+  }
+
   flowCount(): number {
     return this.flows.size;
   }

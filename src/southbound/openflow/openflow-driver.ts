@@ -18,6 +18,7 @@ import {
   OxmOfbField,
 } from './codec/index.js';
 import { compileBatch, flowAdd, packetOut } from './openflow-flow-compiler.js';
+import { flowRemovedEvent } from './openflow-flow-removed.js';
 import type { OpenflowServer } from './openflow-server.js';
 import type { OpenflowSession, SessionLog } from './openflow-session.js';
 import { flowFromStats, groupFromDesc, meterFromConfig } from './openflow-state-reader.js';
@@ -50,7 +51,8 @@ const PORT_REASONS: Record<number, 'add' | 'delete' | 'modify'> = {
  * connected once its handshake finished and the infrastructure rules (the LLDP punt) are confirmed by a
  * barrier; then `device-connected` carries its ports. Batches are compiled in full before anything is
  * sent (an inexpressible entry sends nothing) and applied phase by phase with a barrier after each; any
- * OFPT_ERROR makes apply() reject with SDNC_ERR_DEVICE_REJECTED naming the refused entries.
+ * OFPT_ERROR makes apply() reject with SDNC_ERR_DEVICE_REJECTED naming the refused entries. Every flow
+ * it installs (the infrastructure rules too) asks for OFPT_FLOW_REMOVED, surfaced as `flow-removed`.
  */
 export class OpenflowDriver implements Driver, ControlChannelRtt {
   readonly protocol = 'openflow13';
@@ -209,6 +211,8 @@ export class OpenflowDriver implements Driver, ControlChannelRtt {
     } else if (m.type === OfpType.OFPT_PORT_STATUS) {
       if (!isPhysical(m.desc)) return;
       this.emit({ type: 'port-status', device, port: portInfo(m.desc), reason: PORT_REASONS[m.reason] ?? 'modify' });
+    } else if (m.type === OfpType.OFPT_FLOW_REMOVED) {
+      this.emit(flowRemovedEvent(device, m));
     } else if (m.type === OfpType.OFPT_ERROR) {
       this.log('warn', 'unsolicited error from switch', { device, error: describeError(m), xid: m.xid });
     }

@@ -2,6 +2,7 @@ import { SdncError } from '../../model/errors.js';
 import type { DeviceBatch, FlowRule, GroupEntry, GroupType, MeterEntry } from '../../model/flow.js';
 import {
   OfpFlowModCommand,
+  OfpFlowModFlags,
   OfpGroupId,
   OfpGroupModCommand,
   OfpGroupType,
@@ -72,6 +73,11 @@ export function compileBatch(device: string, b: DeviceBatch): CompiledMessage[][
 /**
  * OFPFC_ADD. Also used to modify: section 6.4 has ADD replace an entry with the same match and
  * priority wholesale, while OFPFC_MODIFY would keep the old cookie and timeouts.
+ *
+ * Every entry carries OFPFF_SEND_FLOW_REM (A.3.4.1): the switch then reports its removal with
+ * OFPT_FLOW_REMOVED whoever removed it (section 6.5), so a rule deleted behind the controller's back
+ * is noticed at once instead of at the next audit. The flag is not part of the model; the state
+ * reader leaves it out, so read-back rules still equal what was installed.
  */
 export function flowAdd(device: string, rule: FlowRule): OutgoingMessage {
   return translate(device, () => {
@@ -92,7 +98,7 @@ export function flowAdd(device: string, rule: FlowRule): OutgoingMessage {
       bufferId: 0xffffffff,
       outPort: OfpPortNo.OFPP_ANY,
       outGroup: OfpGroupId.OFPG_ANY,
-      flags: 0,
+      flags: OfpFlowModFlags.OFPFF_SEND_FLOW_REM,
       match: toOfpMatch(rule.match),
       instructions,
     };

@@ -16,7 +16,8 @@ import { type Decoded, fromOfpMatch } from './openflow-match.js';
 /**
  * Multipart replies (flow stats, group desc, meter config; A.3.5) -> model values, normalised so that
  * what the compiler installed reads back equal: zero timeouts and absent meters are left out, bucket
- * weights appear only for select groups and watch ports only when set. Entries the model cannot
+ * weights appear only for select groups and watch ports only when set, and flow-mod flags (the
+ * compiler's OFPFF_SEND_FLOW_REM) are not part of a rule. Entries the model cannot
  * express (other controllers' rules, instructions we never write) fail with a reason; the caller
  * reports them instead of silently misreading.
  */
