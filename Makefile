@@ -30,9 +30,9 @@ typecheck: deps
 	npx tsc -p tsconfig.web.json --noEmit
 
 lint: deps
-	npx biome check src test
+	npx biome check src test bench
 
-test: deps system-deps typecheck
+test: deps system-deps typecheck lint
 	npx vitest run
 
 # Benchmarks print ratios against baselines measured in the same run; `make bench GROUPS=path` runs one group.
