@@ -1,4 +1,4 @@
-import type { DeviceBatch, DeviceState, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
+import type { DeviceBatch, DeviceState, FlowMatch, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
 import { EntryIndex } from './entry-index.js';
 import type { OwnershipPolicy } from './flow-diff.js';
 import { flowBody, flowIdentity, groupBody, meterBody } from './flow-key.js';
@@ -130,6 +130,20 @@ export class DeviceFlowState {
   /** Whether a non-stale pass would have anything to look at. */
   hasChanges(): boolean {
     return this.stale || this.flows.hasTouched() || this.groups.hasTouched() || this.meters.hasTouched();
+  }
+
+  /**
+   * Whether some owner wants the flow entry the device reported removed: by identity (table, priority,
+   * match) when the report carries the match, otherwise any wanted entry with its table, priority and
+   * cookie.
+   */
+  wantsFlow(removed: { tableId: number; priority: number; cookie: number; match?: FlowMatch }): boolean {
+    const { tableId, priority, cookie, match } = removed;
+    if (match !== undefined) return this.flows.wants(flowIdentity({ device: '', tableId, priority, match, actions: [], cookie }));
+    for (const { state } of this.owners.values()) {
+      for (const f of state.flows) if (f.tableId === tableId && f.priority === priority && f.cookie === cookie) return true;
+    }
+    return false;
   }
 
   /** Every owner's entries, owners in the order they joined (the input of a full diff). */

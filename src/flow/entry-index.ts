@@ -126,6 +126,11 @@ export class EntryIndex<K, T> {
     return best.entry;
   }
 
+  /** Whether any owner wants an entry under this identity. */
+  wants(k: K): boolean {
+    return this.wanted.has(k);
+  }
+
   hasTouched(): boolean {
     return this.touched.size > 0;
   }

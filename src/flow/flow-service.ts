@@ -1,8 +1,9 @@
 import type { DeviceState, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
 import { DeviceFlowState, type OwnedState } from './device-flow-state.js';
-import type { Driver, DriverEvent } from './driver.js';
+import type { Driver, DriverEvent, FlowRemovedEvent } from './driver.js';
 import { FlowAuditor } from './flow-auditor.js';
 import { batchSize, DEFAULT_OWNERSHIP, type OwnershipPolicy } from './flow-diff.js';
+import { RemovalAuditScheduler } from './removal-audit.js';
 
 export type DeviceStatus = 'in-sync' | 'applied' | 'pending' | 'failed';
 
@@ -36,6 +37,12 @@ export interface FlowServiceOptions {
   readonly auditJitter?: number;
   /** Devices an audit reads at the same time. Default 4. */
   readonly auditConcurrency?: number;
+  /**
+   * When a connected device reports that it removed a flow someone wants (a delete behind the
+   * controller's back), that device is audited this long after the first such report; the reports of
+   * one wipe share the read. 0 leaves such removals to the periodic audit. Default 150 ms.
+   */
+  readonly removalAuditDelayMs?: number;
 }
 
 const EMPTY_REPORT: ConvergeReport = { outcomes: [] };
@@ -48,8 +55,9 @@ const INFRASTRUCTURE_OWNER = '#infrastructure';
  * and the loop that makes devices match it. Per device it keeps the state the device last confirmed
  * (read back, then every batch the driver confirmed applied), so a change of a few owners costs a diff
  * of just their entries and a batch of just the delta. The device is read back and diffed in full only
- * when that confirmed state may be wrong: on (re)connect, after a failed batch, and on the periodic
- * audit, which also brings back entries removed on a switch that stayed connected.
+ * when that confirmed state may be wrong: on (re)connect, after a failed batch, on the periodic
+ * audit, which also brings back entries removed on a switch that stayed connected, and shortly after a
+ * device reports that it removed a wanted flow (`flow-removed`), which brings them back at once.
  *
  * Passes are coalesced: many changes in one tick cost one pass per touched device. Several drivers
  * may be registered (OpenFlow, P4Runtime); a device is served by whichever has it connected. Devices
@@ -76,6 +84,7 @@ export class FlowService {
   private readonly onError: (device: string, err: unknown) => void;
   private readonly maxConcurrent: number;
   private readonly auditor: FlowAuditor;
+  private readonly removalAudits: RemovalAuditScheduler | null;
   private running: Promise<unknown> = Promise.resolve();
   private queued: Promise<ConvergeReport> | null = null;
 
@@ -88,6 +97,8 @@ export class FlowService {
       jitter: options.auditJitter ?? 0.2,
       concurrency: options.auditConcurrency ?? 4,
     });
+    const removalDelayMs = options.removalAuditDelayMs ?? 150;
+    this.removalAudits = removalDelayMs > 0 ? new RemovalAuditScheduler((d) => this.audit([d]), removalDelayMs) : null;
   }
 
   registerDriver(driver: Driver): void {
@@ -100,6 +111,7 @@ export class FlowService {
 
   close(): void {
     this.auditor.stop();
+    this.removalAudits?.stop();
     for (const u of this.unsubscribers.splice(0)) u();
   }
 
@@ -286,7 +298,20 @@ export class FlowService {
     } else if (e.type === 'device-disconnected') {
       this.device(e.device).stale = true;
       this.lastStatus.set(e.device, 'pending');
+    } else if (e.type === 'flow-removed') {
+      this.onFlowRemoved(e);
     }
+  }
+
+  /**
+   * Only removals of wanted entries lead to an audit: the reports of our own deletions (entries nobody
+   * wants any more) must not read the device again. Timeouts are left alone too: an entry with a
+   * timeout is meant to go, and restoring it at once would defeat the timeout (the periodic audit
+   * treats it as before).
+   */
+  private onFlowRemoved(e: FlowRemovedEvent): void {
+    if (this.removalAudits === null || e.reason === 'idle-timeout' || e.reason === 'hard-timeout') return;
+    if (this.devices.get(e.device)?.wantsFlow(e)) this.removalAudits.removed(e.device);
   }
 }
 
