@@ -14,4 +14,14 @@ export interface BandwidthLedger {
   release(owner: string): void;
   /** Links the owner holds a reservation on right now (empty when none). */
   heldBy(owner: string): readonly string[];
+  /**
+   * Runs a batch of admissions with the topology's reservedMbps updated once per touched link at the
+   * end (a ledger without this updates it on every booking). Inside, the topology may show more free
+   * bandwidth than is left, never less once `syncReleases` ran; the ledger still refuses any over-booking.
+   */
+  batch?<T>(fn: () => T): T;
+  /** Applies net releases of the batch to the topology (call before planning). */
+  syncReleases?(): void;
+  /** Applies everything the batch booked or released to the topology; true when something was pending. */
+  syncTopology?(): boolean;
 }

@@ -239,37 +239,43 @@ export class IntentEngine {
     const restore = () => {
       if (held.length > 0) ledger.reserve(rec.id, held, rec.spec.bandwidthMbps);
     };
-    let paths = fixedPaths;
-    if (!paths) {
-      const plan = this.deps.planner.plan(spec, ends.src, ends.dst, avoidNodes);
-      if (!plan.ok) {
-        restore();
-        return plan;
+    // At most two rounds: the second only when the first planned on residuals that lagged the batch's
+    // own bookings (see BandwidthLedger.batch) and the ledger refused; it plans on the real ones.
+    for (let round = 0; ; round++) {
+      let paths = fixedPaths;
+      if (!paths) {
+        ledger.syncReleases?.();
+        const plan = this.deps.planner.plan(spec, ends.src, ends.dst, avoidNodes);
+        if (!plan.ok) {
+          restore();
+          return plan;
+        }
+        paths = plan.paths;
       }
-      paths = plan.paths;
-    }
-    const labels = allocateIntentLabels(pool, rec.key, paths);
-    if (!labels) {
-      restore();
-      return { ok: false, reason: labelsExhausted(pool, labelsNeeded(paths)) };
-    }
-    const reservedLinks = spec.bandwidthMbps > 0 ? linksOfPaths(paths) : [];
-    if (reservedLinks.length > 0) {
-      const r = ledger.reserve(rec.id, reservedLinks, spec.bandwidthMbps);
-      if (!r.ok) {
+      const labels = allocateIntentLabels(pool, rec.key, paths);
+      if (!labels) {
+        restore();
+        return { ok: false, reason: labelsExhausted(pool, labelsNeeded(paths)) };
+      }
+      const reservedLinks = spec.bandwidthMbps > 0 ? linksOfPaths(paths) : [];
+      if (reservedLinks.length > 0) {
+        const r = ledger.reserve(rec.id, reservedLinks, spec.bandwidthMbps);
+        if (!r.ok) {
+          this.freeLabels(rec.key, labels);
+          if (round === 0 && !fixedPaths && ledger.syncTopology?.()) continue;
+          restore();
+          return r;
+        }
+      }
+      const compiled = this.compile(rec.key, spec, ends, paths, labels);
+      if (!compiled.ok) {
         this.freeLabels(rec.key, labels);
+        ledger.release(rec.id);
         restore();
-        return r;
+        return compiled;
       }
+      return { ok: true, admission: { paths, labels, reservedLinks, compiled: compiled.compiled } };
     }
-    const compiled = this.compile(rec.key, spec, ends, paths, labels);
-    if (!compiled.ok) {
-      this.freeLabels(rec.key, labels);
-      ledger.release(rec.id);
-      restore();
-      return compiled;
-    }
-    return { ok: true, admission: { paths, labels, reservedLinks, compiled: compiled.compiled } };
   }
 
   /** Compiles known paths with known labels (restart reload: same rules as before the restart). */

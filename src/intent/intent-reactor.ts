@@ -79,12 +79,14 @@ export class IntentReactor {
   /** Admits freshly created intents, highest priority first, and installs them in one pass. */
   async admitNew(ids: readonly string[]): Promise<void> {
     const changes: InstallChange[] = [];
-    this.engine.deps.planner.pass(() => {
-      for (const rec of this.byPriority(ids)) {
-        this.engine.transition(rec.id, 'compiling');
-        this.admitInto(this.engine.mustGet(rec.id), rec.spec, changes, 'installing');
-      }
-    });
+    this.batch(() =>
+      this.engine.deps.planner.pass(() => {
+        for (const rec of this.byPriority(ids)) {
+          this.engine.transition(rec.id, 'compiling');
+          this.admitInto(this.engine.mustGet(rec.id), rec.spec, changes, 'installing');
+        }
+      }),
+    );
     this.watch.mark();
     await this.apply(changes);
   }
@@ -208,11 +210,17 @@ export class IntentReactor {
    */
   private async reactToFailures(all: boolean): Promise<void> {
     this.failureQueued = false;
+    const candidates = all ? this.engine.all() : this.engine.all().filter((r) => r.paths !== undefined);
+    const changes: InstallChange[] = [];
+    this.batch(() => this.repairFailures(candidates, changes));
+    this.watch.mark();
+    await this.apply(changes);
+  }
+
+  private repairFailures(candidates: readonly IntentRecord[], changes: InstallChange[]): void {
     const health = this.dataPlane;
     const linkDown = (id: string) => health.linkBroken(id);
     const nodeDown = (id: string) => health.nodeBroken(id);
-    const candidates = all ? this.engine.all() : this.engine.all().filter((r) => r.paths !== undefined);
-    const changes: InstallChange[] = [];
     const work: { rec: IntentRecord; kind: 'reroute' | 'reprotect' }[] = [];
     for (const rec of this.byPriority(candidates.filter((r) => this.engine.isActive(r) && r.paths).map((r) => r.id))) {
       const stranded = this.engine.isHeld(rec.id) && this.engine.heldOn(rec.id).some((d) => !health.deviceReachable(d));
@@ -239,8 +247,6 @@ export class IntentReactor {
         else this.reprotect(cur, changes);
       }
     });
-    this.watch.mark();
-    await this.apply(changes);
   }
 
   /**
@@ -250,6 +256,8 @@ export class IntentReactor {
    */
   private reprotect(rec: IntentRecord, changes: InstallChange[]): void {
     const planner = this.engine.deps.planner;
+    // Backups are planned here, outside admit: bandwidth released in this pass must be visible to them.
+    this.engine.deps.ledger.syncReleases?.();
     const working = (d: DirectionPaths) => (d.active === 'backup' && d.backup ? d.backup : d.primary);
     const redo = (d: DirectionPaths, withBackup: boolean): DirectionPaths => {
       const w = working(d);
@@ -297,13 +305,19 @@ export class IntentReactor {
         .filter((r) => r.state === 'failed')
         .map((r) => r.id);
     const changes: InstallChange[] = [];
+    this.batch(() => this.retryPass(ids, !only, changes));
+    this.watch.mark();
+    await this.apply(changes);
+  }
+
+  private retryPass(ids: readonly string[], all: boolean, changes: InstallChange[]): void {
     this.engine.deps.planner.pass(() => {
       for (const rec of this.byPriority(ids)) {
         const cur = this.engine.mustGet(rec.id);
         if (cur.state !== 'failed') continue;
         const { result, victims } = admitWithPreemption(this.engine, cur, cur.spec);
         if (!result.ok) {
-          if (only) this.engine.transition(cur.id, 'failed', {}, result.reason);
+          if (!all) this.engine.transition(cur.id, 'failed', {}, result.reason);
           continue;
         }
         this.preempt(victims, cur, changes);
@@ -313,7 +327,7 @@ export class IntentReactor {
       }
     });
     // Degraded intents may find a new backup now.
-    if (!only)
+    if (all)
       for (const rec of this.byPriority(
         this.engine
           .all()
@@ -321,8 +335,13 @@ export class IntentReactor {
           .map((r) => r.id),
       ))
         this.reprotect(rec, changes);
-    this.watch.mark();
-    await this.apply(changes);
+  }
+
+  /** One admission pass with the topology's bookings applied once at its end (see BandwidthLedger.batch). */
+  private batch(fn: () => void): void {
+    const ledger = this.engine.deps.ledger;
+    if (ledger.batch) ledger.batch(fn);
+    else fn();
   }
 
   /** Admission of one intent already in compiling/rerouting; appends its install change or fails it. */

@@ -16,6 +16,9 @@ export interface ReservationBook {
   ):
     | { readonly bandwidthMbps: number; readonly primary: readonly string[]; readonly backup: readonly string[] | null }
     | undefined;
+  deferTopology?<T>(fn: () => T): T;
+  syncReleases?(): void;
+  syncTopology?(): boolean;
 }
 
 /**
@@ -45,6 +48,18 @@ export class LedgerAdapter implements BandwidthLedger {
 
   release(owner: string): void {
     this.book.release(owner);
+  }
+
+  batch<T>(fn: () => T): T {
+    return this.book.deferTopology ? this.book.deferTopology(fn) : fn();
+  }
+
+  syncReleases(): void {
+    this.book.syncReleases?.();
+  }
+
+  syncTopology(): boolean {
+    return this.book.syncTopology?.() ?? false;
   }
 
   heldBy(owner: string): readonly string[] {

@@ -69,7 +69,14 @@ const EPS = 1e-9;
  * link. Backups of intents whose primaries share no cable therefore share capacity.
  *
  * The graph's reservedMbps is kept equal to the bookings through TopologyStore.adjustReserved, so the
- * API and the path engine see the ledger's truth.
+ * API and the path engine see the ledger's truth. Inside `deferTopology` (a batch of admissions) the
+ * graph is brought up to the books once per touched link at the end instead of once per booking: every
+ * link update is an event that the path engine, the intent layer and the web view each process, and a
+ * batch of 1,000 intents books the same few thousand links over and over. Admission never depends on
+ * the graph: every check is against the books. Meanwhile the graph may show more free bandwidth than is
+ * left (bookings of the batch not applied yet), never less: a release is applied before anyone plans on
+ * it (`syncReleases`), and a planner whose path the ledger then refuses brings the graph up to date
+ * (`syncTopology`) and plans again.
  *
  * Durability (see CommitMode): with 'immediate' a reservation is on disk when `reserve` returns; with
  * 'end-of-turn' when the current synchronous run ends (or `flush()` returns). Either way the database
@@ -82,6 +89,11 @@ export class ReservationLedger {
   /** Group commit: each changed owner's state to write (null: no row), in change order. */
   private readonly unwritten = new Map<string, StoredReservation | null>();
   private flushQueued = false;
+  /** Mbps booked (positive) or released (negative) per link and not yet applied to the graph. */
+  private readonly unapplied = new Map<string, number>();
+  /** Whether some link in `unapplied` is released net: the graph shows less free than the books. */
+  private releasesUnapplied = false;
+  private deferDepth = 0;
   private readonly groupCommit: boolean;
   private readonly onFlushError: (err: unknown) => void;
 
@@ -105,6 +117,43 @@ export class ReservationLedger {
   /** Changes waiting for the end of the turn (0 with immediate commits). */
   get unwrittenCount(): number {
     return this.unwritten.size;
+  }
+
+  /**
+   * Runs `fn` with the graph's reservedMbps brought up to the books once at its end (see the class
+   * comment), also when `fn` throws. Nests: the outermost call applies.
+   */
+  deferTopology<T>(fn: () => T): T {
+    this.deferDepth++;
+    try {
+      return fn();
+    } finally {
+      if (--this.deferDepth === 0) this.syncTopology();
+    }
+  }
+
+  /** Applies every unapplied change to the graph now (one link-updated per link); true when there were any. */
+  syncTopology(): boolean {
+    if (this.unapplied.size === 0) return false;
+    const changes = [...this.unapplied];
+    this.unapplied.clear();
+    this.releasesUnapplied = false;
+    for (const [id, delta] of changes) this.applyToGraph(id, delta);
+    return true;
+  }
+
+  /**
+   * Applies the links released net (where the graph shows less free than the books): call before
+   * planning inside a deferral, so that no path is refused for bandwidth that was given back.
+   */
+  syncReleases(): void {
+    if (!this.releasesUnapplied) return;
+    this.releasesUnapplied = false;
+    for (const [id, delta] of this.unapplied) {
+      if (delta >= 0) continue;
+      this.unapplied.delete(id);
+      this.applyToGraph(id, delta);
+    }
   }
 
   reserve(req: ReservationRequest): AdmissionResult {
@@ -134,7 +183,7 @@ export class ReservationLedger {
     for (const [id, delta] of deltas) {
       if (delta <= EPS) continue;
       const l = found.get(id) as TopoLink;
-      const free = l.capacityMbps - l.reservedMbps;
+      const free = l.capacityMbps - l.reservedMbps - (this.unapplied.get(id) ?? 0);
       if (delta > free + EPS) {
         return {
           ok: false,
@@ -259,7 +308,23 @@ export class ReservationLedger {
         book.sharedMaxMbps = maxOf(book.shared);
       }
     }
-    for (const [id, delta] of deltas) if (delta !== 0) this.topology.adjustReserved(id, delta);
+    for (const [id, delta] of deltas) {
+      if (delta === 0) continue;
+      if (this.deferDepth === 0) {
+        this.topology.adjustReserved(id, delta);
+        continue;
+      }
+      const net = (this.unapplied.get(id) ?? 0) + delta;
+      // Booked and released within the batch: the graph is right as it is (and nobody is woken up).
+      if (Math.abs(net) <= EPS) this.unapplied.delete(id);
+      else this.unapplied.set(id, net);
+      if (net < -EPS) this.releasesUnapplied = true;
+    }
+  }
+
+  private applyToGraph(id: string, delta: number): void {
+    // A link removed meanwhile has no graph entry to correct (its books stay until released).
+    if (this.topology.findLink(id) !== undefined) this.topology.adjustReserved(id, delta);
   }
 
   private failureUnits(r: StoredReservation): Set<string> {
