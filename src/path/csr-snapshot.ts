@@ -1,12 +1,20 @@
 import type { TopoLink, TopoNode } from '../model/topology.js';
 import { effectiveLatencyMs, isUsable, residualMbps } from '../model/topology.js';
 
+/** Up to this many names, `intern` looks a name up by scanning rather than through the map. */
+const SCAN_LIMIT = 8;
+
 /** Interns strings (providers, jurisdictions, SRLGs) to dense small integers. */
 export class Interner {
   readonly names: string[] = [];
   private readonly index = new Map<string, number>();
 
   intern(name: string): number {
+    // A build interns one provider per link among a handful: a short scan beats hashing the string.
+    const names = this.names;
+    if (names.length <= SCAN_LIMIT) {
+      for (let j = 0; j < names.length; j++) if (names[j] === name) return j;
+    }
     let i = this.index.get(name);
     if (i === undefined) {
       i = this.names.length;
@@ -60,8 +68,6 @@ export class CsrSnapshot {
   readonly residualMbps: Float64Array;
   readonly cost: Float64Array;
   readonly energy: Float64Array;
-  /** All ones: the weight of the `hops` objective. */
-  readonly unit: Float64Array;
   /** 1 when admin and oper up. */
   readonly usable: Uint8Array;
   readonly edgeProvider: Int32Array;
@@ -88,6 +94,7 @@ export class CsrSnapshot {
   /** Set when a patch could not be applied in place; the owner must rebuild. */
   stale = false;
   private slotIndex: Map<string, number> | null = null;
+  private units: Float64Array | null = null;
 
   constructor(nodes: readonly TopoNode[], links: readonly TopoLink[], versions: SnapshotVersions) {
     const n = nodes.length;
@@ -117,18 +124,21 @@ export class CsrSnapshot {
     const dstOf = new Int32Array(m);
     const outOffsets = new Int32Array(n + 1);
     const inOffsets = new Int32Array(n + 1);
-    // The two directions of a cable are usually listed one after the other: reuse the previous lookups.
+    // Consecutive links usually share an endpoint (the two directions of a cable, the cables of one
+    // node): compare with the previous link's endpoints before asking the map.
     let prevSrc = '';
     let prevDst = '';
-    let prevS: number | undefined = -1;
-    let prevD: number | undefined = -1;
+    let prevS = -1;
+    let prevD = -1;
     for (let i = 0; i < m; i++) {
       const link = links[i];
-      const s: number | undefined = link.src === prevDst ? prevD : nodeIndex.get(link.src);
-      const d: number | undefined = link.dst === prevSrc ? prevS : nodeIndex.get(link.dst);
-      if (s === undefined || d === undefined) throw new Error(`link ${link.id} names an unknown node`);
-      prevSrc = link.src;
-      prevDst = link.dst;
+      const src = link.src;
+      const dst = link.dst;
+      const s = src === prevDst ? prevD : src === prevSrc ? prevS : (nodeIndex.get(src) ?? -1);
+      const d = dst === prevSrc ? prevS : dst === prevDst ? prevD : (nodeIndex.get(dst) ?? -1);
+      if (s < 0 || d < 0) throw new Error(`link ${link.id} names an unknown node`);
+      prevSrc = src;
+      prevDst = dst;
       prevS = s;
       prevD = d;
       srcOf[i] = s;
@@ -150,34 +160,56 @@ export class CsrSnapshot {
     this.residualMbps = new Float64Array(m);
     this.cost = new Float64Array(m);
     this.energy = new Float64Array(m);
-    this.unit = new Float64Array(m).fill(1);
     this.usable = new Uint8Array(m);
     this.edgeProvider = new Int32Array(m);
-    this.twin = new Int32Array(m).fill(-1);
-    this.cableIndex = new Int32Array(m);
-    this.srlgOffsets = new Int32Array(m + 1);
+    const twin = new Int32Array(m);
+    const cableIndex = new Int32Array(m);
+    this.twin = twin;
+    this.cableIndex = cableIndex;
+    const srlgOffsets = new Int32Array(m + 1);
+    this.srlgOffsets = srlgOffsets;
     const linkIds = new Array<string>(m);
-    const cableOf = new Array<string>(m);
     /** (input index, slot) pairs of links with SRLGs: usually few, so their lists are read once more. */
     const withSrlgs: number[] = [];
     const fill = outOffsets.slice(0, n);
+    // A link listed right after the other direction of its cable is paired here, so the common case
+    // needs no list of cable names by slot (see pairCables for the rest).
+    let prevCable = '';
+    let prevSlot = -1;
+    let paired = 0;
     for (let i = 0; i < m; i++) {
       const link = links[i];
-      const slot = fill[srcOf[i]]++;
+      const s = srcOf[i];
+      const d = dstOf[i];
+      const slot = fill[s]++;
       linkIds[slot] = link.id;
-      cableOf[slot] = link.cable;
-      edgeSrc[slot] = srcOf[i];
-      edgeDst[slot] = dstOf[i];
+      edgeSrc[slot] = s;
+      edgeDst[slot] = d;
       this.writeAttributes(slot, link);
       const groups = link.srlgs.length;
       if (groups > 0) {
-        this.srlgOffsets[slot + 1] = groups;
+        srlgOffsets[slot + 1] = groups;
         withSrlgs.push(i, slot);
       }
+      const cable = link.cable;
+      if (prevSlot >= 0 && d === prevS && s === prevD && cable === prevCable) {
+        twin[slot] = prevSlot;
+        twin[prevSlot] = slot;
+        const first = Math.min(slot, prevSlot);
+        cableIndex[slot] = first;
+        cableIndex[prevSlot] = first;
+        paired += 2;
+        prevSlot = -1;
+      } else {
+        twin[slot] = -1;
+        prevSlot = slot;
+      }
+      prevCable = cable;
+      prevS = s;
+      prevD = d;
     }
     this.linkIds = linkIds;
 
-    const srlgOffsets = this.srlgOffsets;
     for (let slot = 0; slot < m; slot++) srlgOffsets[slot + 1] += srlgOffsets[slot];
     this.srlgIds = new Int32Array(srlgOffsets[m]);
     for (let j = 0; j < withSrlgs.length; j += 2) {
@@ -185,17 +217,32 @@ export class CsrSnapshot {
       for (const g of links[withSrlgs[j]].srlgs) this.srlgIds[k++] = this.srlgs.intern(g);
     }
 
-    this.pairCables(cableOf);
+    if (paired < m) {
+      // Cable names by slot, read again in input order, only when some link was not paired above.
+      const cableOf = new Array<string>(m);
+      fill.set(outOffsets.subarray(0, n));
+      for (let i = 0; i < m; i++) cableOf[fill[srcOf[i]]++] = links[i].cable;
+      this.pairCables(cableOf);
+    }
 
-    const inFill = inOffsets.slice(0, n);
-    this.inSlots = new Int32Array(m);
-    for (let slot = 0; slot < m; slot++) this.inSlots[inFill[edgeDst[slot]]++] = slot;
+    // The input-order sources are no longer needed: their buffer becomes the in-edge index.
+    const inSlots = srcOf;
+    fill.set(inOffsets.subarray(0, n));
+    for (let slot = 0; slot < m; slot++) inSlots[fill[edgeDst[slot]]++] = slot;
+    this.inSlots = inSlots;
+  }
+
+  /** All ones: the weight of the `hops` objective. Made on first use (few searches count hops). */
+  get unit(): Float64Array {
+    if (this.units === null) this.units = new Float64Array(this.edgeCount).fill(1);
+    return this.units;
   }
 
   /**
    * Cables pair up the two directions of one physical link. The twin of u->v is found among v's few
-   * out-edges (no map of half a million cable names); a cable's identity is its lowest slot. Only when
-   * some link has no twin (one-way cables, odd topologies) cables are grouped by name through a map.
+   * out-edges (no map of half a million cable names); a cable's identity is its lowest slot. Slots the
+   * constructor already paired are kept. Only when some link has no twin (one-way cables, odd
+   * topologies) cables are grouped by name through a map.
    */
   private pairCables(cableOf: readonly string[]): void {
     const m = this.edgeCount;

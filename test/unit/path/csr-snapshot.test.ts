@@ -42,6 +42,33 @@ describe('CsrSnapshot', () => {
     expect(s.patchLink({ ...store.getLink('par-ams.a'), srlgs: ['new'] })).toBe(false);
     expect(s.stale).toBe(true);
   });
+  it('pairs cables the same whether their two directions are listed together, apart or alone', () => {
+    const { store } = euStore();
+    const links = store.links();
+    const cables = (s: CsrSnapshot) =>
+      links.map((l) => {
+        const e = s.slotOf.get(l.id) ?? -1;
+        return [s.twin[e] < 0 ? null : s.linkIds[s.twin[e]], s.linkIds[s.cableIndex[e]].replace(/\.[ab]$/, '')];
+      });
+    const together = new CsrSnapshot(store.nodes(), links, store);
+    const apart = new CsrSnapshot(
+      store.nodes(),
+      [...links.filter((_, i) => i % 2 === 0), ...links.filter((_, i) => i % 2 === 1)],
+      store,
+    );
+    expect(cables(apart)).toEqual(cables(together));
+    expect(cables(together).every(([t]) => t !== null)).toBe(true);
+    const oneWay = new CsrSnapshot(
+      store.nodes(),
+      links.filter((l) => l.id !== 'par-fra.b'),
+      store,
+    );
+    const e = oneWay.slotOf.get('par-fra.a') ?? -1;
+    expect(oneWay.twin[e]).toBe(-1);
+    expect(oneWay.cableIndex[e]).toBe(e);
+    expect(Array.from(together.unit)).toEqual(new Array(together.edgeCount).fill(1));
+    expect(together.unit).toBe(together.unit);
+  });
 });
 
 describe('SnapshotKeeper', () => {
