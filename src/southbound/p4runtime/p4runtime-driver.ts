@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Driver, DriverEvent, DriverListener } from '../../flow/driver.js';
 import { SdncError } from '../../model/errors.js';
 import type { DeviceBatch, DeviceState, FlowRule, GroupEntry, MeterEntry } from '../../model/flow.js';
-import { ETH_TYPE_LLDP } from '../discovery/lldp-frame.js';
+import { LLDP_PUNT_RULE } from '../openflow/openflow-driver.js';
 import { type BytesForm, decodeNumber, encodeUint } from './p4-bytes.js';
 import { datapathIdOf } from './p4-device-config.js';
 import { P4InfoIndex } from './p4info-index.js';
@@ -39,15 +39,6 @@ export interface P4RuntimeDriverOptions {
   readonly client?: P4RuntimeClientOptions;
   readonly log?: DriverLog;
 }
-
-/** LLDP punt: the same rule the OpenFlow driver installs, as a classify entry. */
-export const P4_LLDP_PUNT_RULE: Omit<FlowRule, 'device'> = {
-  tableId: 0,
-  priority: 0xffff,
-  match: { ethType: ETH_TYPE_LLDP },
-  actions: [{ type: 'output', port: 'controller' }],
-  cookie: 0,
-};
 
 interface DeviceSession {
   readonly device: string;
@@ -125,7 +116,7 @@ export class P4RuntimeDriver implements Driver {
   }
 
   infrastructureRules(device: string): readonly FlowRule[] {
-    return this.sessions.has(device) ? [{ ...P4_LLDP_PUNT_RULE, device }] : [];
+    return this.sessions.has(device) ? [{ ...LLDP_PUNT_RULE, device }] : [];
   }
 
   async apply(device: string, batch: DeviceBatch): Promise<void> {
@@ -299,7 +290,7 @@ export class P4RuntimeDriver implements Driver {
       });
       this.log('info', 'pipeline set', { device: s.device, cookie });
     }
-    const punt = this.translator.flowToEntry({ ...P4_LLDP_PUNT_RULE, device: s.device });
+    const punt = this.translator.flowToEntry({ ...LLDP_PUNT_RULE, device: s.device });
     try {
       await this.write(s, [{ type: UpdateType.INSERT, entity: { tableEntry: punt } }]);
     } catch (err) {
