@@ -86,6 +86,13 @@ export class PrefixIndex<T> {
     }
   }
 
+  /** Removes every prefix. */
+  clear(): void {
+    this.tables.clear();
+    this.lengths[4].length = 0;
+    this.lengths[6].length = 0;
+  }
+
   lookup(address: string): PrefixMatch<T> | undefined {
     const host = parseIpPrefix(address);
     const bits = host.family === 4 ? 32 : 128;

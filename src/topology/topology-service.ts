@@ -174,7 +174,8 @@ export class TopologyService {
   /** Rebuilds the prefix index from the store when nodes were added or removed by another writer. */
   syncPrefixes(): void {
     if (this.indexedShape === this.store.shapeVersion) return;
-    for (const n of this.store.nodes()) this.prefixes.removeOwner(n.id);
+    // From scratch: also drops the prefixes of endpoints another writer removed.
+    this.prefixes.clear();
     for (const n of this.store.nodes()) {
       if (n.kind !== 'endpoint') continue;
       for (const a of n.addresses ?? []) {

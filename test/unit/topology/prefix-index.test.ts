@@ -55,4 +55,15 @@ describe('PrefixIndex', () => {
     idx.add('192.0.2.0/24', 'b');
     expect(idx.lookup('192.0.2.7')?.owner).toBe('b');
   });
+
+  it('forgets everything on clear', () => {
+    const idx = new PrefixIndex<string>();
+    idx.add('192.0.2.0/24', 'a');
+    idx.add('2001:db8::/32', 'a');
+    idx.clear();
+    expect(idx.lookup('192.0.2.7')).toBeUndefined();
+    expect(idx.lookup('2001:db8::1')).toBeUndefined();
+    idx.add('192.0.2.0/25', 'b');
+    expect(idx.lookup('192.0.2.7')?.owner).toBe('b');
+  });
 });

@@ -135,6 +135,10 @@ describe('TopologyService endpoints', () => {
     expectRefused(f, 'SDNC_ERR_PREFIX_CONFLICT', () =>
       f.topology.addEndpoint({ id: 'h-x', addresses: ['192.0.2.0/24'], attachment: { node: 'par', port: 13 } }),
     );
+    f.store.removeNode('h-loaded');
+    expect(f.topology.resolveAddress('192.0.2.9')).toBeUndefined();
+    const again = f.topology.addEndpoint({ id: 'h-x', addresses: ['192.0.2.0/24'], attachment: { node: 'par', port: 13 } });
+    expect(f.topology.resolveAddress('192.0.2.9')?.endpoint).toEqual(again);
   });
 
   it('reports a non-endpoint id as an unknown endpoint', () => {
