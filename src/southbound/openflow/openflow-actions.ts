@@ -1,15 +1,19 @@
 import type { FlowAction, ReservedPort } from '../../model/flow.js';
-import { type OfpAction, OfpActionType, OfpPortNo, OxmOfbField } from './codec/index.js';
+import {
+  type OfpAction,
+  OfpActionType,
+  OfpControllerMaxLen,
+  OfpGroupId,
+  OfpPortNo,
+  OfpVlanId,
+  OxmOfbField,
+} from './codec/index.js';
 import { type Decoded, mac } from './openflow-match.js';
 
 /**
  * FlowAction <-> OpenFlow 1.3 actions (section 5.12, A.2.5). Header rewrites are OFPAT_SET_FIELD
  * (section 7.2.5); a VLAN id is written with OFPVID_PRESENT set (A.2.3.7) and read back without it.
  */
-
-const OFPVID_PRESENT = 0x1000;
-/** OFPCML_NO_BUFFER: send the whole packet to the controller (A.2.5). */
-const OFPCML_NO_BUFFER = 0xffff;
 
 const RESERVED: Record<ReservedPort, number> = {
   controller: OfpPortNo.OFPP_CONTROLLER,
@@ -28,16 +32,20 @@ function toOfpAction(a: FlowAction): OfpAction {
   switch (a.type) {
     case 'output': {
       const port = typeof a.port === 'number' ? portNumber(a.port) : RESERVED[a.port];
-      return { type: OfpActionType.OFPAT_OUTPUT, port, maxLen: port === OfpPortNo.OFPP_CONTROLLER ? OFPCML_NO_BUFFER : 0 };
+      return {
+        type: OfpActionType.OFPAT_OUTPUT,
+        port,
+        maxLen: port === OfpPortNo.OFPP_CONTROLLER ? OfpControllerMaxLen.OFPCML_NO_BUFFER : 0,
+      };
     }
     case 'group':
-      return { type: OfpActionType.OFPAT_GROUP, groupId: bounded(a.groupId, 0xffffff00, 'groupId') };
+      return { type: OfpActionType.OFPAT_GROUP, groupId: bounded(a.groupId, OfpGroupId.OFPG_MAX, 'groupId') };
     case 'push-vlan':
       return { type: OfpActionType.OFPAT_PUSH_VLAN, ethertype: a.ethType ?? 0x8100 };
     case 'pop-vlan':
       return { type: OfpActionType.OFPAT_POP_VLAN };
     case 'set-vlan-vid':
-      return setField(OxmOfbField.OFPXMT_OFB_VLAN_VID, bounded(a.vid, 0xfff, 'vid') | OFPVID_PRESENT);
+      return setField(OxmOfbField.OFPXMT_OFB_VLAN_VID, bounded(a.vid, 0xfff, 'vid') | OfpVlanId.OFPVID_PRESENT);
     case 'push-mpls':
       return { type: OfpActionType.OFPAT_PUSH_MPLS, ethertype: a.ethType ?? 0x8847 };
     case 'pop-mpls':

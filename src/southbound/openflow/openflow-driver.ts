@@ -7,6 +7,7 @@ import {
   describeError,
   OfpGroupId,
   type OfpMessage,
+  OfpMeterId,
   OfpMultipartType,
   type OfpPort,
   OfpPortConfig,
@@ -38,7 +39,6 @@ export const LLDP_PUNT_RULE: Omit<FlowRule, 'device'> = {
   cookie: 0,
 };
 
-const OFPM_ALL = 0xffffffff;
 const TABLE_MISS_COOKIE = 0xffffffffffffffffn;
 const PORT_REASONS: Record<number, 'add' | 'delete' | 'modify'> = {
   [OfpPortReason.OFPPR_ADD]: 'add',
@@ -135,7 +135,7 @@ export class OpenflowDriver implements Driver, ControlChannelRtt {
         type: OfpType.OFPT_MULTIPART_REQUEST,
         mpType: OfpMultipartType.OFPMP_METER_CONFIG,
         flags: 0,
-        meterId: OFPM_ALL,
+        meterId: OfpMeterId.OFPM_ALL,
       }),
     ]);
     const flows: FlowRule[] = [];

@@ -1,6 +1,7 @@
 import { SdncError } from '../../model/errors.js';
 import type { DeviceBatch, FlowRule, GroupEntry, GroupType, MeterEntry } from '../../model/flow.js';
 import {
+  OFP_NO_BUFFER,
   OfpFlowModCommand,
   OfpFlowModFlags,
   OfpGroupId,
@@ -10,6 +11,7 @@ import {
   OfpInstructionType,
   OfpMeterBandType,
   OfpMeterFlags,
+  OfpMeterId,
   OfpMeterModCommand,
   OfpPortNo,
   OfpType,
@@ -31,7 +33,6 @@ export const GROUP_TYPES: Record<GroupType, OfpGroupType> = {
   indirect: OfpGroupType.OFPGT_INDIRECT,
   'fast-failover': OfpGroupType.OFPGT_FF,
 };
-const OFPM_MAX = 0xffff0000;
 const MAX_PRIORITY = 0xffff;
 
 /** One message of a batch with what it does, for error reports ("add group 7"). */
@@ -95,7 +96,7 @@ export function flowAdd(device: string, rule: FlowRule): OutgoingMessage {
       idleTimeout: timeout(rule.idleTimeoutS, 'idleTimeoutS'),
       hardTimeout: timeout(rule.hardTimeoutS, 'hardTimeoutS'),
       priority: rule.priority,
-      bufferId: 0xffffffff,
+      bufferId: OFP_NO_BUFFER,
       outPort: OfpPortNo.OFPP_ANY,
       outGroup: OfpGroupId.OFPG_ANY,
       flags: OfpFlowModFlags.OFPFF_SEND_FLOW_REM,
@@ -118,7 +119,7 @@ export function flowDelete(device: string, rule: FlowRule): OutgoingMessage {
       idleTimeout: 0,
       hardTimeout: 0,
       priority: rule.priority,
-      bufferId: 0xffffffff,
+      bufferId: OFP_NO_BUFFER,
       outPort: OfpPortNo.OFPP_ANY,
       outGroup: OfpGroupId.OFPG_ANY,
       flags: 0,
@@ -185,7 +186,7 @@ export function meterDelete(id: number): OutgoingMessage {
 export function packetOut(port: number, frame: Buffer): OutgoingMessage {
   return {
     type: OfpType.OFPT_PACKET_OUT,
-    bufferId: 0xffffffff,
+    bufferId: OFP_NO_BUFFER,
     inPort: OfpPortNo.OFPP_CONTROLLER,
     actions: toOfpActions([{ type: 'output', port }]),
     data: frame,
@@ -218,7 +219,8 @@ function timeout(s: number | undefined, name: string): number {
 }
 
 function meterId(id: number): number {
-  if (!Number.isInteger(id) || id < 1 || id > OFPM_MAX) throw new Error(`meterId ${id} is not in 1..${OFPM_MAX}`);
+  if (!Number.isInteger(id) || id < 1 || id > OfpMeterId.OFPM_MAX)
+    throw new Error(`meterId ${id} is not in 1..${OfpMeterId.OFPM_MAX}`);
   return id;
 }
 

@@ -1,5 +1,5 @@
 import type { FlowMatch } from '../../model/flow.js';
-import { type OfpMatch, type OxmIpv4, type OxmIpv6, OxmOfbField, type OxmTlv } from './codec/index.js';
+import { type OfpMatch, OfpVlanId, type OxmIpv4, type OxmIpv6, OxmOfbField, type OxmTlv } from './codec/index.js';
 
 /**
  * FlowMatch <-> OXM match (OpenFlow 1.3.5 section 7.2.3). Encoding checks the prerequisites of
@@ -10,7 +10,6 @@ import { type OfpMatch, type OxmIpv4, type OxmIpv6, OxmOfbField, type OxmTlv } f
 
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
-const OFPVID_PRESENT = 0x1000;
 const ETH_IPV4 = 0x0800;
 const ETH_IPV6 = 0x86dd;
 const ETH_ARP = 0x0806;
@@ -29,7 +28,7 @@ export function toOfpMatch(m: FlowMatch): OfpMatch {
   if (m.ethSrc !== undefined) out.push({ field: OxmOfbField.OFPXMT_OFB_ETH_SRC, value: mac(m.ethSrc, 'ethSrc') });
   if (m.ethType !== undefined) out.push({ field: OxmOfbField.OFPXMT_OFB_ETH_TYPE, value: uint(m.ethType, 0xffff, 'ethType') });
   if (m.vlanVid !== undefined)
-    out.push({ field: OxmOfbField.OFPXMT_OFB_VLAN_VID, value: uint(m.vlanVid, 0xfff, 'vlanVid') | OFPVID_PRESENT });
+    out.push({ field: OxmOfbField.OFPXMT_OFB_VLAN_VID, value: uint(m.vlanVid, 0xfff, 'vlanVid') | OfpVlanId.OFPVID_PRESENT });
   if (m.mplsLabel !== undefined) {
     need(m.ethType !== undefined && ETH_MPLS.includes(m.ethType), 'mplsLabel needs ethType 0x8847 or 0x8848 (section 7.2.3.6)');
     out.push({ field: OxmOfbField.OFPXMT_OFB_MPLS_LABEL, value: uint(m.mplsLabel, 0xfffff, 'mplsLabel') });
@@ -97,7 +96,7 @@ export function fromOfpMatch(oxms: OfpMatch): Decoded<FlowMatch> {
         break;
       case OxmOfbField.OFPXMT_OFB_VLAN_VID:
         // Only "tagged with this VID" is modelled (value with OFPVID_PRESENT, no mask).
-        if (hasMask || ((o.value as number) & OFPVID_PRESENT) === 0)
+        if (hasMask || ((o.value as number) & OfpVlanId.OFPVID_PRESENT) === 0)
           return { ok: false, reason: 'VLAN match other than an exact tagged VID' };
         m.vlanVid = (o.value as number) & 0xfff;
         break;

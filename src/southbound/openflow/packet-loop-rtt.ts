@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { OfpActionType, OfpControllerMaxLen, type OfpPacketOut, OfpPortNo, OfpType } from './codec/index.js';
+import { OFP_NO_BUFFER, OfpActionType, OfpControllerMaxLen, type OfpPacketOut, OfpPortNo, OfpType } from './codec/index.js';
 import { EchoRttTracker } from './echo-rtt-tracker.js';
 
 /**
@@ -42,7 +42,7 @@ export class PacketLoopRtt {
     frame.writeUInt32BE(this.seq, 22);
     return {
       type: OfpType.OFPT_PACKET_OUT,
-      bufferId: NO_BUFFER,
+      bufferId: OFP_NO_BUFFER,
       // Not OFPP_CONTROLLER: output to the packet's own in_port is dropped unless it is OFPP_IN_PORT (7.2.5).
       inPort: OfpPortNo.OFPP_LOCAL,
       actions: [
@@ -69,5 +69,4 @@ export class PacketLoopRtt {
 
 const ETH_TYPE_LOCAL_EXPERIMENTAL = 0x88b5;
 const FRAME_BYTES = 60;
-const NO_BUFFER = 0xffffffff;
 const MAX_PENDING = 8;
