@@ -1,7 +1,7 @@
 import { SdncError } from '../model/errors.js';
 import type { GeoPoint, LinkPatch, SwitchPort, TopoLink, TopoNode } from '../model/topology.js';
 import { PrefixIndex, parseIpPrefix } from './prefix-index.js';
-import type { TopologyStore } from './topology-store.js';
+import { checkCapacityAboveReserved, type TopologyStore } from './topology-store.js';
 
 /**
  * Durable record of operator edits. The persistence layer implements it; the service calls it after
@@ -147,17 +147,8 @@ export class TopologyService {
     if (patch.capacityMbps !== undefined) requirePositive('capacityMbps', patch.capacityMbps);
     if (patch.latencyMs !== undefined) requireNonNegative('latencyMs', patch.latencyMs);
     if (patch.cost !== undefined) requireNonNegative('cost', patch.cost);
-    if (patch.capacityMbps !== undefined) {
-      for (const l of targets) {
-        if (patch.capacityMbps < l.reservedMbps) {
-          throw new SdncError('SDNC_ERR_CAPACITY_BELOW_RESERVED', {
-            id: l.id,
-            capacityMbps: patch.capacityMbps,
-            reservedMbps: l.reservedMbps,
-          });
-        }
-      }
-    }
+    // Checked here too (the store checks again) so a refused patch is never recorded.
+    checkCapacityAboveReserved(targets, patch);
     this.edits?.linkPatched(idOrCable, patch);
     return this.store.patchLink(idOrCable, patch);
   }

@@ -153,17 +153,7 @@ export class TopologyStore {
    */
   patchLink(idOrCable: string, patch: LinkPatch): TopoLink[] {
     const targets = this.linksOf(idOrCable);
-    if (patch.capacityMbps !== undefined) {
-      for (const l of targets) {
-        if (patch.capacityMbps < l.reservedMbps) {
-          throw new SdncError('SDNC_ERR_CAPACITY_BELOW_RESERVED', {
-            id: l.id,
-            capacityMbps: patch.capacityMbps,
-            reservedMbps: l.reservedMbps,
-          });
-        }
-      }
-    }
+    checkCapacityAboveReserved(targets, patch);
     return targets.map((l) => this.updateLink(l.id, (cur) => ({ ...cur, ...definedOnly(patch) })));
   }
 
@@ -178,6 +168,20 @@ export class TopologyStore {
   /** Change the reserved bandwidth by `deltaMbps` (negative to release). The ledger guarantees bounds. */
   adjustReserved(id: string, deltaMbps: number): TopoLink {
     return this.updateLink(id, (l) => ({ ...l, reservedMbps: Math.max(0, round6(l.reservedMbps + deltaMbps)) }));
+  }
+}
+
+/** SDNC_ERR_CAPACITY_BELOW_RESERVED when the patch would set a capacity below a link's reservations. */
+export function checkCapacityAboveReserved(links: readonly TopoLink[], patch: LinkPatch): void {
+  if (patch.capacityMbps === undefined) return;
+  for (const l of links) {
+    if (patch.capacityMbps < l.reservedMbps) {
+      throw new SdncError('SDNC_ERR_CAPACITY_BELOW_RESERVED', {
+        id: l.id,
+        capacityMbps: patch.capacityMbps,
+        reservedMbps: l.reservedMbps,
+      });
+    }
   }
 }
 
