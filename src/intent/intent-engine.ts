@@ -70,8 +70,6 @@ export type AdmitResult =
 export class IntentEngine {
   private readonly records = new Map<string, IntentRecord>();
   private readonly compiledState = new Map<string, Compiled>();
-  private readonly byLink = new Map<string, Set<string>>();
-  private readonly byNode = new Map<string, Set<string>>();
   private readonly stateCounts = new Map<IntentState, number>();
   private readonly sequencer: InstallSequencer;
   readonly now: () => number;
@@ -119,14 +117,6 @@ export class IntentEngine {
     return this.sequencer.waitingOn(id);
   }
 
-  /** Intents whose paths use one of these links or nodes. */
-  usersOf(links: Iterable<string>, nodes: Iterable<string>): Set<string> {
-    const out = new Set<string>();
-    for (const l of links) for (const id of this.byLink.get(l) ?? []) out.add(id);
-    for (const n of nodes) for (const id of this.byNode.get(n) ?? []) out.add(id);
-    return out;
-  }
-
   /** A new record in state requested, persisted and published. */
   create(spec: IntentSpec): IntentRecord {
     const key = this.deps.store.nextKey();
@@ -155,7 +145,6 @@ export class IntentEngine {
     this.records.set(rec.id, rec);
     this.count(rec.state, 1);
     if (rec.labels) claimIntentLabels(this.deps.labels, rec.key, rec.labels);
-    if (rec.paths) this.index(rec.id, rec.paths);
   }
 
   /**
@@ -181,10 +170,6 @@ export class IntentEngine {
       updatedAt: at,
       history: [...cur.history, change],
     };
-    if (cur.paths !== next.paths) {
-      if (cur.paths) this.unindex(id, cur.paths);
-      if (next.paths) this.index(id, next.paths);
-    }
     this.records.set(id, next);
     this.count(cur.state, -1);
     this.count(state, 1);
@@ -201,7 +186,6 @@ export class IntentEngine {
   forget(id: string): void {
     const rec = this.records.get(id);
     if (!rec) return;
-    if (rec.paths) this.unindex(id, rec.paths);
     this.records.delete(id);
     this.count(rec.state, -1);
     this.compiledState.delete(id);
@@ -387,35 +371,4 @@ export class IntentEngine {
   private publish(rec: IntentRecord): void {
     this.deps.bus.publish({ type: 'intent-updated', intentId: rec.id, intent: toView(rec) });
   }
-
-  private index(id: string, paths: IntentPaths): void {
-    for (const p of pathsOf(paths)) {
-      for (const l of p.links) addTo(this.byLink, l, id);
-      for (const n of p.nodes) addTo(this.byNode, n, id);
-    }
-  }
-
-  private unindex(id: string, paths: IntentPaths): void {
-    for (const p of pathsOf(paths)) {
-      for (const l of p.links) this.byLink.get(l)?.delete(id);
-      for (const n of p.nodes) this.byNode.get(n)?.delete(id);
-    }
-  }
-}
-
-function pathsOf(paths: IntentPaths) {
-  const out = [paths.forward.primary];
-  if (paths.forward.backup) out.push(paths.forward.backup);
-  if (paths.reverse) out.push(paths.reverse.primary);
-  if (paths.reverse?.backup) out.push(paths.reverse.backup);
-  return out;
-}
-
-function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
-  let s = index.get(key);
-  if (!s) {
-    s = new Set();
-    index.set(key, s);
-  }
-  s.add(id);
 }
