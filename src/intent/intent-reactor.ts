@@ -2,7 +2,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { SdncError } from '../model/errors.js';
 import type { ControllerEvent } from '../model/events.js';
 import type { TopoLink } from '../model/topology.js';
-import { CapacityWatch, improved, type LinkBaseline, linkBaseline } from './capacity-watch.js';
+import { CapacityWatch, improved, linkBaseline } from './capacity-watch.js';
 import { DataPlaneHealth } from './data-plane-health.js';
 import type { Admission, InstallChange, IntentEngine } from './intent-engine.js';
 import type { DirectionPaths, IntentFailure, IntentPaths, IntentRecord, IntentSpec } from './intent-types.js';
@@ -20,8 +20,7 @@ import type { SerialQueue } from './serial-queue.js';
  * allows preemption may displace lower-priority ones. All work runs on the service's serial queue.
  */
 export class IntentReactor {
-  private readonly seen = new Map<string, LinkBaseline>();
-  /** Links as last seen, to tell a booking (only reservedMbps grew) from any other change. */
+  /** Links as last seen: their baseline, and to tell a booking (only reservedMbps grew) from any other change. */
   private readonly links = new Map<string, TopoLink>();
   private readonly watch: CapacityWatch;
   private failureQueued = false;
@@ -48,7 +47,6 @@ export class IntentReactor {
       now: this.engine.now,
       onDeadline: () => this.schedule('failure'),
     });
-    for (const l of deps.topology.links()) this.seen.set(l.id, linkBaseline(l));
     this.links.clear();
     for (const l of deps.topology.links()) this.links.set(l.id, l);
     // Every change of the network reaches onEvent, which invalidates the plans it may improve.
@@ -155,12 +153,11 @@ export class IntentReactor {
     this.dataPlane.observe(e);
     const planner = this.engine.deps.planner;
     if (e.type === 'link-updated') {
-      const prev = this.seen.get(e.link.id);
-      const now = linkBaseline(e.link);
-      this.seen.set(e.link.id, now);
-      this.watch.linkChanged(e.link.id, prev);
       const before = this.links.get(e.link.id);
       this.links.set(e.link.id, e.link);
+      const prev = before && linkBaseline(before);
+      const now = linkBaseline(e.link);
+      this.watch.linkChanged(e.link.id, prev);
       // A booking only takes bandwidth away: kept plans stay valid. Anything else may improve on them.
       if (!before || !onlyBooked(before, e.link)) planner.invalidate();
       if (prev?.usable && !now.usable) this.schedule('failure');
@@ -180,10 +177,7 @@ export class IntentReactor {
       }
     } else if (e.type === 'link-added' || e.type === 'node-added') {
       planner.invalidate();
-      if (e.type === 'link-added') {
-        this.seen.set(e.link.id, linkBaseline(e.link));
-        this.links.set(e.link.id, e.link);
-      }
+      if (e.type === 'link-added') this.links.set(e.link.id, e.link);
       this.watch.added();
       this.schedule('retry');
     }
