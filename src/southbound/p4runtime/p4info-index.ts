@@ -1,12 +1,12 @@
-import type {
+import {
   MatchType,
-  P4Info,
-  P4InfoAction,
-  P4InfoActionProfile,
-  P4InfoControllerPacketMetadata,
-  P4InfoMatchField,
-  P4InfoMeter,
-  P4InfoTable,
+  type P4Info,
+  type P4InfoAction,
+  type P4InfoActionProfile,
+  type P4InfoControllerPacketMetadata,
+  type P4InfoMatchField,
+  type P4InfoMeter,
+  type P4InfoTable,
 } from './p4runtime-messages.js';
 
 /** Top byte of a P4Info id (p4info.proto P4Ids.Prefix). */
@@ -135,7 +135,8 @@ export class P4InfoIndex {
       const field = indexField(t, f);
       fields.set(field.name, field);
       fieldsById.set(field.id, field);
-      if (field.matchType === 4 || field.matchType === 5 || field.matchType === 6) needsPriority = true;
+      if (field.matchType === MatchType.TERNARY || field.matchType === MatchType.RANGE || field.matchType === MatchType.OPTIONAL)
+        needsPriority = true;
     }
     const table: IndexedTable = {
       id: t.preamble.id,

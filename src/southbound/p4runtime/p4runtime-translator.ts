@@ -105,7 +105,8 @@ export class P4RuntimeTranslator {
   groupToEntities(g: GroupEntry): GroupEntities {
     if (g.type !== 'fast-failover' && g.type !== 'indirect')
       throw new TranslationError(`${g.type} groups are not supported by sdnc_lsp.p4 (fast-failover and indirect are)`);
-    const groupWidth = this.nextHop.fields.get('group_id')!.bitwidth;
+    const groupField = this.nextHop.fields.get('group_id')!;
+    const groupWidth = groupField.bitwidth;
     if (!Number.isInteger(g.groupId) || g.groupId < 1 || g.groupId >= 2 ** groupWidth)
       throw new TranslationError(`group id ${g.groupId} is outside 1..${2 ** groupWidth - 1}`);
     const max = this.p4info.actionProfile(this.selectorId).maxGroupSize ?? 0;
@@ -128,7 +129,6 @@ export class P4RuntimeTranslator {
         ...(b.watchPort === undefined ? {} : { watchPort: encodeUint(b.watchPort, watchWidth, this.form) }),
       };
     });
-    const groupField = this.nextHop.fields.get('group_id')!;
     return {
       members,
       group: { actionProfileId: this.selectorId, groupId: g.groupId, members: refs, maxSize: g.buckets.length },
