@@ -31,8 +31,4 @@ export class HostTracker {
   forgetDevice(device: string): void {
     for (const [mac, s] of this.byMac) if (s.device === device) this.byMac.delete(mac);
   }
-
-  hosts(): HostSighting[] {
-    return [...this.byMac.values()];
-  }
 }

@@ -260,15 +260,17 @@ export class LinkDiscoveryService {
   private probeLater(device: string, port: number, delayMs: number): void {
     const key = endKey(device, port);
     if (this.scheduled.has(key)) return;
-    if (delayMs <= 0) {
+    const probeIfUp = () => {
       const p = this.ports.get(device)?.get(port);
       if (p?.up) this.probe(device, p);
+    };
+    if (delayMs <= 0) {
+      probeIfUp();
       return;
     }
     const timer = setTimeout(() => {
       this.scheduled.delete(key);
-      const p = this.ports.get(device)?.get(port);
-      if (p?.up) this.probe(device, p);
+      probeIfUp();
     }, delayMs);
     timer.unref();
     this.scheduled.set(key, timer);
