@@ -36,12 +36,6 @@ export class PathService {
     return this.computeOn(this.context(), req);
   }
 
-  /** Several queries against one consistent snapshot. */
-  computeBatch(reqs: readonly PathRequest[]): PathResult[] {
-    const ctx = this.context();
-    return reqs.map((r) => this.computeOn(ctx, r));
-  }
-
   /** Every path of optimal weight (up to `limit`) for load balancing; empty when none exists. */
   equalCostPaths(req: PathRequest, limit = 8): Path[] {
     validate(req);
