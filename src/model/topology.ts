@@ -8,8 +8,6 @@
 
 export type NodeKind = 'cloud-region' | 'telco-edge' | 'exchange' | 'switch' | 'endpoint';
 
-export const NODE_KINDS: readonly NodeKind[] = ['cloud-region', 'telco-edge', 'exchange', 'switch', 'endpoint'];
-
 export interface GeoPoint {
   readonly lat: number;
   readonly lon: number;
