@@ -123,10 +123,6 @@ export class DeviceFlowState {
     return this.owners.has(owner);
   }
 
-  ownerCount(): number {
-    return this.owners.size;
-  }
-
   /** Whether a non-stale pass would have anything to look at. */
   hasChanges(): boolean {
     return this.stale || this.flows.hasTouched() || this.groups.hasTouched() || this.meters.hasTouched();

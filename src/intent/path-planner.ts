@@ -245,8 +245,3 @@ export function linksOfPaths(paths: IntentPaths): string[] {
   }
   return [...out];
 }
-
-/** Paths of an intent that a failure of these links or nodes breaks. */
-export function pathBroken(p: Path, isDown: (link: string) => boolean, nodeDown: (node: string) => boolean): boolean {
-  return p.links.some(isDown) || p.nodes.some(nodeDown);
-}
