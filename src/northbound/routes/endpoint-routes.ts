@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SdncError } from '../../model/errors.js';
 import type { EndpointInput } from '../../topology/topology-service.js';
 import type { ServerDeps } from '../server.js';
+import { matchesNodeFilter } from './node-routes.js';
 
 interface EndpointFilter {
   readonly node?: string;
@@ -21,10 +22,8 @@ export function registerEndpointRoutes(app: FastifyInstance, deps: ServerDeps): 
         .nodes()
         .filter(
           (n) =>
-            n.kind === 'endpoint' &&
-            (f.node === undefined || n.attachment?.node === f.node) &&
-            (f.provider === undefined || n.provider === f.provider) &&
-            (f.jurisdiction === undefined || n.jurisdiction === f.jurisdiction),
+            matchesNodeFilter(n, { kind: 'endpoint', provider: f.provider, jurisdiction: f.jurisdiction }) &&
+            (f.node === undefined || n.attachment?.node === f.node),
         );
       return { items };
     },
