@@ -197,6 +197,19 @@ export class IntentEngine {
     return { src: this.deps.resolver.resolve(spec.src), dst: this.deps.resolver.resolve(spec.dst) };
   }
 
+  /** resolve() with an endpoint that cannot be resolved as an outcome, not an exception. */
+  private tryResolve(
+    spec: IntentSpec,
+  ): { ok: true; ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint } } | { ok: false; reason: IntentFailure } {
+    try {
+      return { ok: true, ends: this.resolve(spec) };
+    } catch (err) {
+      if (err instanceof SdncError)
+        return { ok: false, reason: { code: 'unresolvable-endpoint', message: err.message, details: err.details } };
+      throw err;
+    }
+  }
+
   /**
    * Resolve, plan, label, reserve and compile `spec` for `rec`, all synchronously. The intent's current
    * reservation is released first (its own bandwidth may be reused by the new paths) and restored when
@@ -209,14 +222,9 @@ export class IntentEngine {
     const pool = this.deps.labels;
     const least = fixedPaths ? labelsNeeded(fixedPaths) : minimumLabels(spec);
     if (pool.free < least) return { ok: false, reason: labelsExhausted(pool, least) };
-    let ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint };
-    try {
-      ends = this.resolve(spec);
-    } catch (err) {
-      if (err instanceof SdncError)
-        return { ok: false, reason: { code: 'unresolvable-endpoint', message: err.message, details: err.details } };
-      throw err;
-    }
+    const resolved = this.tryResolve(spec);
+    if (!resolved.ok) return resolved;
+    const { ends } = resolved;
     const ledger = this.deps.ledger;
     const held = ledger.heldBy(rec.id);
     if (held.length > 0) ledger.release(rec.id);
@@ -266,13 +274,8 @@ export class IntentEngine {
   recompile(rec: IntentRecord): { ok: true; compiled: Compiled } | { ok: false; reason: IntentFailure } {
     if (!rec.paths || !rec.labels)
       return { ok: false, reason: { code: 'not-programmable', message: 'intent has no stored paths' } };
-    try {
-      return this.compile(rec.key, rec.spec, this.resolve(rec.spec), rec.paths, rec.labels);
-    } catch (err) {
-      if (err instanceof SdncError)
-        return { ok: false, reason: { code: 'unresolvable-endpoint', message: err.message, details: err.details } };
-      throw err;
-    }
+    const resolved = this.tryResolve(rec.spec);
+    return resolved.ok ? this.compile(rec.key, rec.spec, resolved.ends, rec.paths, rec.labels) : resolved;
   }
 
   /** Gives up everything an intent holds except its rules (removed by install with next undefined). */
