@@ -1,4 +1,5 @@
 import type { FlowMatch } from '../../model/flow.js';
+import { readIpv4, readIpv6, writeIpv4, writeIpv6 } from './codec/address-codec.js';
 import { type OfpMatch, OfpVlanId, type OxmIpv4, type OxmIpv6, OxmOfbField, type OxmTlv } from './codec/index.js';
 
 /**
@@ -201,52 +202,28 @@ function maskLength(mask: number | bigint, width: number): number | undefined {
   return undefined;
 }
 
+/** Address text <-> bits through the codec's own parsers and RFC 5952 formatter (address-codec.ts). */
 function ipv4ToBits(addr: string, name = 'address'): number {
-  const parts = addr.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255))
-    throw new Error(`${name} ${addr} is not an IPv4 address`);
-  return parts.reduce((acc, p) => ((acc << 8) | Number(p)) >>> 0, 0);
+  const b = Buffer.alloc(4);
+  if (!writeIpv4(b, 0, addr)) throw new Error(`${name} ${addr} is not an IPv4 address`);
+  return b.readUInt32BE(0);
 }
 
 function bitsToIpv4(bits: number): string {
-  return [24, 16, 8, 0].map((s) => (bits >>> s) & 0xff).join('.');
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(bits >>> 0);
+  return readIpv4(b, 0);
 }
 
 function ipv6ToBits(addr: string, name = 'address'): bigint {
-  let text = addr.toLowerCase();
-  const v4 = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const b = ipv4ToBits(v4[2], name);
-    text = `${v4[1]}${(b >>> 16).toString(16)}:${(b & 0xffff).toString(16)}`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) throw new Error(`${name} ${addr} is not an IPv6 address`);
-  const head = halves[0] === '' ? [] : halves[0].split(':');
-  const tail = halves.length === 2 && halves[1] !== '' ? halves[1].split(':') : [];
-  const fill = 8 - head.length - tail.length;
-  if ((halves.length === 2 && fill < 1) || (halves.length === 1 && fill !== 0))
-    throw new Error(`${name} ${addr} is not an IPv6 address`);
-  const groups = [...head, ...Array<string>(halves.length === 2 ? fill : 0).fill('0'), ...tail];
-  if (groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) throw new Error(`${name} ${addr} is not an IPv6 address`);
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(Number.parseInt(g, 16)), 0n);
+  const b = Buffer.alloc(16);
+  if (!writeIpv6(b, 0, addr)) throw new Error(`${name} ${addr} is not an IPv6 address`);
+  return (b.readBigUInt64BE(0) << 64n) | b.readBigUInt64BE(8);
 }
 
-/** RFC 5952 text: lower case, leading zeros dropped, the longest run (>= 2) of zero groups as "::". */
 function bitsToIpv6(bits: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((bits >> BigInt(112 - 16 * i)) & 0xffffn));
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) [bestStart, bestLen] = [i, j - i];
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  const b = Buffer.alloc(16);
+  b.writeBigUInt64BE(bits >> 64n, 0);
+  b.writeBigUInt64BE(bits & 0xffffffffffffffffn, 8);
+  return readIpv6(b, 0);
 }
