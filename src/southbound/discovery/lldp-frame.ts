@@ -1,3 +1,4 @@
+import type { FlowRule } from '../../model/flow.js';
 /**
  * LLDP probe frames (IEEE 802.1AB-2016 section 8) as pure functions: build one probe, parse one back.
  *
@@ -13,6 +14,18 @@
 /** Nearest-bridge group address (section 7.1): not forwarded by 802.1D bridges. */
 export const LLDP_MULTICAST_MAC = '01:80:c2:00:00:0e';
 export const ETH_TYPE_LLDP = 0x88cc;
+
+/**
+ * Punt LLDP to the controller at top priority so discovery works whatever else is installed. Every
+ * driver (OpenFlow, P4Runtime) installs it as its infrastructure rule.
+ */
+export const LLDP_PUNT_RULE: Omit<FlowRule, 'device'> = {
+  tableId: 0,
+  priority: 0xffff,
+  match: { ethType: ETH_TYPE_LLDP },
+  actions: [{ type: 'output', port: 'controller' }],
+  cookie: 0,
+};
 
 /**
  * Company ID used in our organisationally specific TLVs. It has the IEEE CID form (second-lowest bits

@@ -2,7 +2,7 @@ import type { Driver, DriverEvent, DriverListener, PortInfo } from '../../flow/d
 import { SdncError } from '../../model/errors.js';
 import type { DeviceBatch, DeviceState, FlowRule, GroupEntry, MeterEntry } from '../../model/flow.js';
 import type { ControlChannelRtt } from '../discovery/discovery-event.js';
-import { ETH_TYPE_LLDP } from '../discovery/lldp-frame.js';
+import { LLDP_PUNT_RULE } from '../discovery/lldp-frame.js';
 import {
   describeError,
   OfpGroupId,
@@ -29,15 +29,6 @@ export interface OpenflowDriverOptions {
   /** Extra rules installed on every switch when it connects (cookie 0: not managed by the flow service). */
   readonly infrastructureRules?: readonly Omit<FlowRule, 'device'>[];
 }
-
-/** Punt LLDP to the controller at top priority so discovery works whatever else is installed. */
-export const LLDP_PUNT_RULE: Omit<FlowRule, 'device'> = {
-  tableId: 0,
-  priority: 0xffff,
-  match: { ethType: ETH_TYPE_LLDP },
-  actions: [{ type: 'output', port: 'controller' }],
-  cookie: 0,
-};
 
 const TABLE_MISS_COOKIE = 0xffffffffffffffffn;
 const PORT_REASONS: Record<number, 'add' | 'delete' | 'modify'> = {

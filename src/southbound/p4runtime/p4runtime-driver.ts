@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Driver, DriverEvent, DriverListener } from '../../flow/driver.js';
 import { SdncError } from '../../model/errors.js';
 import type { DeviceBatch, DeviceState, FlowRule, GroupEntry, MeterEntry } from '../../model/flow.js';
-import { LLDP_PUNT_RULE } from '../openflow/openflow-driver.js';
+import { LLDP_PUNT_RULE } from '../discovery/lldp-frame.js';
 import { type BytesForm, decodeNumber, encodeUint } from './p4-bytes.js';
 import { datapathIdOf } from './p4-device-config.js';
 import { P4InfoIndex } from './p4info-index.js';

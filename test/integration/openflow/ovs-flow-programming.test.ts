@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMPTY_BATCH } from '../../../src/flow/flow-diff.js';
 import { SdncError } from '../../../src/model/errors.js';
 import type { FlowAction, FlowRule, GroupEntry, MeterEntry } from '../../../src/model/flow.js';
-import { LLDP_PUNT_RULE } from '../../../src/southbound/openflow/openflow-driver.js';
+import { LLDP_PUNT_RULE } from '../../../src/southbound/discovery/lldp-frame.js';
 import { ControllerFixture } from './controller-fixture.js';
 import { OvsHarness } from './ovs-harness.js';
 

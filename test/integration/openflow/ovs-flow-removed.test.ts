@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowRemovedEvent } from '../../../src/flow/driver.js';
 import { EMPTY_BATCH } from '../../../src/flow/flow-diff.js';
 import type { FlowRule } from '../../../src/model/flow.js';
-import { LLDP_PUNT_RULE } from '../../../src/southbound/openflow/openflow-driver.js';
+import { LLDP_PUNT_RULE } from '../../../src/southbound/discovery/lldp-frame.js';
 import { ControllerFixture, until } from './controller-fixture.js';
 import { OvsHarness } from './ovs-harness.js';
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DriverEvent } from '../../../../src/flow/driver.js';
 import type { FlowRule } from '../../../../src/model/flow.js';
+import { LLDP_PUNT_RULE } from '../../../../src/southbound/discovery/lldp-frame.js';
 import {
   decodeMessage,
   encodeMessage,
@@ -9,7 +10,7 @@ import {
   type OfpMessage,
   OfpType,
 } from '../../../../src/southbound/openflow/codec/index.js';
-import { LLDP_PUNT_RULE, OpenflowDriver } from '../../../../src/southbound/openflow/openflow-driver.js';
+import { OpenflowDriver } from '../../../../src/southbound/openflow/openflow-driver.js';
 import { compileBatch, flowAdd, flowDelete } from '../../../../src/southbound/openflow/openflow-flow-compiler.js';
 import { flowRemovedEvent } from '../../../../src/southbound/openflow/openflow-flow-removed.js';
 import { toOfpMatch } from '../../../../src/southbound/openflow/openflow-match.js';
