@@ -48,7 +48,7 @@ export interface SnapshotVersions {
  * Edges are stored in "slots" sorted by source node, so the out-edges of node `u` are the slots
  * `outOffsets[u] .. outOffsets[u+1]-1`. A reverse index (`inOffsets`/`inSlots`) lists the slots entering
  * each node, for backward searches. Per-slot attributes that change while the network runs (residual
- * bandwidth, effective latency, usability, cost, energy) are patched in place in O(1) through `slotOf`;
+ * bandwidth, effective latency, usability, cost, energy) are patched in place, found among the source node's out-links (O(out-degree));
  * anything that changes the shape (nodes or links added/removed, SRLG lists resized) needs a rebuild.
  */
 export class CsrSnapshot {
@@ -301,7 +301,7 @@ export class CsrSnapshot {
   }
 
   /**
-   * Applies a link's changed attributes in O(1). Returns false (and marks the snapshot stale) when the
+   * Applies a link's changed attributes in place, in O(out-degree of its source). Returns false (and marks the snapshot stale) when the
    * change cannot be applied in place: unknown link or a changed SRLG list.
    */
   patchLink(link: TopoLink): boolean {

@@ -11,7 +11,7 @@ export interface TopologySource {
 }
 
 /**
- * Keeps one CSR snapshot current: link-updated and node-updated events patch it in place (O(1) each),
+ * Keeps one CSR snapshot current: link-updated and node-updated events patch it in place (O(out-degree) each),
  * shape changes make the next `current()` rebuild it. If events were missed (attrVersion moved without
  * them), `current()` re-patches every link from the store, so a query never sees stale attributes.
  *
