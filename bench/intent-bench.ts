@@ -21,6 +21,7 @@
 import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 import { EventBus } from '../src/events/event-bus.js';
 import { FakeDriver } from '../src/flow/fake-driver.js';
 import { FlowService } from '../src/flow/flow-service.js';
@@ -196,7 +197,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
  * `load` runs one job: `amount` requests over `connections` keep-alive connections, POSTs of `bodies` (one
  * each, in order) or GETs without them.
  */
-function clientLoad(): { load: (job: LoadJob) => Promise<LoadResult>; close: () => void } {
+export function clientLoad(): { load: (job: LoadJob) => Promise<LoadResult>; close: () => void } {
   const ts = import.meta.url.endsWith('.ts');
   const script = fileURLToPath(new URL(ts ? './http-load-client.ts' : './http-load-client.js', import.meta.url));
   const child = fork(script, [], { execArgv: ts ? ['--import', 'tsx'] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -267,7 +268,14 @@ async function batchAndReroute(): Promise<Record<string, number>> {
   };
 }
 
-export async function rest(): Promise<Record<string, number | string>> {
+/** The server the REST bench measures, listening on loopback (also for profiling it under load). */
+export async function restServer(): Promise<{
+  s: Slice;
+  hosts: { left: string[]; right: string[] };
+  app: FastifyInstance;
+  base: string;
+  requests: (count: number, portBase: number) => IntentRequest[];
+}> {
   const { s, hosts } = slice();
   await s.intents.start();
   const app = await buildServer({
@@ -278,6 +286,11 @@ export async function rest(): Promise<Record<string, number | string>> {
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return { s, hosts, app, base, requests: (count, portBase) => requests(hosts, count, portBase) };
+}
+
+async function rest(): Promise<Record<string, number | string>> {
+  const { s, hosts, app, base } = await restServer();
   // Every bidirectional intent takes two labels: warm-up plus measured POSTs fill the label space exactly,
   // so that each of the 100 POSTs after them is past it.
   const fit = Math.floor(LABEL_COUNT / 2);
