@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { IntentLabels, IntentRecord, StateChange } from '../intent/intent-types.js';
 import { type Db, migrate } from './database.js';
 
@@ -52,6 +53,9 @@ const MIGRATIONS = [
 const LABEL_ROLES = ['forward', 'reverse', 'forwardCrankback', 'reverseCrankback'] as const;
 type LabelRole = (typeof LABEL_ROLES)[number];
 
+/** Values per history row in Unwritten.history: intent_key, seq, state, at, reason. */
+const HISTORY_WIDTH = 5;
+
 interface IntentRow {
   key: number;
   id: string;
@@ -80,10 +84,11 @@ export interface IntentStoreOptions {
   readonly onFlushError?: (err: unknown) => void;
 }
 
-/** Changes not yet written (group commit), applied in this order: rows, history, labels, idempotency, deletes. */
+/** Changes not yet written (group commit), applied in this order: deletes, rows, history, labels, idempotency. */
 interface Unwritten {
   readonly rows: Map<number, IntentRecord>;
-  readonly history: [key: number, seq: number, state: string, at: number, reason: string | null][];
+  /** HISTORY_WIDTH values per entry, in the order of the intent_history columns. */
+  readonly history: (string | number | null)[];
   readonly labels: Map<number, IntentLabels | undefined>;
   readonly idem: Map<string, { bodyHash: string; intentKey: number; at: number }>;
   readonly deleted: Set<number>;
@@ -97,6 +102,57 @@ interface HistoryRow {
   reason: string | null;
 }
 
+/** Largest number of rows of one multi-row statement: 2^7 rows of at most 5 values stay under SQLite's 999. */
+const BULK_ROWS_LOG2 = 7;
+
+/**
+ * One statement over many rows at a time (`INSERT ... VALUES (?,?),(?,?),...` or `... IN (?,?,...)`):
+ * a bulk write costs one statement run per up to 128 rows instead of one per row. Statements are
+ * prepared for power-of-two row counts on first use, so any count takes at most eight runs per 128 rows.
+ */
+class BulkStatement {
+  private readonly stmts: (Statement | undefined)[] = [];
+  private readonly buffers: (string | number | null)[][] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly head: string,
+    private readonly row: string,
+    private readonly tail: string,
+    private readonly width: number,
+  ) {}
+
+  /** Runs over `values` (`width` values per row). */
+  run(values: readonly (string | number | null)[]): void {
+    const rows = values.length / this.width;
+    let done = 0;
+    for (let log2 = BULK_ROWS_LOG2; log2 >= 0; log2--) {
+      const n = 1 << log2;
+      if (rows - done < n) continue;
+      const stmt = this.statement(log2);
+      const buf = this.buffers[log2];
+      const size = n * this.width;
+      while (rows - done >= n) {
+        const from = done * this.width;
+        for (let i = 0; i < size; i++) buf[i] = values[from + i];
+        stmt.run(buf);
+        done += n;
+      }
+    }
+  }
+
+  private statement(log2: number): Statement {
+    let stmt = this.stmts[log2];
+    if (!stmt) {
+      const n = 1 << log2;
+      stmt = this.db.prepare(`${this.head}${Array(n).fill(this.row).join(',')}${this.tail}`);
+      this.stmts[log2] = stmt;
+      this.buffers[log2] = new Array(n * this.width).fill(null);
+    }
+    return stmt;
+  }
+}
+
 /**
  * Intents, their state history, their labels and the Idempotency-Keys of the requests that created
  * them. Every state transition is one history row; the intent row holds the latest state, paths and
@@ -105,18 +161,36 @@ interface HistoryRow {
  * Intent keys are never reused (a withdrawn intent's cookie must not be mistaken for a new one).
  * Writes are grouped per turn by default (see IntentCommitMode): what is durable is every change made
  * before the last flush, and a flush always runs before the turn's promise continuations and I/O.
+ *
+ * A group commit writes what changed only: records are immutable and share their spec, paths and
+ * reserved links between versions, so a row whose spec, paths and links are the objects last written
+ * for it is updated without serialising them again (a lifecycle step is a state, a time and a history
+ * row). History and label rows are written with multi-row statements, and a key handed out after the
+ * last commit has nothing in the database yet, so its labels need no delete first.
  */
 export class IntentStore {
-  private readonly upsertIntent;
-  private readonly insertHistory;
-  private readonly deleteIntentStmt;
-  private readonly deleteLabels;
-  private readonly insertLabel;
-  private readonly findIdem;
-  private readonly insertIdem;
-  private readonly readKey;
-  private readonly writeKey;
+  private readonly upsertIntent: Statement;
+  private readonly updateState: Statement;
+  private readonly updateRoute: Statement;
+  private readonly insertHistory: Statement;
+  private readonly bulkHistory: BulkStatement;
+  private readonly deleteIntentStmt: Statement;
+  private readonly deleteLabels: Statement;
+  private readonly bulkDeleteLabels: BulkStatement;
+  private readonly insertLabel: Statement;
+  private readonly bulkLabels: BulkStatement;
+  private readonly findIdem: Statement;
+  private readonly insertIdem: Statement;
+  private readonly readKey: Statement;
+  private readonly writeKey: Statement;
   private lastKey: number;
+  /** The last key committed to intent_key_seq: larger keys have no row of any table yet (group commit). */
+  private committedKey: number;
+  /**
+   * Per intent key, the record whose row the database holds (group commit; only rows written or loaded
+   * by this store): what a later write may leave out.
+   */
+  private readonly written = new Map<number, IntentRecord>();
   private readonly groupCommit: boolean;
   private readonly onFlushError: (err: unknown) => void;
   private unwritten: Unwritten = emptyUnwritten();
@@ -131,14 +205,23 @@ export class IntentStore {
     migrate(db, 'intent', MIGRATIONS);
     this.upsertIntent = db.prepare(
       `INSERT INTO intents (key, id, spec, state, reason, paths, reserved_links, created_at, updated_at)
-       VALUES (@key, @id, @spec, @state, @reason, @paths, @reserved_links, @created_at, @updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET spec = excluded.spec, state = excluded.state, reason = excluded.reason,
          paths = excluded.paths, reserved_links = excluded.reserved_links, updated_at = excluded.updated_at`,
     );
-    this.insertHistory = db.prepare('INSERT INTO intent_history (intent_key, seq, state, at, reason) VALUES (?, ?, ?, ?, ?)');
+    this.updateState = db.prepare('UPDATE intents SET state = ?, reason = ?, updated_at = ? WHERE key = ?');
+    this.updateRoute = db.prepare(
+      'UPDATE intents SET state = ?, reason = ?, paths = ?, reserved_links = ?, updated_at = ? WHERE key = ?',
+    );
+    const history = 'INSERT INTO intent_history (intent_key, seq, state, at, reason) VALUES ';
+    this.insertHistory = db.prepare(`${history}(?, ?, ?, ?, ?)`);
+    this.bulkHistory = new BulkStatement(db, history, '(?,?,?,?,?)', '', HISTORY_WIDTH);
     this.deleteIntentStmt = db.prepare('DELETE FROM intents WHERE key = ?');
     this.deleteLabels = db.prepare('DELETE FROM intent_labels WHERE intent_key = ?');
-    this.insertLabel = db.prepare('INSERT INTO intent_labels (label, intent_key, direction) VALUES (?, ?, ?)');
+    this.bulkDeleteLabels = new BulkStatement(db, 'DELETE FROM intent_labels WHERE intent_key IN (', '?', ')', 1);
+    const labels = 'INSERT INTO intent_labels (label, intent_key, direction) VALUES ';
+    this.insertLabel = db.prepare(`${labels}(?, ?, ?)`);
+    this.bulkLabels = new BulkStatement(db, labels, '(?,?,?)', '', 3);
     this.findIdem = db.prepare('SELECT body_hash, intent_key FROM intent_idempotency WHERE idem_key = ?');
     this.insertIdem = db.prepare(
       'INSERT INTO intent_idempotency (idem_key, body_hash, intent_key, created_at) VALUES (?, ?, ?, ?)',
@@ -148,6 +231,7 @@ export class IntentStore {
       `INSERT INTO intent_key_seq (one, last_key) VALUES (1, ?) ON CONFLICT(one) DO UPDATE SET last_key = excluded.last_key`,
     );
     this.lastKey = (this.readKey.get() as { last_key: number } | undefined)?.last_key ?? 0;
+    this.committedKey = this.lastKey;
   }
 
   /**
@@ -165,23 +249,43 @@ export class IntentStore {
     if (u.rows.size === 0 && u.history.length === 0 && u.labels.size === 0 && u.idem.size === 0 && u.deleted.size === 0) {
       if (u.lastKey === undefined) return;
     }
-    this.db.transaction(() => {
-      if (u.lastKey !== undefined) this.writeKey.run(u.lastKey);
-      for (const r of u.rows.values()) if (!u.deleted.has(r.key)) this.writeRow(r);
-      for (const h of u.history) if (!u.deleted.has(h[0])) this.insertHistory.run(...h);
-      for (const [key, labels] of u.labels) if (!u.deleted.has(key)) this.writeLabels(key, labels);
-      for (const [idemKey, i] of u.idem) {
-        if (!u.deleted.has(i.intentKey)) this.insertIdem.run(idemKey, i.bodyHash, i.intentKey, i.at);
-      }
-      for (const key of u.deleted) this.deleteIntentStmt.run(key);
-    })();
+    this.db.transaction(() => this.write(u))();
+    // Committed: from now on the database holds these rows.
+    for (const r of u.rows.values()) if (!u.deleted.has(r.key)) this.written.set(r.key, r);
+    for (const key of u.deleted) this.written.delete(key);
+    if (u.lastKey !== undefined) this.committedKey = u.lastKey;
     this.unwritten = emptyUnwritten();
+  }
+
+  /** The body of a group commit, in one transaction. */
+  private write(u: Unwritten): void {
+    const deleted = u.deleted;
+    // Deletes first: a label given back by a deleted intent may belong to another one in this turn.
+    for (const key of deleted) this.deleteIntentStmt.run(key);
+    if (u.lastKey !== undefined) this.writeKey.run(u.lastKey);
+    for (const r of u.rows.values()) if (!deleted.has(r.key)) this.writeRow(r, this.written.get(r.key));
+    this.bulkHistory.run(deleted.size === 0 ? u.history : withoutDeleted(u.history, HISTORY_WIDTH, deleted));
+    if (u.labels.size > 0) {
+      // All replaced labels go before any is inserted, so a label moving between intents never collides.
+      const stale: number[] = [];
+      const fresh: (string | number)[] = [];
+      for (const [key, labels] of u.labels) {
+        if (deleted.has(key)) continue;
+        if (key <= this.committedKey) stale.push(key);
+        if (labels) for (const role of LABEL_ROLES) if (labels[role] !== undefined) fresh.push(labels[role], key, role);
+      }
+      this.bulkDeleteLabels.run(stale);
+      this.bulkLabels.run(fresh);
+    }
+    for (const [idemKey, i] of u.idem) {
+      if (!deleted.has(i.intentKey)) this.insertIdem.run(idemKey, i.bodyHash, i.intentKey, i.at);
+    }
   }
 
   /** Changes waiting for the end of the turn (0 with immediate commits). */
   get unwrittenCount(): number {
     const u = this.unwritten;
-    return u.rows.size + u.history.length + u.labels.size + u.idem.size + u.deleted.size;
+    return u.rows.size + u.history.length / HISTORY_WIDTH + u.labels.size + u.idem.size + u.deleted.size;
   }
 
   /** A fresh intent key, never handed out before. */
@@ -198,32 +302,41 @@ export class IntentStore {
 
   /** Writes the intent's current row and, when `change` is given, appends it to the history. */
   save(record: IntentRecord, change?: StateChange): void {
-    const history: Unwritten['history'][number] | undefined = change
-      ? [record.key, record.history.length - 1, change.state, change.at, change.reason ? JSON.stringify(change.reason) : null]
-      : undefined;
+    const reason = change?.reason ? JSON.stringify(change.reason) : null;
     if (this.groupCommit) {
       // Only the latest row of an intent is written; every history entry is.
       this.unwritten.rows.set(record.key, record);
-      if (history) this.unwritten.history.push(history);
+      if (change) this.unwritten.history.push(record.key, record.history.length - 1, change.state, change.at, reason);
       this.queueFlush();
       return;
     }
-    this.writeRow(record);
-    if (history) this.insertHistory.run(...history);
+    this.writeRow(record, undefined);
+    if (change) this.insertHistory.run(record.key, record.history.length - 1, change.state, change.at, reason);
   }
 
-  private writeRow(record: IntentRecord): void {
-    this.upsertIntent.run({
-      key: record.key,
-      id: record.id,
-      spec: JSON.stringify(record.spec),
-      state: record.state,
-      reason: record.reason ? JSON.stringify(record.reason) : null,
-      paths: record.paths ? JSON.stringify(record.paths) : null,
-      reserved_links: JSON.stringify(record.reservedLinks),
-      created_at: record.createdAt,
-      updated_at: record.updatedAt,
-    });
+  /** Writes a row; `prev` is the record the database holds for it, when known. */
+  private writeRow(r: IntentRecord, prev: IntentRecord | undefined): void {
+    const reason = r.reason ? JSON.stringify(r.reason) : null;
+    if (prev && prev.spec === r.spec) {
+      if (prev.paths === r.paths && prev.reservedLinks === r.reservedLinks) {
+        this.updateState.run(r.state, reason, r.updatedAt, r.key);
+      } else {
+        const paths = r.paths ? JSON.stringify(r.paths) : null;
+        this.updateRoute.run(r.state, reason, paths, JSON.stringify(r.reservedLinks), r.updatedAt, r.key);
+      }
+      return;
+    }
+    this.upsertIntent.run(
+      r.key,
+      r.id,
+      JSON.stringify(r.spec),
+      r.state,
+      reason,
+      r.paths ? JSON.stringify(r.paths) : null,
+      JSON.stringify(r.reservedLinks),
+      r.createdAt,
+      r.updatedAt,
+    );
   }
 
   /** Replaces the labels recorded for an intent. */
@@ -233,10 +346,6 @@ export class IntentStore {
       this.queueFlush();
       return;
     }
-    this.writeLabels(key, labels);
-  }
-
-  private writeLabels(key: number, labels: IntentLabels | undefined): void {
     this.deleteLabels.run(key);
     if (!labels) return;
     for (const role of LABEL_ROLES) {
@@ -310,7 +419,7 @@ export class IntentStore {
       labels.set(l.intent_key, cur);
     }
     const rows = this.db.prepare('SELECT * FROM intents ORDER BY key').all() as IntentRow[];
-    return rows.map((r) => {
+    const records = rows.map((r): IntentRecord => {
       const l = labels.get(r.key);
       return {
         id: r.id,
@@ -326,7 +435,18 @@ export class IntentStore {
         history: history.get(r.key) ?? [],
       };
     });
+    if (this.groupCommit) for (const r of records) this.written.set(r.key, r);
+    return records;
   }
+}
+
+/** The rows of `values` (`width` values each) whose first value is not in `deleted`. */
+function withoutDeleted<T>(values: readonly T[], width: number, deleted: ReadonlySet<unknown>): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < values.length; i += width) {
+    if (!deleted.has(values[i])) for (let j = 0; j < width; j++) out.push(values[i + j]);
+  }
+  return out;
 }
 
 function emptyUnwritten(): Unwritten {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IntentRecord, StateChange } from '../../../src/intent/intent-types.js';
+import type { IntentPaths, IntentRecord, StateChange } from '../../../src/intent/intent-types.js';
+import type { Path } from '../../../src/model/path.js';
 import { type Db, openDatabase } from '../../../src/store/database.js';
 import { IntentStore } from '../../../src/store/intent-store.js';
 
@@ -41,6 +42,16 @@ function record(key: number, state: IntentRecord['state'], history: StateChange[
     updatedAt: history.at(-1)?.at ?? 1,
     history,
   };
+}
+
+function path(...nodes: string[]): Path {
+  const links = nodes.slice(1).map((n, i) => `${nodes[i]}-${n}`);
+  return { nodes, links, latencyMs: 1.5, cost: links.length, energyJPerGbit: 1, hops: links.length, bottleneckMbps: 100 };
+}
+
+/** The next version of a record, as the intent engine makes it: one more history entry. */
+function next(r: IntentRecord, state: IntentRecord['state'], at: number, changes: Partial<IntentRecord> = {}): IntentRecord {
+  return { ...r, ...changes, state, updatedAt: at, history: [...r.history, { state, at }] };
 }
 
 const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -104,5 +115,109 @@ describe('IntentStore group commit', () => {
     store.save(record(key, 'requested', [h]), h);
     expect(count(reader, 'intents')).toBe(1);
     expect(store.unwrittenCount).toBe(0);
+  });
+
+  it('writes only what changed since the last commit, and a restart reloads exactly what is in memory', () => {
+    const { writer, reader } = twoConnections();
+    const store = new IntentStore(writer);
+    const key = store.nextKey();
+    const h: StateChange = { state: 'requested', at: 1 };
+    let rec = record(key, 'requested', [h]);
+    store.save(rec, h);
+    store.flush();
+    const p1: IntentPaths = { forward: { primary: path('a', 'b', 'c'), active: 'primary' } };
+    const step = (r: IntentRecord) => {
+      store.save(r, r.history.at(-1));
+      if (r.labels !== rec.labels) store.saveLabels(r.key, r.labels);
+      rec = r;
+      store.flush();
+      const [loaded] = new IntentStore(reader).loadAll();
+      expect(loaded).toEqual(rec);
+    };
+    step(next(rec, 'compiling', 2));
+    step(next(rec, 'installing', 3, { paths: p1, labels: { forward: 5 }, reservedLinks: p1.forward.primary.links }));
+    // Same spec, paths and links: only the state changes.
+    step(next(rec, 'installed', 4));
+    // New paths and links, same spec.
+    const p2: IntentPaths = { forward: { primary: path('a', 'd', 'c'), active: 'primary' } };
+    step(next(rec, 'rerouting', 5, { paths: p2, labels: { forward: 6 }, reservedLinks: p2.forward.primary.links }));
+    // A new spec (PATCH).
+    step(next(rec, 'installed', 6, { spec: { ...rec.spec, bandwidthMbps: 20 } }));
+    step(next(rec, 'failed', 7, { paths: undefined, labels: undefined, reservedLinks: [] }));
+    expect(count(reader, 'intent_history')).toBe(7);
+    expect(count(reader, 'intent_labels')).toBe(0);
+  });
+
+  it('writes a failed turn again whole: a later flush does not take the failed write for done', () => {
+    const { writer, reader } = twoConnections();
+    const store = new IntentStore(writer);
+    const key = store.nextKey();
+    const h: StateChange = { state: 'requested', at: 1 };
+    const r1 = record(key, 'requested', [h]);
+    store.save(r1, h);
+    store.flush();
+    const p: IntentPaths = { forward: { primary: path('a', 'b'), active: 'primary' } };
+    const r2 = next(r1, 'compiling', 2, { paths: p, reservedLinks: ['a-b'] });
+    store.save(r2, r2.history.at(-1));
+    store.saveLabels(key, { forward: 9 });
+    reader.pragma('busy_timeout = 0');
+    writer.pragma('busy_timeout = 0');
+    reader.exec('BEGIN IMMEDIATE');
+    expect(() => store.flush()).toThrow();
+    reader.exec('ROLLBACK');
+    // The next version shares the paths of the unwritten one: they must still be written.
+    const r3 = next(r2, 'installing', 3, { labels: { forward: 9 } });
+    store.save(r3, r3.history.at(-1));
+    store.flush();
+    expect(new IntentStore(reader).loadAll()).toEqual([r3]);
+  });
+
+  it('moves a label between intents in one turn, also from an intent deleted in that turn', () => {
+    const { writer, reader } = twoConnections();
+    const store = new IntentStore(writer);
+    const [a, b, c] = [store.nextKey(), store.nextKey(), store.nextKey()];
+    const h: StateChange = { state: 'requested', at: 1 };
+    for (const key of [a, b, c]) store.save(record(key, 'requested', [h]), h);
+    store.saveLabels(a, { forward: 10, reverse: 11 });
+    store.saveLabels(c, { forward: 20 });
+    store.flush();
+    // b takes a's labels (b's change is queued first), c is deleted and its label goes to a.
+    store.saveLabels(b, { forward: 10, reverse: 11 });
+    store.saveLabels(a, { forward: 20 });
+    store.delete(c);
+    store.flush();
+    const labels = reader.prepare('SELECT label, intent_key AS key FROM intent_labels ORDER BY label').all();
+    expect(labels).toEqual([
+      { label: 10, key: b },
+      { label: 11, key: b },
+      { label: 20, key: a },
+    ]);
+  });
+
+  it('writes large turns (multi-row statements) and reloads every history entry in order', () => {
+    const { writer, reader } = twoConnections();
+    const store = new IntentStore(writer);
+    const expected: IntentRecord[] = [];
+    // 301 intents x 3 entries: row counts that are not a multiple of any statement size.
+    for (let i = 0; i < 301; i++) {
+      const key = store.nextKey();
+      const h: StateChange = { state: 'requested', at: i };
+      let rec = record(key, 'requested', [h]);
+      store.save(rec, h);
+      rec = next(rec, 'compiling', i + 1);
+      store.save(rec, rec.history.at(-1));
+      rec = next(rec, 'failed', i + 2, { reason: { code: 'bandwidth', message: `none ${i}` } });
+      store.save(rec, { ...rec.history[2], reason: rec.reason });
+      rec = { ...rec, history: [...rec.history.slice(0, 2), { ...rec.history[2], reason: rec.reason }] };
+      store.saveLabels(key, i % 2 === 0 ? { forward: 2 * i + 1, reverse: 2 * i + 2 } : undefined);
+      if (i % 2 === 0) rec = { ...rec, labels: { forward: 2 * i + 1, reverse: 2 * i + 2 } };
+      expected.push(rec);
+    }
+    store.delete(expected[8].key);
+    expected.splice(8, 1);
+    store.flush();
+    expect(count(reader, 'intent_history')).toBe(300 * 3);
+    expect(count(reader, 'intent_labels')).toBe(150 * 2);
+    expect(new IntentStore(reader).loadAll()).toEqual(expected);
   });
 });
