@@ -1,7 +1,7 @@
 import type { DeviceBatch, DeviceState, FlowMatch, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
 import { EntryIndex } from './entry-index.js';
 import type { OwnershipPolicy } from './flow-diff.js';
-import { flowBody, flowIdentity, groupBody, meterBody } from './flow-key.js';
+import { type FlowIdentity, flowBody, flowIdentity, flowIdentityOf, groupBody, meterBody } from './flow-key.js';
 
 export interface OwnedState {
   readonly flows: readonly FlowRule[];
@@ -19,7 +19,7 @@ interface OwnerSlot {
 }
 
 interface Keys {
-  readonly flows: readonly string[];
+  readonly flows: readonly FlowIdentity[];
   readonly groups: readonly number[];
   readonly meters: readonly number[];
 }
@@ -36,7 +36,7 @@ const NO_KEYS: Keys = { flows: [], groups: [], meters: [] };
 export class DeviceFlowState {
   private readonly owners = new Map<string, OwnerSlot>();
   private nextSeq = 0;
-  private readonly flows: EntryIndex<string, FlowRule>;
+  private readonly flows: EntryIndex<FlowIdentity, FlowRule>;
   private readonly groups: EntryIndex<number, GroupEntry>;
   private readonly meters: EntryIndex<number, MeterEntry>;
   stale = true;
@@ -135,7 +135,7 @@ export class DeviceFlowState {
    */
   wantsFlow(removed: { tableId: number; priority: number; cookie: number; match?: FlowMatch }): boolean {
     const { tableId, priority, cookie, match } = removed;
-    if (match !== undefined) return this.flows.wants(flowIdentity({ device: '', tableId, priority, match, actions: [], cookie }));
+    if (match !== undefined) return this.flows.wants(flowIdentityOf(tableId, priority, match));
     for (const { state } of this.owners.values()) {
       for (const f of state.flows) if (f.tableId === tableId && f.priority === priority && f.cookie === cookie) return true;
     }

@@ -1,6 +1,6 @@
 import type { DeviceBatch, DeviceState, FlowAction, FlowMatch, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
 import { parseIpPrefix } from '../topology/prefix-index.js';
-import { flowIdentity } from './flow-key.js';
+import { type FlowIdentity, flowIdentity } from './flow-key.js';
 
 /**
  * A frame as the fake data plane sees it: header fields only. `vlans` is the tag stack, outermost
@@ -50,7 +50,7 @@ export interface FakeProcessResult {
  * can assert that reconciliation left correct rules untouched.
  */
 export class FakeFlowTable {
-  private readonly flows = new Map<string, FlowRule>();
+  private readonly flows = new Map<FlowIdentity, FlowRule>();
   private readonly groups = new Map<number, GroupEntry>();
   private readonly meters = new Map<number, MeterEntry>();
   private readonly downPorts = new Set<number>();

@@ -82,17 +82,17 @@ export function diffDeviceState(
   };
 }
 
-function diffById<T>(
+function diffById<K, T>(
   desired: readonly T[],
   actual: readonly T[],
-  identity: (x: T) => string,
+  identity: (x: T) => K,
   body: (x: T) => string,
   manages: (x: T) => boolean,
 ): { add: T[]; modify: T[]; remove: T[] } {
-  const have = new Map<string, T>();
+  const have = new Map<K, T>();
   for (const a of actual) have.set(identity(a), a);
   // Two owners wanting the same identity: the later one wins, every pass the same, so devices never flap.
-  const want = new Map<string, T>();
+  const want = new Map<K, T>();
   for (const d of desired) want.set(identity(d), d);
   const add: T[] = [];
   const modify: T[] = [];

@@ -9,33 +9,27 @@ import type { FlowAction, FlowMatch, FlowRule, GroupEntry, MeterEntry } from '..
  * which a modify may change in place.
  */
 
-const MATCH_FIELDS: readonly (keyof FlowMatch)[] = [
-  'inPort',
-  'ethSrc',
-  'ethDst',
-  'ethType',
-  'vlanVid',
-  'mplsLabel',
-  'ipProto',
-  'ipv4Src',
-  'ipv4Dst',
-  'ipv6Src',
-  'ipv6Dst',
-  'tcpSrc',
-  'tcpDst',
-  'udpSrc',
-  'udpDst',
-  'arpOp',
-  'arpSpa',
-  'arpTpa',
-];
-
-export function matchKey(match: FlowMatch): string {
+/** The match's fields in a fixed order, `field=value;` each; absent and undefined fields are left out. */
+export function matchKey(m: FlowMatch): string {
   let key = '';
-  for (const f of MATCH_FIELDS) {
-    const v = match[f];
-    if (v !== undefined) key += `${f}=${v};`;
-  }
+  if (m.inPort !== undefined) key += `inPort=${m.inPort};`;
+  if (m.ethSrc !== undefined) key += `ethSrc=${m.ethSrc};`;
+  if (m.ethDst !== undefined) key += `ethDst=${m.ethDst};`;
+  if (m.ethType !== undefined) key += `ethType=${m.ethType};`;
+  if (m.vlanVid !== undefined) key += `vlanVid=${m.vlanVid};`;
+  if (m.mplsLabel !== undefined) key += `mplsLabel=${m.mplsLabel};`;
+  if (m.ipProto !== undefined) key += `ipProto=${m.ipProto};`;
+  if (m.ipv4Src !== undefined) key += `ipv4Src=${m.ipv4Src};`;
+  if (m.ipv4Dst !== undefined) key += `ipv4Dst=${m.ipv4Dst};`;
+  if (m.ipv6Src !== undefined) key += `ipv6Src=${m.ipv6Src};`;
+  if (m.ipv6Dst !== undefined) key += `ipv6Dst=${m.ipv6Dst};`;
+  if (m.tcpSrc !== undefined) key += `tcpSrc=${m.tcpSrc};`;
+  if (m.tcpDst !== undefined) key += `tcpDst=${m.tcpDst};`;
+  if (m.udpSrc !== undefined) key += `udpSrc=${m.udpSrc};`;
+  if (m.udpDst !== undefined) key += `udpDst=${m.udpDst};`;
+  if (m.arpOp !== undefined) key += `arpOp=${m.arpOp};`;
+  if (m.arpSpa !== undefined) key += `arpSpa=${m.arpSpa};`;
+  if (m.arpTpa !== undefined) key += `arpTpa=${m.arpTpa};`;
   return key;
 }
 
@@ -72,18 +66,75 @@ export function actionsKey(actions: readonly FlowAction[]): string {
   return actions.map(actionKey).join(',');
 }
 
-// Rules are immutable values that are compared again on every convergence pass; remember their keys.
+/**
+ * Identity of a flow entry within its device: equal for two rules with the same table, priority and
+ * match. Label-switching rules (a match on in_port and VLAN id only, the bulk of an intent's rules) get
+ * a number, packed without building a string; every other match a string. The two never collide.
+ */
+export type FlowIdentity = string | number;
+
+// Rules are immutable values that are compared again on every convergence pass; remember string keys.
 const identities = new WeakMap<FlowRule, string>();
 const bodies = new WeakMap<FlowRule, string>();
 
 /** Identity of a flow entry within its device (table, priority, match). */
-export function flowIdentity(rule: FlowRule): string {
+export function flowIdentity(rule: FlowRule): FlowIdentity {
+  const n = packedIdentity(rule.tableId, rule.priority, rule.match);
+  if (n >= 0) return n;
   let k = identities.get(rule);
   if (k === undefined) {
-    k = `${rule.tableId}/${rule.priority}/${matchKey(rule.match)}`;
+    k = stringIdentity(rule.tableId, rule.priority, rule.match);
     identities.set(rule, k);
   }
   return k;
+}
+
+/** flowIdentity of a rule with this table, priority and match (for reports that carry only these). */
+export function flowIdentityOf(tableId: number, priority: number, match: FlowMatch): FlowIdentity {
+  const n = packedIdentity(tableId, priority, match);
+  return n >= 0 ? n : stringIdentity(tableId, priority, match);
+}
+
+function stringIdentity(tableId: number, priority: number, match: FlowMatch): string {
+  return `${tableId}/${priority}/${matchKey(match)}`;
+}
+
+/**
+ * Table (8 bits), priority (16), in_port + 1 (16, 0 when absent) and VLAN id + 1 (13, 0 when absent)
+ * in one safe integer (53 bits), or -1 when the match has any other field or a value out of range.
+ */
+function packedIdentity(tableId: number, priority: number, m: FlowMatch): number {
+  if (
+    m.ethSrc !== undefined ||
+    m.ethDst !== undefined ||
+    m.ethType !== undefined ||
+    m.mplsLabel !== undefined ||
+    m.ipProto !== undefined ||
+    m.ipv4Src !== undefined ||
+    m.ipv4Dst !== undefined ||
+    m.ipv6Src !== undefined ||
+    m.ipv6Dst !== undefined ||
+    m.tcpSrc !== undefined ||
+    m.tcpDst !== undefined ||
+    m.udpSrc !== undefined ||
+    m.udpDst !== undefined ||
+    m.arpOp !== undefined ||
+    m.arpSpa !== undefined ||
+    m.arpTpa !== undefined
+  )
+    return -1;
+  const inPort = m.inPort;
+  const vid = m.vlanVid;
+  if (!inRange(tableId, 255) || !inRange(priority, 65535)) return -1;
+  if (inPort !== undefined && !inRange(inPort, 65534)) return -1;
+  if (vid !== undefined && !inRange(vid, 4095)) return -1;
+  const port = inPort === undefined ? 0 : inPort + 1;
+  const vlan = vid === undefined ? 0 : vid + 1;
+  return ((tableId * 65536 + priority) * 65536 + port) * 8192 + vlan;
+}
+
+function inRange(v: number, max: number): boolean {
+  return Number.isInteger(v) && v >= 0 && v <= max;
 }
 
 /** Everything a modify can change; equal bodies mean the installed rule is already correct. */

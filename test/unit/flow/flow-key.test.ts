@@ -1,0 +1,80 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { flowIdentity, flowIdentityOf } from '../../../src/flow/flow-key.js';
+import type { FlowMatch, FlowRule } from '../../../src/model/flow.js';
+
+const rule = (tableId: number, priority: number, match: FlowMatch): FlowRule => ({
+  device: '0000000000000001',
+  tableId,
+  priority,
+  match,
+  actions: [],
+  cookie: 1,
+});
+
+/** Small value spaces around the edges of the packed range, so identities collide and overflow. */
+const matchArb: fc.Arbitrary<FlowMatch> = fc.record(
+  {
+    inPort: fc.constantFrom(0, 1, 2, 65534, 65535, 70000, 0xfffffffe),
+    vlanVid: fc.constantFrom(0, 1, 4095, 4096),
+    ethType: fc.constantFrom(0x0800, 0x0806),
+    ipv4Dst: fc.constantFrom('10.0.0.0/24', '10.0.1.0/24'),
+    udpDst: fc.constantFrom(53, 4789),
+  },
+  { requiredKeys: [] },
+);
+const tableArb = fc.constantFrom(0, 1, 255, 256);
+const priorityArb = fc.constantFrom(0, 100, 65535, 65536);
+
+/** What identifies a flow entry, written out plainly: table, priority and the match's defined fields. */
+const reference = (tableId: number, priority: number, m: FlowMatch): string =>
+  JSON.stringify([
+    tableId,
+    priority,
+    Object.entries(m)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  ]);
+
+describe('flowIdentity', () => {
+  it('is equal exactly when table, priority and match are', () => {
+    fc.assert(
+      fc.property(tableArb, priorityArb, matchArb, tableArb, priorityArb, matchArb, (t1, p1, m1, t2, p2, m2) => {
+        const same = reference(t1, p1, m1) === reference(t2, p2, m2);
+        expect(flowIdentity(rule(t1, p1, m1)) === flowIdentity(rule(t2, p2, m2))).toBe(same);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('tells every label-switching match apart at the edges of the packed range', () => {
+    const seen = new Map<string | number, string>();
+    for (const tableId of [0, 1, 254, 255, 256])
+      for (const priority of [0, 1, 65534, 65535, 65536])
+        for (const inPort of [undefined, 0, 1, 32766, 32767, 65533, 65534, 65535, 65536])
+          for (const vlanVid of [undefined, 0, 1, 4094, 4095, 4096]) {
+            const id = flowIdentity(rule(tableId, priority, { inPort, vlanVid }));
+            const ref = reference(tableId, priority, { inPort, vlanVid });
+            expect(seen.get(id) ?? ref).toBe(ref);
+            seen.set(id, ref);
+          }
+    expect(seen.size).toBe(5 * 5 * 9 * 6);
+  });
+
+  it('ignores field order and fields present as undefined', () => {
+    const a = rule(0, 100, { inPort: 3, vlanVid: 7 });
+    const b = rule(0, 100, { vlanVid: 7, ethType: undefined, inPort: 3 });
+    expect(flowIdentity(a)).toBe(flowIdentity(b));
+    const c = rule(0, 100, { ipv4Dst: '10.0.0.0/24', ethType: 0x0800 });
+    const d = rule(0, 100, { ethType: 0x0800, ipProto: undefined, ipv4Dst: '10.0.0.0/24' });
+    expect(flowIdentity(c)).toBe(flowIdentity(d));
+  });
+
+  it('flowIdentityOf gives the identity of a rule with that table, priority and match', () => {
+    fc.assert(
+      fc.property(tableArb, priorityArb, matchArb, (t, p, m) => {
+        expect(flowIdentityOf(t, p, m)).toBe(flowIdentity(rule(t, p, m)));
+      }),
+    );
+  });
+});
