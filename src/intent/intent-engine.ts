@@ -24,8 +24,8 @@ import {
   type IntentRecord,
   type IntentSpec,
   type IntentState,
+  IntentUpdatedEvent,
   type StateChange,
-  toView,
 } from './intent-types.js';
 import type { LabelAllocator } from './label-allocator.js';
 import { linksOfPaths, type PathPlanner, type PlanTopology } from './path-planner.js';
@@ -127,6 +127,9 @@ export class IntentEngine {
       key,
       spec,
       state: 'requested',
+      reason: undefined,
+      paths: undefined,
+      labels: undefined,
       reservedLinks: [],
       createdAt: at,
       updatedAt: at,
@@ -160,13 +163,18 @@ export class IntentEngine {
     const cur = this.mustGet(id);
     assertTransition(id, cur.state, state);
     const at = this.now();
-    const change: StateChange = { state, at, ...(reason ? { reason } : {}) };
-    const { reason: _old, ...rest } = cur;
+    const change: StateChange = reason ? { state, at, reason } : { state, at };
+    // Every record has the same members (absent ones undefined): one object shape, no spreads.
     const next: IntentRecord = {
-      ...rest,
-      ...changes,
+      id: cur.id,
+      key: cur.key,
+      spec: changes.spec ?? cur.spec,
       state,
-      ...(reason ? { reason } : {}),
+      reason,
+      paths: 'paths' in changes ? changes.paths : cur.paths,
+      labels: 'labels' in changes ? changes.labels : cur.labels,
+      reservedLinks: changes.reservedLinks ?? cur.reservedLinks,
+      createdAt: cur.createdAt,
       updatedAt: at,
       history: [...cur.history, change],
     };
@@ -372,6 +380,6 @@ export class IntentEngine {
   }
 
   private publish(rec: IntentRecord): void {
-    this.deps.bus.publish({ type: 'intent-updated', intentId: rec.id, intent: toView(rec) });
+    this.deps.bus.publish(new IntentUpdatedEvent(rec));
   }
 }

@@ -1,3 +1,4 @@
+import type { IntentEvent } from '../model/events.js';
 import type { NoPathCode, Objective, Path, Protection } from '../model/path.js';
 
 /**
@@ -166,35 +167,65 @@ export interface IntentView {
 
 const HISTORY_IN_VIEW = 50;
 
+type PathsView = NonNullable<IntentView['paths']>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 function pathView(p: Path): PathView {
   return { nodes: p.nodes, links: p.links, latencyMs: round3(p.latencyMs), hops: p.hops, cost: p.cost };
 }
 
-function directionView(d: DirectionPaths) {
-  return { primary: pathView(d.primary), ...(d.backup ? { backup: pathView(d.backup) } : {}), active: d.active };
+function directionView(d: DirectionPaths): PathsView['forward'] {
+  return d.backup
+    ? { primary: pathView(d.primary), backup: pathView(d.backup), active: d.active }
+    : { primary: pathView(d.primary), active: d.active };
 }
 
+/**
+ * The public view of a record. Optional members are absent, not undefined, and in this order; the
+ * view shares the record's immutable values (spec, labels, links, the history when it is short).
+ */
 export function toView(r: IntentRecord): IntentView {
-  return {
-    id: r.id,
-    key: r.key,
-    state: r.state,
-    ...(r.reason ? { reason: r.reason } : {}),
-    spec: r.spec,
-    ...(r.paths
-      ? {
-          paths: {
-            forward: directionView(r.paths.forward),
-            ...(r.paths.reverse ? { reverse: directionView(r.paths.reverse) } : {}),
-          },
-        }
-      : {}),
-    ...(r.labels ? { labels: r.labels } : {}),
-    reservation: { bandwidthMbps: r.reservedLinks.length > 0 ? r.spec.bandwidthMbps : 0, links: r.reservedLinks },
-    history: r.history.slice(-HISTORY_IN_VIEW),
-    createdAt: new Date(r.createdAt).toISOString(),
-    updatedAt: new Date(r.updatedAt).toISOString(),
-  };
+  const v = { id: r.id, key: r.key, state: r.state } as Mutable<IntentView>;
+  if (r.reason) v.reason = r.reason;
+  v.spec = r.spec;
+  if (r.paths) {
+    const reverse = r.paths.reverse;
+    v.paths = reverse
+      ? { forward: directionView(r.paths.forward), reverse: directionView(reverse) }
+      : { forward: directionView(r.paths.forward) };
+  }
+  if (r.labels) v.labels = r.labels;
+  v.reservation = { bandwidthMbps: r.reservedLinks.length > 0 ? r.spec.bandwidthMbps : 0, links: r.reservedLinks };
+  v.history = r.history.length > HISTORY_IN_VIEW ? r.history.slice(-HISTORY_IN_VIEW) : r.history;
+  v.createdAt = new Date(r.createdAt).toISOString();
+  v.updatedAt = new Date(r.updatedAt).toISOString();
+  return v;
+}
+
+/**
+ * The 'intent-updated' event of a record. Its public view is built when first read and then kept, so
+ * that publishing costs nothing when no subscriber reads it (no event-stream client). JSON (the event
+ * stream) has the members of IntentEvent: type, intentId, intent.
+ */
+export class IntentUpdatedEvent implements IntentEvent {
+  readonly type = 'intent-updated';
+  readonly intentId: string;
+  readonly #record: IntentRecord;
+  #view: IntentView | undefined;
+
+  constructor(record: IntentRecord) {
+    this.intentId = record.id;
+    this.#record = record;
+  }
+
+  get intent(): IntentView {
+    if (this.#view === undefined) this.#view = toView(this.#record);
+    return this.#view;
+  }
+
+  toJSON(): { type: 'intent-updated'; intentId: string; intent: IntentView } {
+    return { type: this.type, intentId: this.intentId, intent: this.intent };
+  }
 }
 
 function round3(x: number): number {

@@ -12,7 +12,10 @@ export type TopologyEvent =
   | { readonly type: 'link-updated'; readonly link: TopoLink }
   | { readonly type: 'link-removed'; readonly id: string };
 
-/** Intent lifecycle changes; the payload is the intent's public view (see src/intent). */
+/**
+ * Intent lifecycle changes; the payload is the intent's public view (see src/intent). The intent layer
+ * publishes 'intent-updated' as an IntentUpdatedEvent, whose `intent` is built when first read.
+ */
 export interface IntentEvent {
   readonly type: 'intent-updated' | 'intent-removed';
   readonly intentId: string;

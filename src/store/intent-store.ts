@@ -421,14 +421,15 @@ export class IntentStore {
     const rows = this.db.prepare('SELECT * FROM intents ORDER BY key').all() as IntentRow[];
     const records = rows.map((r): IntentRecord => {
       const l = labels.get(r.key);
+      // The members in the order the intent engine makes them (one object shape), absent ones undefined.
       return {
         id: r.id,
         key: r.key,
         spec: JSON.parse(r.spec),
         state: r.state as IntentRecord['state'],
-        ...(r.reason ? { reason: JSON.parse(r.reason) } : {}),
-        ...(r.paths ? { paths: JSON.parse(r.paths) } : {}),
-        ...(l?.forward !== undefined ? { labels: { ...l, forward: l.forward } } : {}),
+        reason: r.reason ? JSON.parse(r.reason) : undefined,
+        paths: r.paths ? JSON.parse(r.paths) : undefined,
+        labels: l?.forward !== undefined ? { ...l, forward: l.forward } : undefined,
         reservedLinks: JSON.parse(r.reserved_links),
         createdAt: r.created_at,
         updatedAt: r.updated_at,

@@ -2,6 +2,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { type IntentRecord, IntentUpdatedEvent, toView } from '../../../src/intent/intent-types.js';
 import { buildServer, type ServerDeps } from '../../../src/northbound/server.js';
 import { buildFixture } from '../../unit/northbound/topology-fixture.js';
 
@@ -127,6 +128,38 @@ describe('event stream over a real WebSocket', () => {
     c.ws.send('hello');
     const err = await c.next((m) => m.type === 'error');
     expect(err).toMatchObject({ code: 'SDNC_ERR_VALIDATION', message: expect.stringContaining('resync') });
+    c.ws.close();
+    await c.closed;
+  });
+
+  it('sends an intent event with the public view of the intent', async () => {
+    const r = await start();
+    const c = connect(r.wsUrl);
+    const snap = await c.next((m) => m.type === 'snapshot');
+    const record: IntentRecord = {
+      id: 'intent-7',
+      key: 7,
+      spec: {
+        src: 'h1',
+        dst: 'h2',
+        bandwidthMbps: 10,
+        objective: 'latency',
+        protection: 'none',
+        constraints: {},
+        priority: 100,
+        allowPreemption: false,
+        bidirectional: false,
+      },
+      state: 'requested',
+      reservedLinks: [],
+      createdAt: 1000,
+      updatedAt: 1000,
+      history: [{ state: 'requested', at: 1000 }],
+    };
+    r.fixture.bus.publish(new IntentUpdatedEvent(record));
+    const m = await c.next((x) => x.type === 'event' && x.seq === snap.seq + 1);
+    expect(m.event).toEqual({ type: 'intent-updated', intentId: 'intent-7', intent: JSON.parse(JSON.stringify(toView(record))) });
+    expect(m.event.intent.createdAt).toBe('1970-01-01T00:00:01.000Z');
     c.ws.close();
     await c.closed;
   });
