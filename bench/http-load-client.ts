@@ -32,6 +32,8 @@ export interface LoadResult {
   readonly perS: number;
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
+  /** CPU time (user + system) this client process spent on the job. */
+  readonly clientCpuMs: number;
 }
 
 function run(job: LoadJob): Promise<LoadResult> {
@@ -44,6 +46,7 @@ function run(job: LoadJob): Promise<LoadResult> {
   let last = 0;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const instance = autocannon(
       {
         url: job.url,
@@ -68,6 +71,7 @@ function run(job: LoadJob): Promise<LoadResult> {
           return;
         }
         const ms = last - t0;
+        const cpu = process.cpuUsage(cpu0);
         const answered = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
         resolve({
           answered,
@@ -80,6 +84,7 @@ function run(job: LoadJob): Promise<LoadResult> {
           perS: (answered / ms) * 1000,
           latencyP50Ms: r.latency.p50,
           latencyP99Ms: r.latency.p99,
+          clientCpuMs: (cpu.user + cpu.system) / 1000,
         });
       },
     );

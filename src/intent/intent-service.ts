@@ -1,11 +1,15 @@
 import { SdncError } from '../model/errors.js';
+import type { ResolvedEndpoint } from './endpoint-resolver.js';
 import { type InstallChange, IntentEngine, type IntentEngineDeps } from './intent-engine.js';
 import { IntentReactor } from './intent-reactor.js';
 import { applyPatch, type IntentRequest, normalizeRequest, requestHash } from './intent-request.js';
 import type { IntentPatch, IntentRecord, IntentSpec, IntentState, IntentView } from './intent-types.js';
 import { toView } from './intent-types.js';
 import { SerialQueue } from './serial-queue.js';
-import { TrafficRegistry } from './traffic-registry.js';
+import { type TrafficClaim, TrafficRegistry } from './traffic-registry.js';
+
+const asCreated = (intent: IntentView): SubmitOutcome => ({ intent, created: true });
+const asRetry = (intent: IntentView): SubmitOutcome => ({ intent, created: false });
 
 export interface IntentFilter {
   readonly state?: IntentState;
@@ -26,10 +30,16 @@ export interface SubmitOutcome {
   readonly created: boolean;
 }
 
+type Ends = { src: ResolvedEndpoint; dst: ResolvedEndpoint };
+
 interface PendingSubmit {
   readonly spec: IntentSpec;
+  /** Endpoints and traffic as resolved when submitted; still valid at admission unless a node changed since. */
+  readonly ends: Ends;
+  readonly claim: TrafficClaim;
+  readonly nodeEpoch: number;
   readonly idem?: { key: string; hash: string };
-  readonly resolve: (r: IntentRecord) => void;
+  readonly resolve: (v: IntentView) => void;
   readonly reject: (err: unknown) => void;
 }
 
@@ -42,14 +52,20 @@ interface PendingSubmit {
  */
 export class IntentService {
   private pending: PendingSubmit[] = [];
-  private readonly idemInflight = new Map<string, { hash: string; promise: Promise<IntentRecord> }>();
+  private readonly idemInflight = new Map<string, { hash: string; promise: Promise<IntentView> }>();
   private readonly traffic = new TrafficRegistry();
+  /** Counts node changes: endpoint resolution reads nodes only. */
+  private nodeEpoch = 0;
 
   constructor(
     private readonly engine: IntentEngine,
     private readonly reactor: IntentReactor,
     private readonly queue: SerialQueue,
-  ) {}
+  ) {
+    engine.deps.bus.subscribe(({ event }) => {
+      if (event.type === 'node-added' || event.type === 'node-updated' || event.type === 'node-removed') this.nodeEpoch++;
+    });
+  }
 
   /** Wires engine, reactor and service over one serial queue. */
   static create(deps: IntentEngineDeps): IntentService {
@@ -65,7 +81,7 @@ export class IntentService {
     await this.queue.run(async () => {
       for (const rec of this.engine.deps.store.loadAll()) {
         this.engine.restore(rec);
-        this.traffic.add(rec.id, this.engine, rec.spec);
+        this.traffic.addReloaded(rec.id, this.engine, rec.spec);
       }
       await this.reactor.reload();
     });
@@ -95,30 +111,32 @@ export class IntentService {
   submit(request: IntentRequest, options: SubmitOptions = {}): Promise<SubmitOutcome> {
     const spec = normalizeRequest(request);
     const key = options.idempotencyKey;
-    if (key === undefined) return this.enqueue(spec).then((r) => ({ intent: toView(r), created: true }));
+    if (key === undefined) return this.enqueue(spec).then(asCreated);
     const hash = requestHash(request);
     const inflight = this.idemInflight.get(key);
-    const stored = inflight ? { bodyHash: inflight.hash } : this.engine.deps.store.findIdempotency(key);
+    if (inflight) {
+      if (inflight.hash !== hash) throw new SdncError('SDNC_ERR_IDEMPOTENCY_MISMATCH', { key });
+      return inflight.promise.then(asRetry);
+    }
+    const stored = this.engine.deps.store.findIdempotency(key);
     if (stored) {
       if (stored.bodyHash !== hash) throw new SdncError('SDNC_ERR_IDEMPOTENCY_MISMATCH', { key });
-      if (inflight) return inflight.promise.then((r) => ({ intent: toView(this.engine.get(r.id) ?? r), created: false }));
-      const found = this.engine.all().find((r) => r.key === (stored as { intentKey: number }).intentKey);
-      if (!found)
-        throw new SdncError('SDNC_ERR_INTENT_NOT_FOUND', { id: `intent-${(stored as { intentKey: number }).intentKey}` });
-      return Promise.resolve({ intent: toView(found), created: false });
+      const id = `intent-${stored.intentKey}`;
+      const found = this.engine.get(id);
+      if (!found) throw new SdncError('SDNC_ERR_INTENT_NOT_FOUND', { id });
+      return Promise.resolve(asRetry(toView(found)));
     }
     const promise = this.enqueue(spec, { key, hash });
     this.idemInflight.set(key, { hash, promise });
     const done = () => this.idemInflight.delete(key);
     promise.then(done, done);
-    return promise.then((r) => ({ intent: toView(r), created: true }));
+    return promise.then(asCreated);
   }
 
   /** Many intents admitted as one batch (one convergence pass). Invalid input rejects the whole batch. */
-  async submitBatch(requests: readonly IntentRequest[]): Promise<IntentView[]> {
+  submitBatch(requests: readonly IntentRequest[]): Promise<IntentView[]> {
     const specs = requests.map(normalizeRequest);
-    const records = await Promise.all(specs.map((s) => this.enqueue(s)));
-    return records.map(toView);
+    return Promise.all(specs.map((s) => this.enqueue(s)));
   }
 
   /** Make-before-break change; refused (422, intent unchanged) when the new spec does not fit. */
@@ -147,17 +165,25 @@ export class IntentService {
     });
   }
 
-  private enqueue(spec: IntentSpec, idem?: { key: string; hash: string }): Promise<IntentRecord> {
+  private enqueue(spec: IntentSpec, idem?: { key: string; hash: string }): Promise<IntentView> {
     // Resolution errors (unknown endpoint, address nobody owns) and duplicates are the caller's, now.
     const ends = this.engine.resolve(spec);
-    this.traffic.check(ends, spec);
-    return new Promise<IntentRecord>((resolve, reject) => {
-      this.pending.push({ spec, idem, resolve, reject });
+    const claim = this.traffic.claim(ends, spec);
+    const nodeEpoch = this.nodeEpoch;
+    return new Promise<IntentView>((resolve, reject) => {
+      this.pending.push({ spec, ends, claim, nodeEpoch, idem, resolve, reject });
       if (this.pending.length === 1) void this.queue.run(() => this.drain());
     });
   }
 
+  /**
+   * Admits every submit waiting, as one batch. The queue turn starts with one I/O turn, so that requests
+   * arriving together (concurrent clients) are admitted together. Each is checked again for duplicates
+   * (an earlier one of the same batch may claim the same traffic) and, if a node changed since it was
+   * submitted, resolved again. Each is answered once its transitions are in the database.
+   */
   private async drain(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const batch = this.pending;
     this.pending = [];
     const created: { rec: IntentRecord; p: PendingSubmit }[] = [];
@@ -165,10 +191,14 @@ export class IntentService {
     store.transaction(() => {
       for (const p of batch) {
         try {
-          const ends = this.engine.resolve(p.spec);
-          this.traffic.check(ends, p.spec);
+          let { ends, claim } = p;
+          if (p.nodeEpoch === this.nodeEpoch) this.traffic.check(claim);
+          else {
+            ends = this.engine.resolve(p.spec);
+            claim = this.traffic.claim(ends, p.spec);
+          }
           const rec = this.engine.create(p.spec);
-          this.traffic.addResolved(rec.id, ends, p.spec);
+          this.traffic.add(rec.id, ends, claim);
           if (p.idem) store.saveIdempotency(p.idem.key, p.idem.hash, rec.key);
           created.push({ rec, p });
         } catch (err) {
@@ -186,7 +216,7 @@ export class IntentService {
         unwritten = err;
       }
       for (const c of created) {
-        if (unwritten === undefined) c.p.resolve(this.engine.get(c.rec.id) ?? c.rec);
+        if (unwritten === undefined) c.p.resolve(toView(this.engine.get(c.rec.id) ?? c.rec));
         else c.p.reject(unwritten);
       }
     }

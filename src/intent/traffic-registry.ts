@@ -8,31 +8,50 @@ import type { EndpointRef, IntentSpec } from './intent-types.js';
  * for the same ingress rule, so the second is refused with a clear error. Also answers "does this intent
  * involve endpoint X" for list filters, from the endpoints the intent resolved to.
  */
+/**
+ * The traffic one intent classifies: its forward signature, and its reverse one when bidirectional.
+ * Computed once per request (the strings are the costly part), checked, then registered.
+ */
+export interface TrafficClaim {
+  readonly signatures: readonly string[];
+}
+
+const DIRECTIONS = ['forward', 'reverse'] as const;
+
 export class TrafficRegistry {
   private readonly owners = new Map<string, string>();
-  private readonly signatures = new Map<string, string[]>();
+  private readonly signatures = new Map<string, readonly string[]>();
   private readonly endpoints = new Map<string, Set<string>>();
 
-  check(ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint }, spec: IntentSpec): void {
-    for (const s of signaturesOf(ends, spec)) {
-      const owner = this.owners.get(s.signature);
-      if (owner !== undefined) throw new SdncError('SDNC_ERR_INTENT_DUPLICATE', { id: owner, direction: s.direction });
+  /** The claim of `spec` resolved to `ends`; throws SDNC_ERR_INTENT_DUPLICATE when an intent holds any of it. */
+  claim(ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint }, spec: IntentSpec): TrafficClaim {
+    const claim = claimOf(ends, spec);
+    this.check(claim);
+    return claim;
+  }
+
+  check(claim: TrafficClaim): void {
+    const sigs = claim.signatures;
+    for (let i = 0; i < sigs.length; i++) {
+      const owner = this.owners.get(sigs[i]);
+      if (owner !== undefined) throw new SdncError('SDNC_ERR_INTENT_DUPLICATE', { id: owner, direction: DIRECTIONS[i] });
     }
   }
 
-  addResolved(id: string, ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint }, spec: IntentSpec): void {
-    const sigs = signaturesOf(ends, spec).map((s) => s.signature);
-    for (const s of sigs) this.owners.set(s, id);
-    this.signatures.set(id, sigs);
+  add(id: string, ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint }, claim: TrafficClaim): void {
+    for (const s of claim.signatures) this.owners.set(s, id);
+    this.signatures.set(id, claim.signatures);
     const eps = new Set<string>([ends.src.node, ends.dst.node]);
-    for (const h of [...ends.src.hosts, ...ends.dst.hosts]) eps.add(h.endpoint);
+    for (const h of ends.src.hosts) eps.add(h.endpoint);
+    for (const h of ends.dst.hosts) eps.add(h.endpoint);
     this.endpoints.set(id, eps);
   }
 
   /** Registers a reloaded intent; one whose endpoints no longer resolve is registered by its refs only. */
-  add(id: string, engine: IntentEngine, spec: IntentSpec): void {
+  addReloaded(id: string, engine: IntentEngine, spec: IntentSpec): void {
     try {
-      this.addResolved(id, engine.resolve(spec), spec);
+      const ends = engine.resolve(spec);
+      this.add(id, ends, claimOf(ends, spec));
     } catch {
       this.endpoints.set(id, new Set([refValue(spec.src), refValue(spec.dst)]));
     }
@@ -54,20 +73,25 @@ function refValue(ref: EndpointRef): string {
   return 'endpoint' in ref ? ref.endpoint : 'site' in ref ? ref.site : ref.address;
 }
 
-function signaturesOf(ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint }, spec: IntentSpec) {
-  const prefixes = (e: ResolvedEndpoint) =>
-    e.hosts
-      .flatMap((h) => h.prefixes.map((p) => `${h.port}@${h.node}:${p}`))
-      .sort()
-      .join(',');
-  const m = spec.match;
-  const fwd = `${prefixes(ends.src)}>${prefixes(ends.dst)}|${m?.ipProto ?? '*'}:${m?.srcPort ?? '*'}:${m?.dstPort ?? '*'}`;
-  const out = [{ signature: fwd, direction: 'forward' }];
-  if (spec.bidirectional) {
-    out.push({
-      signature: `${prefixes(ends.dst)}>${prefixes(ends.src)}|${m?.ipProto ?? '*'}:${m?.dstPort ?? '*'}:${m?.srcPort ?? '*'}`,
-      direction: 'reverse',
-    });
+function prefixesOf(e: ResolvedEndpoint): string {
+  const hosts = e.hosts;
+  if (hosts.length === 1 && hosts[0].prefixes.length === 1) {
+    const h = hosts[0];
+    return `${h.port}@${h.node}:${h.prefixes[0]}`;
   }
-  return out;
+  return hosts
+    .flatMap((h) => h.prefixes.map((p) => `${h.port}@${h.node}:${p}`))
+    .sort()
+    .join(',');
+}
+
+function claimOf(ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint }, spec: IntentSpec): TrafficClaim {
+  const src = prefixesOf(ends.src);
+  const dst = prefixesOf(ends.dst);
+  const m = spec.match;
+  const proto = m?.ipProto ?? '*';
+  const sport = m?.srcPort ?? '*';
+  const dport = m?.dstPort ?? '*';
+  const fwd = `${src}>${dst}|${proto}:${sport}:${dport}`;
+  return { signatures: spec.bidirectional ? [fwd, `${dst}>${src}|${proto}:${dport}:${sport}`] : [fwd] };
 }
