@@ -38,6 +38,13 @@ export interface CompileInput {
 export interface CompileTopology {
   findNode(id: string): TopoNode | undefined;
   findLink(id: string): TopoLink | undefined;
+  /**
+   * Counters that change whenever a node or link is added, removed or changed (as TopologyStore's):
+   * what compiling looks up for a path is reused while both are unchanged. Optional: without them
+   * every path is looked up again.
+   */
+  readonly shapeVersion?: number;
+  readonly attrVersion?: number;
 }
 
 export type CompileResult =
@@ -77,6 +84,81 @@ export function compileIntent(input: CompileInput, topo: CompileTopology): Compi
   return { ok: true, flows, groups, meters };
 }
 
+/** A programmable switch after the first node of a path: where the path enters and leaves it. */
+interface Hop extends CrankbackHop {
+  /** outPort is 0 at the last node (it delivers). [output outPort], shared by every rule that forwards there (rules are values, never changed). */
+  readonly out: readonly FlowAction[];
+}
+
+/**
+ * What compiling reads of the topology for one path, looked up once per path and topology version
+ * (every intent planned on the same path reuses it). Lookups that fail are kept as the error compiling
+ * would raise at that point, so the rules and the errors are exactly those of looking everything up.
+ */
+interface PathPorts {
+  readonly shape: number | undefined;
+  readonly attr: number | undefined;
+  /** Datapath id of the first node (undefined: none). */
+  readonly first: string | undefined;
+  /** Port of the first link at the first node; why not, when it cannot be known. */
+  readonly firstOut: number | undefined;
+  readonly firstOutError: ((node: string) => string) | undefined;
+  /** Programmable transit switches in path order, then the egress (last). */
+  readonly transit: readonly Hop[];
+  readonly egress: Hop | undefined;
+  /** The first failure label switching along this path hits. */
+  readonly switchError: string | undefined;
+}
+
+const portsByPath = new WeakMap<Path, PathPorts>();
+
+function pathPorts(topo: CompileTopology, path: Path): PathPorts {
+  const shape = topo.shapeVersion;
+  const attr = topo.attrVersion;
+  const known = portsByPath.get(path);
+  if (known !== undefined && shape !== undefined && known.shape === shape && known.attr === attr) return known;
+  const p = resolvePorts(topo, path, shape, attr);
+  if (shape !== undefined) portsByPath.set(path, p);
+  return p;
+}
+
+function resolvePorts(topo: CompileTopology, path: Path, shape: number | undefined, attr: number | undefined): PathPorts {
+  const nodes = path.nodes;
+  const links = path.links;
+  const first = topo.findNode(nodes[0])?.datapathId;
+  let firstOut: number | undefined;
+  let firstOutError: ((node: string) => string) | undefined;
+  if (links.length > 0) {
+    const id = links[0];
+    const l = topo.findLink(id);
+    if (l === undefined) firstOutError = () => `link ${id} no longer exists`;
+    else if (l.srcPort === undefined) firstOutError = (node) => `link ${id} has no port number at ${node}`;
+    else firstOut = l.srcPort;
+  }
+  const transit: Hop[] = [];
+  let egress: Hop | undefined;
+  let switchError: string | undefined;
+  const last = nodes.length - 1;
+  try {
+    for (let i = 1; i <= last && links.length > 0; i++) {
+      const node = nodes[i];
+      const device = i === last ? datapathOf(topo, node, 'egress') : topo.findNode(node)?.datapathId;
+      if (device === undefined) continue;
+      const inPort = inPortOf(topo, links[i - 1], node);
+      if (i < last) {
+        const port = outPort(topo, links[i], node);
+        transit.push({ device, inPort, outPort: port, out: [{ type: 'output', port }] });
+      } else {
+        egress = { device, inPort, outPort: 0, out: [] };
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof NotProgrammable)) throw err;
+    switchError = err.message;
+  }
+  return { shape, attr, first, firstOut, firstOutError, transit, egress, switchError };
+}
+
 function compileDirection(
   d: DirectionInput,
   input: CompileInput,
@@ -87,7 +169,10 @@ function compileDirection(
 ): void {
   const cookie = input.cookie;
   const ingressNode = d.primary.nodes[0];
-  const ingress = datapathOf(topo, ingressNode, 'ingress');
+  const primary = pathPorts(topo, d.primary);
+  const ingress = primary.first;
+  if (ingress === undefined)
+    throw new NotProgrammable(`ingress node ${ingressNode} has no datapath id: no switch can classify or deliver there`);
   const meterId = input.bandwidthMbps > 0 ? d.label : undefined;
   if (meterId !== undefined) {
     const rateKbps = Math.max(1, Math.round(input.bandwidthMbps * 1000));
@@ -95,16 +180,15 @@ function compileDirection(
     meters.push({ device: ingress, meterId, rateKbps, burstKbits: Math.max(100, Math.round(rateKbps / 20)) });
   }
 
-  let toNetwork: FlowAction[];
+  const hasLinks = d.primary.links.length > 0;
+  const backup = d.backup && d.backup.links.length > 0 ? pathPorts(topo, d.backup) : undefined;
+  let toNetwork: FlowAction[] = [];
   let crankbackFrom: { primaryOut: number; backupOut: number } | undefined;
-  if (d.primary.links.length === 0) {
-    toNetwork = [];
-  } else {
-    const primaryOut = outPort(topo, d.primary.links[0], ingressNode);
-    const backupOut = d.backup && d.backup.links.length > 0 ? outPort(topo, d.backup.links[0], ingressNode) : undefined;
-    const tag: FlowAction[] = [{ type: 'push-vlan' }, { type: 'set-vlan-vid', vid: d.label }];
+  if (hasLinks) {
+    const primaryOut = firstOutOf(primary, ingressNode);
+    const backupOut = backup === undefined ? undefined : firstOutOf(backup, ingressNode);
     if (backupOut === undefined || backupOut === primaryOut) {
-      toNetwork = [...tag, { type: 'output', port: primaryOut }];
+      toNetwork = [{ type: 'push-vlan' }, { type: 'set-vlan-vid', vid: d.label }, { type: 'output', port: primaryOut }];
     } else {
       groups.push({
         device: ingress,
@@ -115,165 +199,228 @@ function compileDirection(
           { watchPort: backupOut, actions: [{ type: 'output', port: backupOut }] },
         ],
       });
-      toNetwork = [...tag, { type: 'group', groupId: d.label }];
+      toNetwork = [{ type: 'push-vlan' }, { type: 'set-vlan-vid', vid: d.label }, { type: 'group', groupId: d.label }];
       if (d.crankbackLabel !== undefined) crankbackFrom = { primaryOut, backupOut };
     }
   }
 
+  const l4 = transportMatch(d.match);
   for (const src of d.from) {
     for (const dst of d.to) {
       // Same-switch delivery (both hosts on the ingress switch) needs no label.
-      const actions = d.primary.links.length === 0 ? deliverActions(dst) : toNetwork;
-      for (const match of classifiers(src, dst, d.match)) {
-        flows.push({
-          device: ingress,
-          tableId: 0,
-          priority: classifyPriority(match),
-          match,
-          actions,
-          cookie,
-          ...(meterId ? { meterId } : {}),
-        });
-      }
+      const actions = hasLinks ? toNetwork : deliverActions(dst);
+      classify(src, dst, l4, ingress, actions, cookie, meterId, flows);
     }
   }
-  if (d.primary.links.length === 0) return;
+  if (!hasLinks) return;
+  if (primary.switchError !== undefined) throw new NotProgrammable(primary.switchError);
   if (crankbackFrom && d.crankbackLabel !== undefined) {
-    const transit: CrankbackHop[] = [];
-    labelSwitch(d.primary, d, topo, cookie, flows, transit);
     const cb = {
       cookie,
       priority: PRIORITY_LABEL,
       label: d.label,
       crankbackLabel: d.crankbackLabel,
       ingress: { device: ingress, ...crankbackFrom },
-      transit,
+      transit: primary.transit,
     };
-    for (const hop of transit) flows.push(crankbackTransitRule(cb, hop));
+    egressRules(primary, d, cookie, flows);
+    for (const hop of primary.transit) flows.push(crankbackTransitRule(cb, hop));
     const repair = compileCrankback(cb);
-    flows.push(...repair.flows);
-    groups.push(...repair.groups);
+    for (const f of repair.flows) flows.push(f);
+    for (const g of repair.groups) groups.push(g);
   } else {
-    labelSwitch(d.primary, d, topo, cookie, flows);
+    labelSwitch(primary, d, cookie, flows);
   }
-  if (d.backup && d.backup.links.length > 0) labelSwitch(d.backup, d, topo, cookie, flows);
+  if (backup !== undefined) {
+    if (backup.switchError !== undefined) throw new NotProgrammable(backup.switchError);
+    labelSwitch(backup, d, cookie, flows);
+  }
 }
 
-/**
- * Transit and egress rules along one path. With `crankbackHops`, transit switches are collected there
- * instead of getting a plain label rule (the crankback compiler gives them one through a group).
- */
-function labelSwitch(
-  path: Path,
-  d: DirectionInput,
-  topo: CompileTopology,
-  cookie: number,
-  flows: FlowRule[],
-  crankbackHops?: CrankbackHop[],
-): void {
-  const last = path.nodes.length - 1;
-  for (let i = 1; i <= last; i++) {
-    const node = path.nodes[i];
-    const device = i === last ? datapathOf(topo, node, 'egress') : topo.findNode(node)?.datapathId;
-    if (device === undefined) continue;
-    const inPort = inPortOf(topo, path.links[i - 1], node);
-    if (i < last && crankbackHops) {
-      crankbackHops.push({ device, inPort, outPort: outPort(topo, path.links[i], node) });
-    } else if (i < last) {
-      flows.push({
-        device,
-        tableId: 0,
-        priority: PRIORITY_LABEL,
-        match: { inPort, vlanVid: d.label },
-        actions: [{ type: 'output', port: outPort(topo, path.links[i], node) }],
-        cookie,
-      });
-    } else if (d.to.length === 1) {
-      flows.push({
-        device,
-        tableId: 0,
-        priority: PRIORITY_LABEL,
-        match: { inPort, vlanVid: d.label },
-        actions: popAndDeliver(d.to[0]),
-        cookie,
-      });
-    } else {
-      // Several hosts behind the egress (a site): pick the host by destination address.
-      for (const host of d.to) {
-        for (const prefix of host.prefixes) {
-          const p = parseIpPrefix(prefix);
-          const sel: FlowMatch[] =
-            p.family === 4
-              ? [
-                  { inPort, vlanVid: d.label, ethType: ETH_IPV4, ipv4Dst: p.text },
-                  { inPort, vlanVid: d.label, ethType: ETH_ARP, arpTpa: p.text },
-                ]
-              : [{ inPort, vlanVid: d.label, ethType: ETH_IPV6, ipv6Dst: p.text }];
-          for (const match of sel) {
-            flows.push({
-              device,
-              tableId: 0,
-              priority: PRIORITY_EGRESS_SELECT + p.length,
-              match,
-              actions: popAndDeliver(host),
-              cookie,
-            });
-          }
-        }
+function firstOutOf(p: PathPorts, ingressNode: string): number {
+  if (p.firstOutError !== undefined) throw new NotProgrammable(p.firstOutError(ingressNode));
+  return p.firstOut as number;
+}
+
+/** Transit rules along one path (in path order), then its egress rules. */
+function labelSwitch(p: PathPorts, d: DirectionInput, cookie: number, flows: FlowRule[]): void {
+  const label = d.label;
+  for (const hop of p.transit) {
+    flows.push({
+      device: hop.device,
+      tableId: 0,
+      priority: PRIORITY_LABEL,
+      match: { inPort: hop.inPort, vlanVid: label },
+      actions: hop.out,
+      cookie,
+    });
+  }
+  egressRules(p, d, cookie, flows);
+}
+
+/** The egress switch pops the label and delivers (to the host the destination address picks, for a site). */
+function egressRules(p: PathPorts, d: DirectionInput, cookie: number, flows: FlowRule[]): void {
+  const egress = p.egress;
+  if (egress === undefined) return;
+  const { device, inPort } = egress;
+  const label = d.label;
+  if (d.to.length === 1) {
+    flows.push({
+      device,
+      tableId: 0,
+      priority: PRIORITY_LABEL,
+      match: { inPort, vlanVid: label },
+      actions: popAndDeliver(d.to[0]),
+      cookie,
+    });
+    return;
+  }
+  // Several hosts behind the egress (a site): pick the host by destination address.
+  for (const host of d.to) {
+    for (const prefix of host.prefixes) {
+      const q = parseIpPrefix(prefix);
+      const priority = PRIORITY_EGRESS_SELECT + q.length;
+      const actions = popAndDeliver(host);
+      if (q.family === 4) {
+        flows.push({
+          device,
+          tableId: 0,
+          priority,
+          match: { inPort, vlanVid: label, ethType: ETH_IPV4, ipv4Dst: q.text },
+          actions,
+          cookie,
+        });
+        flows.push({
+          device,
+          tableId: 0,
+          priority,
+          match: { inPort, vlanVid: label, ethType: ETH_ARP, arpTpa: q.text },
+          actions,
+          cookie,
+        });
+      } else {
+        flows.push({
+          device,
+          tableId: 0,
+          priority,
+          match: { inPort, vlanVid: label, ethType: ETH_IPV6, ipv6Dst: q.text },
+          actions,
+          cookie,
+        });
       }
     }
   }
 }
 
+/** Delivery actions per host (hosts are values: a changed host is a new object). */
+const deliveries = new WeakMap<AttachedHost, { readonly deliver: FlowAction[]; readonly popAndDeliver: FlowAction[] }>();
+
+function deliveryOf(host: AttachedHost): { readonly deliver: FlowAction[]; readonly popAndDeliver: FlowAction[] } {
+  let d = deliveries.get(host);
+  if (d === undefined) {
+    const deliver: FlowAction[] = host.mac
+      ? [
+          { type: 'set-eth-dst', mac: host.mac },
+          { type: 'output', port: host.port },
+        ]
+      : [{ type: 'output', port: host.port }];
+    d = { deliver, popAndDeliver: [{ type: 'pop-vlan' }, ...deliver] };
+    deliveries.set(host, d);
+  }
+  return d;
+}
+
 function popAndDeliver(host: AttachedHost): FlowAction[] {
-  return [{ type: 'pop-vlan' }, ...deliverActions(host)];
+  return deliveryOf(host).popAndDeliver;
 }
 
 function deliverActions(host: AttachedHost): FlowAction[] {
-  return [...(host.mac ? [{ type: 'set-eth-dst' as const, mac: host.mac }] : []), { type: 'output', port: host.port }];
+  return deliveryOf(host).deliver;
 }
 
-/** Ingress matches for traffic from `src` to `dst`: IP per prefix pair of one family, and ARP for IPv4. */
-function classifiers(src: AttachedHost, dst: AttachedHost, refine: TrafficMatch | undefined): FlowMatch[] {
-  const out: FlowMatch[] = [];
+/** Protocol and port refinement of a classifier (the fields after the addresses). */
+interface Transport {
+  readonly ipProto?: number;
+  readonly tcpSrc?: number;
+  readonly tcpDst?: number;
+  readonly udpSrc?: number;
+  readonly udpDst?: number;
+}
+
+/**
+ * Ingress rules for traffic from `src` to `dst`: IP per prefix pair of one family, and ARP for IPv4.
+ * Longer prefixes and protocol/port refinements win over broader classifiers of other intents.
+ */
+function classify(
+  src: AttachedHost,
+  dst: AttachedHost,
+  l4: Transport | undefined,
+  device: string,
+  actions: readonly FlowAction[],
+  cookie: number,
+  meterId: number | undefined,
+  flows: FlowRule[],
+): void {
+  const refinement = l4 === undefined ? 0 : refinementOf(l4);
   for (const sp of src.prefixes) {
     for (const dp of dst.prefixes) {
       const s = parseIpPrefix(sp);
       const t = parseIpPrefix(dp);
       if (s.family !== t.family) continue;
-      const l4 = transportMatch(refine);
+      const bits = PRIORITY_CLASSIFY_BASE + s.length + t.length;
       if (s.family === 4) {
-        out.push({ inPort: src.port, ethType: ETH_IPV4, ipv4Src: s.text, ipv4Dst: t.text, ...l4 });
-        out.push({ inPort: src.port, ethType: ETH_ARP, arpSpa: s.text, arpTpa: t.text });
+        const ip = { inPort: src.port, ethType: ETH_IPV4, ipv4Src: s.text, ipv4Dst: t.text };
+        flows.push(
+          classifierRule(device, bits + refinement * 300, l4 === undefined ? ip : { ...ip, ...l4 }, actions, cookie, meterId),
+        );
+        const arp = { inPort: src.port, ethType: ETH_ARP, arpSpa: s.text, arpTpa: t.text };
+        flows.push(classifierRule(device, bits, arp, actions, cookie, meterId));
       } else {
-        out.push({ inPort: src.port, ethType: ETH_IPV6, ipv6Src: s.text, ipv6Dst: t.text, ...l4 });
+        const ip = { inPort: src.port, ethType: ETH_IPV6, ipv6Src: s.text, ipv6Dst: t.text };
+        flows.push(
+          classifierRule(device, bits + refinement * 300, l4 === undefined ? ip : { ...ip, ...l4 }, actions, cookie, meterId),
+        );
       }
     }
   }
+}
+
+function classifierRule(
+  device: string,
+  priority: number,
+  match: FlowMatch,
+  actions: readonly FlowAction[],
+  cookie: number,
+  meterId: number | undefined,
+): FlowRule {
+  return meterId
+    ? { device, tableId: 0, priority, match, actions, cookie, meterId }
+    : { device, tableId: 0, priority, match, actions, cookie };
+}
+
+function transportMatch(m: TrafficMatch | undefined): Transport | undefined {
+  if (m?.ipProto === undefined) return undefined;
+  const tcp = m.ipProto === 6;
+  const udp = m.ipProto === 17;
+  const out: {
+    ipProto: number;
+    tcpSrc?: number;
+    tcpDst?: number;
+    udpSrc?: number;
+    udpDst?: number;
+  } = { ipProto: m.ipProto };
+  if (m.srcPort !== undefined && tcp) out.tcpSrc = m.srcPort;
+  if (m.dstPort !== undefined && tcp) out.tcpDst = m.dstPort;
+  if (m.srcPort !== undefined && udp) out.udpSrc = m.srcPort;
+  if (m.dstPort !== undefined && udp) out.udpDst = m.dstPort;
   return out;
 }
 
-function transportMatch(m: TrafficMatch | undefined): FlowMatch {
-  if (m?.ipProto === undefined) return {};
-  const tcp = m.ipProto === 6;
-  const udp = m.ipProto === 17;
-  return {
-    ipProto: m.ipProto,
-    ...(m.srcPort !== undefined && tcp ? { tcpSrc: m.srcPort } : {}),
-    ...(m.dstPort !== undefined && tcp ? { tcpDst: m.dstPort } : {}),
-    ...(m.srcPort !== undefined && udp ? { udpSrc: m.srcPort } : {}),
-    ...(m.dstPort !== undefined && udp ? { udpDst: m.dstPort } : {}),
-  };
-}
-
-/** Longer prefixes and protocol/port refinements win over broader classifiers of other intents. */
-function classifyPriority(m: FlowMatch): number {
-  const len = (p: string | undefined) => (p === undefined ? 0 : parseIpPrefix(p).length);
+/** 1 for a protocol, plus 1 for each port it pins. */
+function refinementOf(m: Transport): number {
   const ports =
     (m.tcpSrc !== undefined || m.udpSrc !== undefined ? 1 : 0) + (m.tcpDst !== undefined || m.udpDst !== undefined ? 1 : 0);
-  const refinement = (m.ipProto !== undefined ? 1 : 0) + ports;
-  const prefixBits = len(m.ipv4Src ?? m.ipv6Src ?? m.arpSpa) + len(m.ipv4Dst ?? m.ipv6Dst ?? m.arpTpa);
-  return PRIORITY_CLASSIFY_BASE + refinement * 300 + prefixBits;
+  return (m.ipProto !== undefined ? 1 : 0) + ports;
 }
 
 function datapathOf(topo: CompileTopology, nodeId: string, role: string): string {

@@ -35,35 +35,28 @@ export function labelsExhausted(pool: LabelAllocator, needed: number): IntentFai
  * local repair. All or nothing: undefined (and nothing kept) when the pool runs out.
  */
 export function allocateIntentLabels(pool: LabelAllocator, owner: number, paths: IntentPaths): IntentLabels | undefined {
-  if (pool.free < labelsNeeded(paths)) return undefined;
-  const taken: number[] = [];
-  const take = (): number | undefined => {
-    const l = pool.allocate(owner);
-    if (l !== undefined) taken.push(l);
-    return l;
-  };
-  const giveBack = () => {
-    for (const l of taken) pool.release(l, owner);
+  const fwdCrankback = needsCrankback(paths.forward.primary, paths.forward.backup);
+  const reverse = paths.reverse;
+  const revCrankback = reverse !== undefined && needsCrankback(reverse.primary, reverse.backup);
+  const needed = 1 + (fwdCrankback ? 1 : 0) + (reverse ? 1 + (revCrankback ? 1 : 0) : 0);
+  if (pool.free < needed) return undefined;
+  const forward = pool.allocate(owner);
+  const fc = fwdCrankback ? pool.allocate(owner) : undefined;
+  const rev = reverse ? pool.allocate(owner) : undefined;
+  const rc = revCrankback ? pool.allocate(owner) : undefined;
+  if (
+    forward === undefined ||
+    (fwdCrankback && fc === undefined) ||
+    (reverse && rev === undefined) ||
+    (revCrankback && rc === undefined)
+  ) {
+    for (const l of [forward, fc, rev, rc]) pool.release(l, owner);
     return undefined;
-  };
-  const forward = take();
-  if (forward === undefined) return giveBack();
-  let labels: IntentLabels = { forward };
-  if (needsCrankback(paths.forward.primary, paths.forward.backup)) {
-    const c = take();
-    if (c === undefined) return giveBack();
-    labels = { ...labels, forwardCrankback: c };
   }
-  if (paths.reverse) {
-    const reverse = take();
-    if (reverse === undefined) return giveBack();
-    labels = { ...labels, reverse };
-    if (needsCrankback(paths.reverse.primary, paths.reverse.backup)) {
-      const c = take();
-      if (c === undefined) return giveBack();
-      labels = { ...labels, reverseCrankback: c };
-    }
-  }
+  const labels: { forward: number; forwardCrankback?: number; reverse?: number; reverseCrankback?: number } = { forward };
+  if (fc !== undefined) labels.forwardCrankback = fc;
+  if (rev !== undefined) labels.reverse = rev;
+  if (rc !== undefined) labels.reverseCrankback = rc;
   return labels;
 }
 

@@ -16,6 +16,22 @@ export interface PlanTopology {
   linkFromPort(node: string, port: number): TopoLink | undefined;
   /** Both directions of a cable (fallback for links without port numbers). */
   linksOf(idOrCable: string): TopoLink[];
+  /**
+   * Counters that change whenever a node or link is added, removed or given new attributes (as
+   * TopologyStore's): while both are unchanged every link reads the same. Optional: without them every
+   * reuse of a plan checks its links again.
+   */
+  readonly shapeVersion?: number;
+  readonly attrVersion?: number;
+}
+
+/** A plan of the memo, and its links' check (stillFeasible) as of topology versions `shape`/`attr`. */
+interface MemoPlan {
+  readonly epoch: number;
+  readonly result: PlanResult;
+  checked?: PlanResult;
+  shape?: number;
+  attr?: number;
 }
 
 export type PlanResult =
@@ -30,10 +46,10 @@ export type PlanResult =
  */
 export class PathPlanner {
   /** Plans of the current pass (see `pass`), by request. */
-  private memo?: Map<string, { readonly epoch: number; readonly result: PlanResult }>;
+  private memo?: Map<string, MemoPlan>;
   private epoch = 0;
   /** Plans are kept from one pass to the next (see `keepAcrossPasses`). */
-  private kept?: Map<string, { readonly epoch: number; readonly result: PlanResult }>;
+  private kept?: Map<string, MemoPlan>;
 
   constructor(
     private readonly engine: PathEngine,
@@ -81,19 +97,28 @@ export class PathPlanner {
    * that cannot be programmed right now; never applied to the intent's own ends.
    */
   plan(spec: IntentSpec, src: ResolvedEndpoint, dst: ResolvedEndpoint, avoidNodes?: readonly string[]): PlanResult {
-    const avoid = avoidNodes?.filter((n) => n !== src.node && n !== dst.node);
+    const avoid =
+      avoidNodes === undefined || avoidNodes.length === 0
+        ? avoidNodes
+        : avoidNodes.filter((n) => n !== src.node && n !== dst.node);
     if (!this.memo) return this.planNow(spec, src.node, dst.node, avoid);
-    const key = JSON.stringify([
-      this.baseRequest(spec, src.node, dst.node, avoid),
-      spec.protection,
-      spec.bidirectional,
-      spec.constraints,
-    ]);
+    const key = planKey(spec, src.node, dst.node, avoid);
     const hit = this.memo.get(key);
     if (hit && hit.epoch === this.epoch) {
       if (!hit.result.ok) return hit.result;
+      // The check reads nothing but the links: with the topology unchanged since the last one it would
+      // find exactly what it found then.
+      const shape = this.topo.shapeVersion;
+      const attr = this.topo.attrVersion;
+      if (hit.checked !== undefined && shape !== undefined && hit.shape === shape && hit.attr === attr) return hit.checked;
       const reused = this.stillFeasible(hit.result.paths, spec.bandwidthMbps);
-      if (reused) return { ok: true, paths: reused };
+      if (reused) {
+        const again: PlanResult = { ok: true, paths: reused };
+        hit.checked = again;
+        hit.shape = shape;
+        hit.attr = attr;
+        return again;
+      }
     }
     const result = this.planNow(spec, src.node, dst.node, avoid);
     this.memo.set(key, { epoch: this.epoch, result });
@@ -104,12 +129,15 @@ export class PathPlanner {
   private stillFeasible(paths: IntentPaths, mbps: number): IntentPaths | undefined {
     const check = (p: Path): Path | undefined => {
       let bottleneck = Number.POSITIVE_INFINITY;
-      for (const id of p.links) {
-        const l = this.topo.findLink(id);
-        if (l === undefined || !isUsable(l) || residualMbps(l) < mbps) return undefined;
-        bottleneck = Math.min(bottleneck, residualMbps(l));
+      const links = p.links;
+      for (let i = 0; i < links.length; i++) {
+        const l = this.topo.findLink(links[i]);
+        if (l === undefined || !l.adminUp || !l.operUp) return undefined;
+        const residual = l.capacityMbps - l.reservedMbps;
+        if (residual < mbps) return undefined;
+        if (residual < bottleneck) bottleneck = residual;
       }
-      return p.links.length === 0 ? p : { ...p, bottleneckMbps: bottleneck };
+      return links.length === 0 ? p : { ...p, bottleneckMbps: bottleneck };
     };
     const dir = (d: DirectionPaths): DirectionPaths | undefined => {
       const primary = check(d.primary);
@@ -231,17 +259,41 @@ export class PathPlanner {
 /** Distinct requests kept across passes before the plans are dropped (bounds memory, not correctness). */
 const MAX_KEPT_PLANS = 10_000;
 
+/**
+ * The memo key: everything planNow reads (ends, objective, bandwidth, latency bound, protection,
+ * direction, constraints, extra nodes to avoid). Ids are length-prefixed and the lists are JSON, so
+ * different requests never share a key.
+ */
+function planKey(spec: IntentSpec, src: string, dst: string, avoid: readonly string[] | undefined): string {
+  let key = `${src.length}:${src}${dst.length}:${dst}|${spec.objective}|${spec.bandwidthMbps}|${spec.maxLatencyMs}|${spec.protection}|${spec.bidirectional}|`;
+  const c = spec.constraints;
+  if (Object.keys(c).length > 0) key += JSON.stringify(c);
+  if (avoid !== undefined && avoid.length > 0) key += `|${JSON.stringify(avoid)}`;
+  return key;
+}
+
 function localPath(node: string): Path {
   return { nodes: [node], links: [], latencyMs: 0, cost: 0, energyJPerGbit: 0, hops: 0, bottleneckMbps: Number.MAX_SAFE_INTEGER };
 }
 
-/** Every directed link an intent's paths use, each once (a link on two paths carries one reservation). */
-export function linksOfPaths(paths: IntentPaths): string[] {
-  const out = new Set<string>();
-  for (const d of [paths.forward, paths.reverse]) {
-    if (!d) continue;
-    for (const l of d.primary.links) out.add(l);
-    for (const l of d.backup?.links ?? []) out.add(l);
+/** linksOfPaths by paths object (paths are values, shared by the intents of one plan). */
+const linksByPaths = new WeakMap<IntentPaths, readonly string[]>();
+
+/**
+ * Every directed link an intent's paths use, each once (a link on two paths carries one reservation).
+ * The list is shared by every caller asking about the same paths object: never change it.
+ */
+export function linksOfPaths(paths: IntentPaths): readonly string[] {
+  let links = linksByPaths.get(paths);
+  if (links === undefined) {
+    const out = new Set<string>();
+    for (const d of [paths.forward, paths.reverse]) {
+      if (!d) continue;
+      for (const l of d.primary.links) out.add(l);
+      for (const l of d.backup?.links ?? []) out.add(l);
+    }
+    links = [...out];
+    linksByPaths.set(paths, links);
   }
-  return [...out];
+  return links;
 }

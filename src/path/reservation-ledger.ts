@@ -49,11 +49,24 @@ export interface RestoreReport {
 
 /** Booked bandwidth on one link, by kind. Total = primary + dedicated + max over failure units of shared. */
 interface LinkBook {
+  readonly id: string;
   primaryMbps: number;
   dedicatedMbps: number;
   /** Shared backups: failure unit (cable of a protected primary link) -> Mbps that would move here. */
   readonly shared: Map<string, number>;
   sharedMaxMbps: number;
+  /** Mbps booked (positive) or released (negative) and not yet applied to the graph (see `unapplied`). */
+  unapplied: number;
+  /** Scratch of `changesOf`: the call that last saw this link and its change there. */
+  seen: number;
+  delta: number;
+}
+
+/** Per-link changes of one booking or release, links in first-seen order (with the graph's link when asked for). */
+interface Changes {
+  readonly books: LinkBook[];
+  readonly deltas: number[];
+  readonly links: TopoLink[];
 }
 
 const EPS = 1e-9;
@@ -89,8 +102,15 @@ export class ReservationLedger {
   /** Group commit: each changed owner's state to write (null: no row), in change order. */
   private readonly unwritten = new Map<string, StoredReservation | null>();
   private flushQueued = false;
-  /** Mbps booked (positive) or released (negative) per link and not yet applied to the graph. */
-  private readonly unapplied = new Map<string, number>();
+  /**
+   * Links whose `unapplied` is not zero, in the order they became so: bookings of the batch not yet
+   * applied to the graph.
+   */
+  private readonly unapplied = new Set<LinkBook>();
+  private seen = 0;
+  /** createdAt of the last reservation, for `now()` values in the same millisecond. */
+  private lastStampMs = Number.NaN;
+  private lastStamp = '';
   /** Whether some link in `unapplied` is released net: the graph shows less free than the books. */
   private releasesUnapplied = false;
   private deferDepth = 0;
@@ -135,7 +155,11 @@ export class ReservationLedger {
   /** Applies every unapplied change to the graph now (one link-updated per link); true when there were any. */
   syncTopology(): boolean {
     if (this.unapplied.size === 0) return false;
-    const changes = [...this.unapplied];
+    const changes: [string, number][] = [];
+    for (const b of this.unapplied) {
+      changes.push([b.id, b.unapplied]);
+      b.unapplied = 0;
+    }
     this.unapplied.clear();
     this.releasesUnapplied = false;
     for (const [id, delta] of changes) this.applyToGraph(id, delta);
@@ -149,10 +173,12 @@ export class ReservationLedger {
   syncReleases(): void {
     if (!this.releasesUnapplied) return;
     this.releasesUnapplied = false;
-    for (const [id, delta] of this.unapplied) {
+    for (const b of this.unapplied) {
+      const delta = b.unapplied;
       if (delta >= 0) continue;
-      this.unapplied.delete(id);
-      this.applyToGraph(id, delta);
+      b.unapplied = 0;
+      this.unapplied.delete(b);
+      this.applyToGraph(b.id, delta);
     }
   }
 
@@ -169,21 +195,17 @@ export class ReservationLedger {
       primary: [...req.primary],
       backup: req.backup === undefined ? null : [...req.backup],
       backupPolicy: req.backupPolicy ?? 'dedicated',
-      createdAt: this.now().toISOString(),
+      createdAt: this.stamp(),
     };
-    // One lookup per distinct link: the check below reuses it (lookups are a large part of an admission).
-    const found = new Map<string, TopoLink>();
-    for (const id of [...r.primary, ...(r.backup ?? [])]) {
-      if (found.has(id)) continue;
-      const l = this.topology.findLink(id);
-      if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
-      found.set(id, l);
-    }
-    const deltas = this.increments(r, +1);
-    for (const [id, delta] of deltas) {
+    // Every link must exist (the first missing one in path order is reported); one lookup per distinct link.
+    const changes = this.changesOf(r, +1, true);
+    for (let i = 0; i < changes.books.length; i++) {
+      const delta = changes.deltas[i];
       if (delta <= EPS) continue;
-      const l = found.get(id) as TopoLink;
-      const free = l.capacityMbps - l.reservedMbps - (this.unapplied.get(id) ?? 0);
+      const book = changes.books[i];
+      const id = book.id;
+      const l = changes.links[i];
+      const free = l.capacityMbps - l.reservedMbps - book.unapplied;
       if (delta > free + EPS) {
         return {
           ok: false,
@@ -197,7 +219,7 @@ export class ReservationLedger {
     }
     if (this.groupCommit) this.queueWrite(r.ownerId, r);
     else this.store?.insert(r);
-    this.apply(r, deltas, +1);
+    this.apply(r, changes, +1);
     this.byOwner.set(r.ownerId, r);
     return { ok: true, reservation: r };
   }
@@ -212,7 +234,7 @@ export class ReservationLedger {
     } else deleted = this.store?.delete(ownerId) ?? false;
     this.pending.delete(ownerId);
     if (r === undefined) return deleted;
-    this.apply(r, this.increments(r, -1), -1);
+    this.apply(r, this.changesOf(r, -1), -1);
     this.byOwner.delete(ownerId);
     return true;
   }
@@ -249,7 +271,7 @@ export class ReservationLedger {
         this.pending.add(r.ownerId);
         continue;
       }
-      this.apply(r, this.increments(r, +1), +1);
+      this.apply(r, this.changesOf(r, +1), +1);
       this.byOwner.set(r.ownerId, r);
       restored++;
     }
@@ -268,6 +290,79 @@ export class ReservationLedger {
         this.onFlushError(err);
       }
     });
+  }
+
+  /** createdAt for a new reservation (the ISO text is made once per millisecond). */
+  private stamp(): string {
+    const d = this.now();
+    const ms = d.getTime();
+    if (ms !== this.lastStampMs) {
+      this.lastStamp = d.toISOString();
+      this.lastStampMs = ms;
+    }
+    return this.lastStamp;
+  }
+
+  /** The links of `r` by id; throws SDNC_ERR_LINK_NOT_FOUND for the first one (primary, then backup) that does not exist. */
+  private existing(r: StoredReservation): Map<string, TopoLink> {
+    const found = new Map<string, TopoLink>();
+    const add = (ids: readonly string[]) => {
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i];
+        if (found.has(id)) continue;
+        const l = this.topology.findLink(id);
+        if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
+        found.set(id, l);
+      }
+    };
+    add(r.primary);
+    if (r.backup !== null) add(r.backup);
+    return found;
+  }
+
+  /**
+   * Per-link change of booked Mbps if `r` were added (sign +1) or removed (-1), links in first-seen
+   * order (primary, then backup). Changes nothing but the books' scratch fields; creates empty books
+   * for links never booked before.
+   */
+  private changesOf(r: StoredReservation, sign: 1 | -1, withLinks = false): Changes {
+    const books: LinkBook[] = [];
+    const deltas: number[] = [];
+    const links: TopoLink[] = [];
+    if (r.backup !== null && r.backupPolicy !== 'dedicated') {
+      const found = withLinks ? this.existing(r) : undefined;
+      for (const [id, delta] of this.increments(r, sign)) {
+        books.push(this.book(id));
+        deltas.push(delta);
+        if (found) links.push(found.get(id) as TopoLink);
+      }
+      return { books, deltas, links };
+    }
+    const seen = ++this.seen;
+    const bw = sign * r.bandwidthMbps;
+    const add = (ids: readonly string[]) => {
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i];
+        let b = this.books.get(id);
+        if (b !== undefined && b.seen === seen) {
+          b.delta += bw;
+          continue;
+        }
+        if (withLinks) {
+          const l = this.topology.findLink(id);
+          if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
+          links.push(l);
+        }
+        b ??= this.book(id);
+        b.seen = seen;
+        b.delta = bw;
+        books.push(b);
+      }
+    };
+    add(r.primary);
+    if (r.backup !== null) add(r.backup);
+    for (let i = 0; i < books.length; i++) deltas.push(books[i].delta);
+    return { books, deltas, links };
   }
 
   /** Per-link change of booked Mbps if `r` were added (sign +1) or removed (-1). Pure. */
@@ -292,9 +387,10 @@ export class ReservationLedger {
     return out;
   }
 
-  private apply(r: StoredReservation, deltas: Map<string, number>, sign: 1 | -1): void {
+  private apply(r: StoredReservation, changes: Changes, sign: 1 | -1): void {
     const bw = sign * r.bandwidthMbps;
-    for (const id of r.primary) this.book(id).primaryMbps += bw;
+    const primary = r.primary;
+    for (let i = 0; i < primary.length; i++) this.book(primary[i]).primaryMbps += bw;
     if (r.backup !== null && r.backupPolicy === 'dedicated') for (const id of r.backup) this.book(id).dedicatedMbps += bw;
     if (r.backup !== null && r.backupPolicy === 'shared') {
       const units = this.failureUnits(r);
@@ -308,16 +404,24 @@ export class ReservationLedger {
         book.sharedMaxMbps = maxOf(book.shared);
       }
     }
-    for (const [id, delta] of deltas) {
+    const { books, deltas } = changes;
+    for (let i = 0; i < books.length; i++) {
+      const delta = deltas[i];
       if (delta === 0) continue;
+      const book = books[i];
       if (this.deferDepth === 0) {
-        this.topology.adjustReserved(id, delta);
+        this.topology.adjustReserved(book.id, delta);
         continue;
       }
-      const net = (this.unapplied.get(id) ?? 0) + delta;
+      const net = book.unapplied + delta;
       // Booked and released within the batch: the graph is right as it is (and nobody is woken up).
-      if (Math.abs(net) <= EPS) this.unapplied.delete(id);
-      else this.unapplied.set(id, net);
+      if (Math.abs(net) <= EPS) {
+        book.unapplied = 0;
+        this.unapplied.delete(book);
+      } else {
+        book.unapplied = net;
+        this.unapplied.add(book);
+      }
       if (net < -EPS) this.releasesUnapplied = true;
     }
   }
@@ -334,7 +438,7 @@ export class ReservationLedger {
   private book(id: string): LinkBook {
     let b = this.books.get(id);
     if (b === undefined) {
-      b = { primaryMbps: 0, dedicatedMbps: 0, shared: new Map(), sharedMaxMbps: 0 };
+      b = { id, primaryMbps: 0, dedicatedMbps: 0, shared: new Map(), sharedMaxMbps: 0, unapplied: 0, seen: 0, delta: 0 };
       this.books.set(id, b);
     }
     return b;

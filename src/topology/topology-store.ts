@@ -20,6 +20,14 @@ export class TopologyStore {
   readonly graph: TopologyGraph = new MultiDirectedGraph<TopoNode, TopoLink>({ allowSelfLoops: false });
   private shapeVer = 0;
   private attrVer = 0;
+  /**
+   * The graph's attributes by id again, kept in step with it: findNode/findLink are on every hot path
+   * (admission, compilation, the ledger) and one Map lookup is much cheaper than graphology's checks.
+   */
+  private readonly nodeById = new Map<string, TopoNode>();
+  private readonly linkById = new Map<string, TopoLink>();
+  /** Node -> source port -> the id of the one link leaving there, or null when several do (then the graph is searched). */
+  private readonly outPorts = new Map<string, Map<number, string | null>>();
 
   constructor(private readonly bus: EventBus) {}
 
@@ -32,29 +40,31 @@ export class TopologyStore {
   }
 
   hasNode(id: string): boolean {
-    return this.graph.hasNode(id);
+    return this.nodeById.has(id);
   }
 
   hasLink(id: string): boolean {
-    return this.graph.hasEdge(id);
+    return this.linkById.has(id);
   }
 
   getNode(id: string): TopoNode {
-    if (!this.graph.hasNode(id)) throw new SdncError('SDNC_ERR_NODE_NOT_FOUND', { id });
-    return this.graph.getNodeAttributes(id);
+    const n = this.nodeById.get(id);
+    if (n === undefined) throw new SdncError('SDNC_ERR_NODE_NOT_FOUND', { id });
+    return n;
   }
 
   findNode(id: string): TopoNode | undefined {
-    return this.graph.hasNode(id) ? this.graph.getNodeAttributes(id) : undefined;
+    return this.nodeById.get(id);
   }
 
   getLink(id: string): TopoLink {
-    if (!this.graph.hasEdge(id)) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
-    return this.graph.getEdgeAttributes(id);
+    const l = this.linkById.get(id);
+    if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
+    return l;
   }
 
   findLink(id: string): TopoLink | undefined {
-    return this.graph.hasEdge(id) ? this.graph.getEdgeAttributes(id) : undefined;
+    return this.linkById.get(id);
   }
 
   nodes(): TopoNode[] {
@@ -67,7 +77,8 @@ export class TopologyStore {
 
   /** Both directions of a cable (or the one link, when `idOrCable` names a directed link). */
   linksOf(idOrCable: string): TopoLink[] {
-    if (this.graph.hasEdge(idOrCable)) return [this.graph.getEdgeAttributes(idOrCable)];
+    const link = this.linkById.get(idOrCable);
+    if (link !== undefined) return [link];
     const found = this.graph.filterEdges((_id, attrs) => attrs.cable === idOrCable).map((id) => this.graph.getEdgeAttributes(id));
     if (found.length === 0) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id: idOrCable });
     return found;
@@ -75,9 +86,35 @@ export class TopologyStore {
 
   /** The directed link that leaves `node` on `port`, if the topology knows one. */
   linkFromPort(node: string, port: number): TopoLink | undefined {
-    if (!this.graph.hasNode(node)) return undefined;
+    const id = this.outPorts.get(node)?.get(port);
+    if (id === undefined) return undefined;
+    if (id !== null) return this.linkById.get(id);
     const edge = this.graph.findOutEdge(node, (_id, attrs) => attrs.srcPort === port);
     return edge === undefined ? undefined : this.graph.getEdgeAttributes(edge);
+  }
+
+  /** Brings the port index of (node, port) up to the graph. */
+  private reindexPort(node: string, port: number | undefined): void {
+    if (port === undefined) return;
+    let count = 0;
+    let first: string | undefined;
+    if (this.graph.hasNode(node)) {
+      this.graph.forEachOutEdge(node, (edge, attrs) => {
+        if (attrs.srcPort !== port) return;
+        count++;
+        first ??= edge;
+      });
+    }
+    let ports = this.outPorts.get(node);
+    if (count === 0) {
+      ports?.delete(port);
+      return;
+    }
+    if (ports === undefined) {
+      ports = new Map();
+      this.outPorts.set(node, ports);
+    }
+    ports.set(port, count === 1 ? (first as string) : null);
   }
 
   findNodeByDatapath(datapathId: string): TopoNode | undefined {
@@ -92,6 +129,7 @@ export class TopologyStore {
   addNode(node: TopoNode): void {
     if (this.graph.hasNode(node.id)) throw new SdncError('SDNC_ERR_DUPLICATE_ID', { kind: 'Node', id: node.id });
     this.graph.addNode(node.id, node);
+    this.nodeById.set(node.id, node);
     this.shapeVer++;
     this.bus.publish({ type: 'node-added', node });
   }
@@ -101,6 +139,7 @@ export class TopologyStore {
     const before = this.getNode(id);
     const after = { ...change(before), id: before.id, kind: before.kind };
     this.graph.replaceNodeAttributes(id, after);
+    this.nodeById.set(id, after);
     this.attrVer++;
     this.bus.publish({ type: 'node-updated', node: after });
     return after;
@@ -111,6 +150,8 @@ export class TopologyStore {
     this.getNode(id);
     for (const edge of this.graph.edges(id)) this.removeLink(edge);
     this.graph.dropNode(id);
+    this.nodeById.delete(id);
+    this.outPorts.delete(id);
     this.shapeVer++;
     this.bus.publish({ type: 'node-removed', id });
   }
@@ -120,13 +161,24 @@ export class TopologyStore {
     this.getNode(link.src);
     this.getNode(link.dst);
     this.graph.addDirectedEdgeWithKey(link.id, link.src, link.dst, link);
+    this.linkById.set(link.id, link);
+    if (link.srcPort !== undefined) {
+      let ports = this.outPorts.get(link.src);
+      if (ports === undefined) {
+        ports = new Map();
+        this.outPorts.set(link.src, ports);
+      }
+      ports.set(link.srcPort, ports.has(link.srcPort) ? null : link.id);
+    }
     this.shapeVer++;
     this.bus.publish({ type: 'link-added', link });
   }
 
   removeLink(id: string): void {
-    this.getLink(id);
+    const link = this.getLink(id);
     this.graph.dropEdge(id);
+    this.linkById.delete(id);
+    this.reindexPort(link.src, link.srcPort);
     this.shapeVer++;
     this.bus.publish({ type: 'link-removed', id });
   }
@@ -142,6 +194,11 @@ export class TopologyStore {
         ? changed
         : { ...changed, id: before.id, cable: before.cable, src: before.src, dst: before.dst };
     this.graph.replaceEdgeAttributes(id, after);
+    this.linkById.set(id, after);
+    if (after.srcPort !== before.srcPort) {
+      this.reindexPort(before.src, before.srcPort);
+      this.reindexPort(after.src, after.srcPort);
+    }
     this.attrVer++;
     this.bus.publish({ type: 'link-updated', link: after });
     return after;

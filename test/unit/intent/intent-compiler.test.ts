@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../../src/events/event-bus.js';
+import { type CompileInput, compileIntent } from '../../../src/intent/intent-compiler.js';
+import type { Path } from '../../../src/model/path.js';
+import type { TopoLink } from '../../../src/model/topology.js';
+import { TopologyStore } from '../../../src/topology/topology-store.js';
+
+/** s1 -> s2 -> s3, port 2 towards the next switch and port 1 from the previous one. */
+function line() {
+  const topo = new TopologyStore(new EventBus());
+  for (const [i, id] of ['s1', 's2', 's3'].entries()) {
+    topo.addNode({ id, kind: 'switch', name: id, provider: 'p', jurisdiction: 'DE', datapathId: `dp${i + 1}`, operUp: true });
+  }
+  const link = (id: string, src: string, dst: string): TopoLink => ({
+    id,
+    cable: id,
+    src,
+    dst,
+    srcPort: 2,
+    dstPort: 1,
+    capacityMbps: 1000,
+    reservedMbps: 0,
+    latencyMs: 1,
+    measuredLatencyMs: null,
+    jitterMs: null,
+    cost: 1,
+    energyJPerGbit: 1,
+    srlgs: [],
+    provider: 'p',
+    adminUp: true,
+    operUp: true,
+    discovered: false,
+  });
+  topo.addLink(link('l1', 's1', 's2'));
+  topo.addLink(link('l2', 's2', 's3'));
+  const primary: Path = {
+    nodes: ['s1', 's2', 's3'],
+    links: ['l1', 'l2'],
+    latencyMs: 2,
+    cost: 2,
+    energyJPerGbit: 2,
+    hops: 2,
+    bottleneckMbps: 1000,
+  };
+  const input = (label: number): CompileInput => ({
+    cookie: label,
+    bandwidthMbps: 10,
+    directions: [
+      {
+        from: [{ endpoint: 'h1', node: 's1', port: 9, prefixes: ['10.0.0.1/32'] }],
+        to: [{ endpoint: 'h3', node: 's3', port: 9, prefixes: ['10.0.0.3/32'] }],
+        primary,
+        label,
+      },
+    ],
+  });
+  return { topo, input };
+}
+
+const labelRules = (r: ReturnType<typeof compileIntent>) =>
+  r.ok ? r.flows.filter((f) => f.match.vlanVid !== undefined).map((f) => [f.device, f.match.inPort, f.actions]) : r.reason;
+
+describe('intent compiler', () => {
+  it('compiles the same path again with the topology as it is now', () => {
+    const { topo, input } = line();
+    expect(labelRules(compileIntent(input(100), topo))).toEqual([
+      ['dp2', 1, [{ type: 'output', port: 2 }]],
+      ['dp3', 1, [{ type: 'pop-vlan' }, { type: 'output', port: 9 }]],
+    ]);
+    // Ports re-learned: the same path object compiles to the new ports.
+    topo.updateLink('l1', (l) => ({ ...l, dstPort: 5 }));
+    topo.updateLink('l2', (l) => ({ ...l, srcPort: 6 }));
+    expect(labelRules(compileIntent(input(101), topo))).toEqual([
+      ['dp2', 5, [{ type: 'output', port: 6 }]],
+      ['dp3', 1, [{ type: 'pop-vlan' }, { type: 'output', port: 9 }]],
+    ]);
+    // A switch that lost its datapath id cannot deliver any more.
+    topo.updateNode('s3', (n) => ({ ...n, datapathId: undefined }));
+    const r = compileIntent(input(102), topo);
+    expect(r.ok ? 'compiled' : r.reason.message).toBe(
+      'egress node s3 has no datapath id: no switch can classify or deliver there',
+    );
+    topo.removeLink('l2');
+    topo.updateNode('s3', (n) => ({ ...n, datapathId: 'dp3' }));
+    const gone = compileIntent(input(103), topo);
+    expect(gone.ok ? 'compiled' : gone.reason.message).toBe('link l2 no longer exists');
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../../src/events/event-bus.js';
+import type { TopoLink, TopoNode } from '../../../src/model/topology.js';
+import { TopologyStore } from '../../../src/topology/topology-store.js';
+
+function node(id: string): TopoNode {
+  return { id, kind: 'switch', name: id, provider: 'p', jurisdiction: 'DE', operUp: true };
+}
+
+function link(id: string, src: string, dst: string, srcPort?: number): TopoLink {
+  return {
+    id,
+    cable: id,
+    src,
+    dst,
+    ...(srcPort === undefined ? {} : { srcPort }),
+    capacityMbps: 1000,
+    reservedMbps: 0,
+    latencyMs: 1,
+    measuredLatencyMs: null,
+    jitterMs: null,
+    cost: 1,
+    energyJPerGbit: 1,
+    srlgs: [],
+    provider: 'p',
+    adminUp: true,
+    operUp: true,
+    discovered: false,
+  };
+}
+
+function store(): TopologyStore {
+  const s = new TopologyStore(new EventBus());
+  for (const id of ['a', 'b', 'c']) s.addNode(node(id));
+  return s;
+}
+
+describe('TopologyStore lookups', () => {
+  it('finds nodes and links as they are now, and nothing once removed', () => {
+    const s = store();
+    s.addLink(link('ab', 'a', 'b', 1));
+    const updated = s.adjustReserved('ab', 100);
+    expect(s.findLink('ab')).toBe(updated);
+    expect(s.getLink('ab').reservedMbps).toBe(100);
+    const n = s.updateNode('a', (x) => ({ ...x, name: 'renamed' }));
+    expect(s.findNode('a')).toBe(n);
+    s.removeNode('a');
+    expect(s.findNode('a')).toBeUndefined();
+    expect(s.findLink('ab')).toBeUndefined();
+    expect(s.hasLink('ab')).toBe(false);
+    expect(() => s.getNode('a')).toThrow();
+  });
+
+  it('answers linkFromPort through adds, port changes, removals and two links on one port', () => {
+    const s = store();
+    s.addLink(link('ab', 'a', 'b', 1));
+    s.addLink(link('ac', 'a', 'c', 2));
+    s.addLink(link('ba', 'b', 'a'));
+    expect(s.linkFromPort('a', 1)?.id).toBe('ab');
+    expect(s.linkFromPort('a', 2)?.id).toBe('ac');
+    expect(s.linkFromPort('a', 3)).toBeUndefined();
+    expect(s.linkFromPort('b', 1)).toBeUndefined();
+    expect(s.linkFromPort('nowhere', 1)).toBeUndefined();
+    // The current attributes, not the ones indexed.
+    s.adjustReserved('ab', 10);
+    expect(s.linkFromPort('a', 1)?.reservedMbps).toBe(10);
+    // A port change moves the link in the index.
+    s.updateLink('ac', (l) => ({ ...l, srcPort: 3 }));
+    expect(s.linkFromPort('a', 2)).toBeUndefined();
+    expect(s.linkFromPort('a', 3)?.id).toBe('ac');
+    // Two links on one port: the first in the graph's order, and the other once it is gone.
+    s.updateLink('ac', (l) => ({ ...l, srcPort: 1 }));
+    expect(s.linkFromPort('a', 1)?.id).toBe('ab');
+    s.removeLink('ab');
+    expect(s.linkFromPort('a', 1)?.id).toBe('ac');
+    s.removeLink('ac');
+    expect(s.linkFromPort('a', 1)).toBeUndefined();
+  });
+});
