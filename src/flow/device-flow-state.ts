@@ -11,20 +11,19 @@ export interface OwnedState {
 
 const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
 
+/** One owner's entries on the device, with their identities at the same positions. Owned: changed in place. */
 interface OwnerSlot {
   readonly seq: number;
-  state: OwnedState;
-  /** Identities of `state`'s entries, in the same order. */
-  keys: Keys;
+  readonly flows: FlowRule[];
+  readonly flowKeys: FlowIdentity[];
+  readonly groups: GroupEntry[];
+  readonly groupKeys: number[];
+  readonly meters: MeterEntry[];
+  readonly meterKeys: number[];
 }
 
-interface Keys {
-  readonly flows: readonly FlowIdentity[];
-  readonly groups: readonly number[];
-  readonly meters: readonly number[];
-}
-
-const NO_KEYS: Keys = { flows: [], groups: [], meters: [] };
+const groupIdentity = (g: GroupEntry): number => g.groupId;
+const meterIdentity = (m: MeterEntry): number => m.meterId;
 
 /**
  * Everything the flow service knows about one device: the desired state per owner (in the order the
@@ -44,12 +43,12 @@ export class DeviceFlowState {
   constructor(policy: OwnershipPolicy) {
     this.flows = new EntryIndex({ identity: flowIdentity, body: flowBody, manages: (f) => policy.managesFlow(f) });
     this.groups = new EntryIndex({
-      identity: (g) => g.groupId,
+      identity: groupIdentity,
       body: groupBody,
       manages: (g) => policy.managesGroup(g.groupId),
     });
     this.meters = new EntryIndex({
-      identity: (m) => m.meterId,
+      identity: meterIdentity,
       body: meterBody,
       manages: (m) => policy.managesMeter(m.meterId),
     });
@@ -58,65 +57,60 @@ export class DeviceFlowState {
   /** Replaces what `owner` wants here; undefined removes the owner from the device. */
   setOwner(owner: string, state: OwnedState | undefined): void {
     const slot = this.owners.get(owner);
-    const before = slot?.state ?? NOTHING;
-    const was = slot?.keys ?? NO_KEYS;
-    const after = state ?? NOTHING;
     const seq = slot?.seq ?? this.nextSeq;
-    const keys: Keys = {
-      flows: this.flows.replace(owner, seq, was.flows, before.flows, after.flows),
-      groups: this.groups.replace(owner, seq, was.groups, before.groups, after.groups),
-      meters: this.meters.replace(owner, seq, was.meters, before.meters, after.meters),
-    };
+    const after = state ?? NOTHING;
+    const flowKeys = this.flows.replace(owner, seq, slot?.flowKeys ?? [], slot?.flows ?? [], after.flows);
+    const groupKeys = this.groups.replace(owner, seq, slot?.groupKeys ?? [], slot?.groups ?? [], after.groups);
+    const meterKeys = this.meters.replace(owner, seq, slot?.meterKeys ?? [], slot?.meters ?? [], after.meters);
     if (state === undefined) {
       this.owners.delete(owner);
-    } else if (slot === undefined) {
-      this.owners.set(owner, { seq: this.nextSeq++, state, keys });
-    } else {
-      slot.state = state;
-      slot.keys = keys;
+      return;
     }
+    if (slot === undefined) this.nextSeq++;
+    this.owners.set(owner, {
+      seq,
+      flows: after.flows.slice(),
+      flowKeys,
+      groups: after.groups.slice(),
+      groupKeys,
+      meters: after.meters.slice(),
+      meterKeys,
+    });
   }
 
   /**
    * Changes what `owner` wants here by a delta: `remove` (the same entry objects it gave before) goes,
-   * then `add` joins. Costs the size of the delta, not of the owner's whole state (make-before-break
-   * phases of large intents change a few entries each).
+   * then `add` joins. Costs the size of the delta and of the owner's entries on this device, not of
+   * its whole state (make-before-break phases of large intents change a few entries each).
    */
   changeOwner(owner: string, add: OwnedState, remove: OwnedState): void {
     let slot = this.owners.get(owner);
     if (slot === undefined) {
       if (add.flows.length === 0 && add.groups.length === 0 && add.meters.length === 0) return;
-      slot = { seq: this.nextSeq++, state: NOTHING, keys: NO_KEYS };
+      slot = { seq: this.nextSeq++, flows: [], flowKeys: [], groups: [], groupKeys: [], meters: [], meterKeys: [] };
       this.owners.set(owner, slot);
     }
-    const seq = slot.seq;
-    const flows = change(this.flows, owner, seq, slot.state.flows, slot.keys.flows, add.flows, remove.flows, flowIdentity);
-    const groups = change(
-      this.groups,
-      owner,
-      seq,
-      slot.state.groups,
-      slot.keys.groups,
-      add.groups,
-      remove.groups,
-      (g) => g.groupId,
-    );
-    const meters = change(
-      this.meters,
-      owner,
-      seq,
-      slot.state.meters,
-      slot.keys.meters,
-      add.meters,
-      remove.meters,
-      (m) => m.meterId,
-    );
-    if (flows.entries.length === 0 && groups.entries.length === 0 && meters.entries.length === 0) {
-      this.owners.delete(owner);
-      return;
+    const { seq } = slot;
+    if (remove.flows.length > 0) removeEntries(this.flows, owner, seq, slot.flows, slot.flowKeys, remove.flows);
+    if (remove.groups.length > 0) removeEntries(this.groups, owner, seq, slot.groups, slot.groupKeys, remove.groups);
+    if (remove.meters.length > 0) removeEntries(this.meters, owner, seq, slot.meters, slot.meterKeys, remove.meters);
+    for (const f of add.flows) {
+      const k = flowIdentity(f);
+      this.flows.add(k, owner, seq, f);
+      slot.flows.push(f);
+      slot.flowKeys.push(k);
     }
-    slot.state = { flows: flows.entries, groups: groups.entries, meters: meters.entries };
-    slot.keys = { flows: flows.keys, groups: groups.keys, meters: meters.keys };
+    for (const g of add.groups) {
+      this.groups.add(g.groupId, owner, seq, g);
+      slot.groups.push(g);
+      slot.groupKeys.push(g.groupId);
+    }
+    for (const m of add.meters) {
+      this.meters.add(m.meterId, owner, seq, m);
+      slot.meters.push(m);
+      slot.meterKeys.push(m.meterId);
+    }
+    if (slot.flows.length === 0 && slot.groups.length === 0 && slot.meters.length === 0) this.owners.delete(owner);
   }
 
   hasOwner(owner: string): boolean {
@@ -136,8 +130,8 @@ export class DeviceFlowState {
   wantsFlow(removed: { tableId: number; priority: number; cookie: number; match?: FlowMatch }): boolean {
     const { tableId, priority, cookie, match } = removed;
     if (match !== undefined) return this.flows.wants(flowIdentityOf(tableId, priority, match));
-    for (const { state } of this.owners.values()) {
-      for (const f of state.flows) if (f.tableId === tableId && f.priority === priority && f.cookie === cookie) return true;
+    for (const slot of this.owners.values()) {
+      for (const f of slot.flows) if (f.tableId === tableId && f.priority === priority && f.cookie === cookie) return true;
     }
     return false;
   }
@@ -147,10 +141,10 @@ export class DeviceFlowState {
     const flows: FlowRule[] = [];
     const groups: GroupEntry[] = [];
     const meters: MeterEntry[] = [];
-    for (const { state } of this.owners.values()) {
-      for (const f of state.flows) flows.push(f);
-      for (const g of state.groups) groups.push(g);
-      for (const m of state.meters) meters.push(m);
+    for (const slot of this.owners.values()) {
+      for (const f of slot.flows) flows.push(f);
+      for (const g of slot.groups) groups.push(g);
+      for (const m of slot.meters) meters.push(m);
     }
     return { flows, groups, meters };
   }
@@ -174,47 +168,42 @@ export class DeviceFlowState {
   }
 }
 
-/** One kind's entries of an owner after removing `remove` and adding `add`, with their identities. */
-function change<K, T>(
+/**
+ * Removes every occurrence of the `remove` objects from one kind's entries of an owner (in place,
+ * identities kept at the same positions) and from the index.
+ */
+function removeEntries<K, T>(
   index: EntryIndex<K, T>,
   owner: string,
   seq: number,
-  entries: readonly T[],
-  keys: readonly K[],
-  add: readonly T[],
+  entries: T[],
+  keys: K[],
   remove: readonly T[],
-  identity: (e: T) => K,
-): { entries: readonly T[]; keys: readonly K[] } {
-  if (add.length === 0 && remove.length === 0) return { entries, keys };
-  let outEntries: T[];
-  let outKeys: K[];
-  if (remove.length === 0) {
-    outEntries = entries.slice();
-    outKeys = keys.slice();
-  } else {
-    const gone = new Set(remove);
-    const dropped: K[] = [];
-    outEntries = [];
-    outKeys = [];
-    for (let i = 0; i < entries.length; i++) {
-      if (!gone.has(entries[i])) {
-        outEntries.push(entries[i]);
-        outKeys.push(keys[i]);
-      } else if (index.drop(keys[i], owner, entries[i])) dropped.push(keys[i]);
-    }
-    // The owner still names a dropped identity with another entry: its latest one wants it again.
-    for (const k of dropped) {
-      const i = outKeys.lastIndexOf(k);
-      if (i >= 0) index.add(k, owner, seq, outEntries[i]);
+): void {
+  const gone = remove.length > 8 ? new Set(remove) : undefined;
+  let dropped: K[] | undefined;
+  let w = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    if (gone === undefined ? remove.includes(e) : gone.has(e)) {
+      if (index.drop(keys[i], owner, e)) {
+        if (dropped === undefined) dropped = [];
+        dropped.push(keys[i]);
+      }
+    } else {
+      entries[w] = e;
+      keys[w] = keys[i];
+      w++;
     }
   }
-  for (const e of add) {
-    const k = identity(e);
-    index.add(k, owner, seq, e);
-    outEntries.push(e);
-    outKeys.push(k);
+  entries.length = w;
+  keys.length = w;
+  if (dropped === undefined) return;
+  // The owner still names a dropped identity with another entry: its latest one wants it again.
+  for (const k of dropped) {
+    const i = keys.lastIndexOf(k);
+    if (i >= 0) index.add(k, owner, seq, entries[i]);
   }
-  return { entries: outEntries, keys: outKeys };
 }
 
 function toBatch(

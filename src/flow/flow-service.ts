@@ -71,6 +71,9 @@ const INFRASTRUCTURE_OWNER = '#infrastructure';
 export class FlowService {
   private readonly devices = new Map<string, DeviceFlowState>();
   private readonly ownerDevices = new Map<string, Set<string>>();
+  /** desiredVersion() per owner that wants something; `changes` counts every change of any owner. */
+  private readonly versions = new Map<string, number>();
+  private changes = 0;
   private readonly dirty = new Set<string>();
   /** Devices whose last pass failed: retried (with a read-back) on the next pass, whatever triggers it. */
   private readonly failed = new Set<string>();
@@ -136,39 +139,61 @@ export class FlowService {
       this.device(device).setOwner(owner, s);
       this.dirty.add(device);
     }
-    if (perDevice.size === 0) this.ownerDevices.delete(owner);
-    else this.ownerDevices.set(owner, new Set(perDevice.keys()));
+    if (perDevice.size === 0) {
+      this.ownerDevices.delete(owner);
+      this.versions.delete(owner);
+    } else {
+      this.ownerDevices.set(owner, new Set(perDevice.keys()));
+      this.versions.set(owner, ++this.changes);
+    }
     this.scheduleFlush();
   }
 
   /**
    * Changes what `owner` wants by a delta: the entries of `remove` (the same objects it gave before)
    * go, those of `add` join. Same outcome as setDesired with the resulting state, at the cost of the
-   * delta only.
+   * delta only. Either side may be given in parts (several states), which saves merging them.
    */
-  changeDesired(owner: string, add: DeviceState, remove: DeviceState): void {
+  changeDesired(
+    owner: string,
+    add: DeviceState | readonly DeviceState[],
+    remove: DeviceState | readonly DeviceState[] = [],
+  ): void {
     const adds = byDevice(add);
     const removes = byDevice(remove);
-    const devices = new Set([...adds.keys(), ...removes.keys()]);
     let mine = this.ownerDevices.get(owner);
-    for (const device of devices) {
+    const change = (device: string, a: OwnedState, r: OwnedState) => {
       const state = this.device(device);
-      state.changeOwner(owner, adds.get(device) ?? NOTHING, removes.get(device) ?? NOTHING);
+      state.changeOwner(owner, a, r);
       this.dirty.add(device);
       if (state.hasOwner(owner)) {
-        if (!mine) {
+        if (mine === undefined) {
           mine = new Set();
           this.ownerDevices.set(owner, mine);
         }
         mine.add(device);
       } else mine?.delete(device);
-    }
-    if (mine?.size === 0) this.ownerDevices.delete(owner);
-    if (devices.size > 0) this.scheduleFlush();
+    };
+    for (const [device, a] of adds) change(device, a, removes.get(device) ?? NOTHING);
+    for (const [device, r] of removes) if (!adds.has(device)) change(device, NOTHING, r);
+    if (mine === undefined || mine.size === 0) {
+      this.ownerDevices.delete(owner);
+      this.versions.delete(owner);
+    } else this.versions.set(owner, ++this.changes);
+    if (adds.size > 0 || removes.size > 0) this.scheduleFlush();
   }
 
   removeDesired(owner: string): void {
     this.setDesired(owner, NOTHING);
+  }
+
+  /**
+   * A number that changes whenever what `owner` wants changes (setDesired, changeDesired, removeDesired)
+   * and is 0 exactly when it wants nothing: a caller that remembers it knows whether the owner's state
+   * is still the one it set, and may then change it by a delta.
+   */
+  desiredVersion(owner: string): number {
+    return this.versions.get(owner) ?? 0;
   }
 
   /** Devices `owner` has state on. */
@@ -315,19 +340,53 @@ export class FlowService {
   }
 }
 
-/** A state's entries per device. */
-function byDevice(state: DeviceState): Map<string, { flows: FlowRule[]; groups: GroupEntry[]; meters: MeterEntry[] }> {
-  const out = new Map<string, { flows: FlowRule[]; groups: GroupEntry[]; meters: MeterEntry[] }>();
-  const slot = (device: string) => {
-    let s = out.get(device);
-    if (s === undefined) {
-      s = { flows: [], groups: [], meters: [] };
-      out.set(device, s);
+interface Bucket {
+  flows: FlowRule[];
+  groups: GroupEntry[];
+  meters: MeterEntry[];
+}
+
+/** Shared by buckets without entries of a kind; never written (a bucket gets its own array first). */
+const NONE: never[] = [];
+
+/** The entries of one state, or of several, per device. */
+function byDevice(state: DeviceState | readonly DeviceState[]): Map<string, Bucket> {
+  const out = new Map<string, Bucket>();
+  // Entries come grouped by device more often than not: remember the last device's bucket.
+  let last = '';
+  let bucket: Bucket | undefined;
+  const slot = (device: string): Bucket => {
+    if (device === last && bucket !== undefined) return bucket;
+    let b = out.get(device);
+    if (b === undefined) {
+      b = { flows: NONE, groups: NONE, meters: NONE };
+      out.set(device, b);
     }
-    return s;
+    last = device;
+    bucket = b;
+    return b;
   };
-  for (const f of state.flows) slot(f.device).flows.push(f);
-  for (const g of state.groups) slot(g.device).groups.push(g);
-  for (const m of state.meters) slot(m.device).meters.push(m);
+  const parts: readonly DeviceState[] = isParts(state) ? state : [state];
+  for (const part of parts) {
+    for (const f of part.flows) {
+      const b = slot(f.device);
+      if (b.flows === NONE) b.flows = [f];
+      else b.flows.push(f);
+    }
+    for (const g of part.groups) {
+      const b = slot(g.device);
+      if (b.groups === NONE) b.groups = [g];
+      else b.groups.push(g);
+    }
+    for (const m of part.meters) {
+      const b = slot(m.device);
+      if (b.meters === NONE) b.meters = [m];
+      else b.meters.push(m);
+    }
+  }
   return out;
+}
+
+function isParts(s: DeviceState | readonly DeviceState[]): s is readonly DeviceState[] {
+  return Array.isArray(s);
 }

@@ -27,9 +27,11 @@ export interface FinishedChange {
 }
 
 interface Phase {
-  readonly state: DeviceState;
-  /** How `state` differs from the previous phase's (set through the cheaper delta when present). */
-  readonly delta?: { readonly add: DeviceState; readonly remove: DeviceState };
+  /** How the owner's state changes in this phase, in parts (see FlowService.changeDesired). */
+  readonly add: readonly DeviceState[];
+  readonly remove: readonly DeviceState[];
+  /** The whole state after this phase: set instead of the delta when the starting state is not known. */
+  readonly state: () => DeviceState;
   /** Devices that must confirm this phase before the next one may start. */
   readonly confirm: readonly string[];
 }
@@ -40,9 +42,11 @@ interface Run {
   /** Index of the phase to run next. */
   at: number;
   readonly retired: IntentLabels[];
+  /** The flow service's desiredVersion of the intent right after this run last changed it. */
+  version: number;
 }
 
-type Flows = Pick<FlowService, 'setDesired' | 'changeDesired' | 'flush' | 'isConverged'>;
+type Flows = Pick<FlowService, 'setDesired' | 'changeDesired' | 'flush' | 'isConverged' | 'desiredVersion'>;
 
 /**
  * Make-before-break installation. A move runs in three phases, all intents of a batch in step:
@@ -57,6 +61,12 @@ type Flows = Pick<FlowService, 'setDesired' | 'changeDesired' | 'flush' | 'isCon
  */
 export class InstallSequencer {
   private readonly held = new Map<string, Run>();
+  /**
+   * What each intent's rules in the flow service are, as of the desiredVersion noted with them: while
+   * that version holds, the first phase of the intent's next change is a delta from these rules
+   * instead of a replacement of its whole state (which would compare every old rule again).
+   */
+  private readonly installed = new Map<string, { readonly compiled: Compiled; readonly version: number }>();
 
   constructor(private readonly flows: Flows) {}
 
@@ -89,7 +99,7 @@ export class InstallSequencer {
       const before = this.held.get(c.id);
       this.held.delete(c.id);
       const retired = [...(c.retiredLabels ? [c.retiredLabels] : []), ...(before?.retired ?? [])];
-      return { change: c, phases: phasesOf(c), at: 0, retired };
+      return { change: c, phases: phasesOf(c), at: 0, retired, version: 0 };
     });
     return this.step(runs);
   }
@@ -106,23 +116,43 @@ export class InstallSequencer {
     let active = runs;
     while (active.length > 0) {
       for (const r of active) {
-        // A phase after the first starts from the previous phase's state, which this run set itself.
+        // A phase after the first starts from the previous phase's state, which this run set itself;
+        // the first one from the change's `old` when that is what the intent has.
         const phase = r.phases[r.at];
-        if (phase.delta && r.at > 0) this.flows.changeDesired(r.change.id, phase.delta.add, phase.delta.remove);
-        else this.flows.setDesired(r.change.id, phase.state);
+        const id = r.change.id;
+        if (r.at > 0 || this.has(id, r.change.old)) this.flows.changeDesired(id, phase.add, phase.remove);
+        else this.flows.setDesired(id, phase.state());
+        r.version = this.flows.desiredVersion(id);
       }
       await this.flows.flush();
       const next: Run[] = [];
       for (const r of active) {
         const phase = r.phases[r.at];
         r.at++;
-        if (r.at === r.phases.length) finished.push({ change: r.change, retired: r.retired });
-        else if (this.confirmed(phase)) next.push(r);
+        if (r.at === r.phases.length) {
+          const { id, next } = r.change;
+          if (next) this.installed.set(id, { compiled: next, version: r.version });
+          else this.installed.delete(id);
+          finished.push({ change: r.change, retired: r.retired });
+        } else if (this.confirmed(phase)) next.push(r);
         else this.held.set(r.change.id, r);
       }
       active = next;
     }
     return finished;
+  }
+
+  /** Notes that the intent's rules were set to `compiled` without phases (see IntentEngine.adopt). */
+  adopted(id: string, compiled: Compiled): void {
+    this.installed.set(id, { compiled, version: this.flows.desiredVersion(id) });
+  }
+
+  /** Whether exactly the rules of `compiled` (nothing when undefined) are what the intent has in the flow service. */
+  private has(id: string, compiled: Compiled | undefined): boolean {
+    const version = this.flows.desiredVersion(id);
+    if (compiled === undefined) return version === 0;
+    const i = this.installed.get(id);
+    return version !== 0 && i !== undefined && i.compiled === compiled && i.version === version;
   }
 
   private confirmed(phase: Phase): boolean {
@@ -139,26 +169,39 @@ export function merge(c: Compiled, ...more: DeviceState[]): DeviceState {
 }
 
 const NOTHING: DeviceState = { flows: [], groups: [], meters: [] };
+const NO_PARTS: readonly DeviceState[] = [];
+
+function flowsOnly(flows: readonly FlowRule[]): DeviceState {
+  return { flows, groups: [], meters: [] };
+}
+
+/** A compiled intent's rules as parts of a delta (ingress and the rest), without merging them. */
+function partsOf(c: Compiled): DeviceState[] {
+  return [flowsOnly(c.ingress), c.rest];
+}
 
 function phasesOf(c: InstallChange): Phase[] {
-  if (!c.next) return [{ state: NOTHING, confirm: [] }];
-  if (!c.old) return [{ state: merge(c.next), confirm: [] }];
-  const old = c.old;
-  const next = c.next;
+  const { old, next } = c;
+  if (!next) return [{ add: NO_PARTS, remove: old ? partsOf(old) : NO_PARTS, state: () => NOTHING, confirm: [] }];
+  if (!old) return [{ add: partsOf(next), remove: NO_PARTS, state: () => merge(next), confirm: [] }];
   return [
-    { state: merge(old, next.rest), confirm: devicesOf(next.rest) },
+    { add: [next.rest], remove: NO_PARTS, state: () => merge(old, next.rest), confirm: devicesOf([next.rest]) },
     {
-      state: merge(next, { flows: old.rest.flows, groups: [], meters: [] }),
-      delta: {
-        add: { flows: next.ingress, groups: [], meters: [] },
-        remove: { flows: old.ingress, groups: old.rest.groups, meters: old.rest.meters },
-      },
-      confirm: [...new Set([...next.ingress, ...old.ingress].map((f) => f.device))],
+      add: [flowsOnly(next.ingress)],
+      remove: [{ flows: old.ingress, groups: old.rest.groups, meters: old.rest.meters }],
+      state: () => merge(next, flowsOnly(old.rest.flows)),
+      confirm: devicesOf([flowsOnly(next.ingress), flowsOnly(old.ingress)]),
     },
-    { state: merge(next), delta: { add: NOTHING, remove: { flows: old.rest.flows, groups: [], meters: [] } }, confirm: [] },
+    { add: NO_PARTS, remove: [flowsOnly(old.rest.flows)], state: () => merge(next), confirm: [] },
   ];
 }
 
-function devicesOf(s: DeviceState): string[] {
-  return [...new Set([...s.flows.map((f) => f.device), ...s.groups.map((g) => g.device), ...s.meters.map((m) => m.device)])];
+function devicesOf(states: readonly DeviceState[]): string[] {
+  const out = new Set<string>();
+  for (const s of states) {
+    for (const f of s.flows) out.add(f.device);
+    for (const g of s.groups) out.add(g.device);
+    for (const m of s.meters) out.add(m.device);
+  }
+  return [...out];
 }

@@ -323,6 +323,7 @@ export class IntentEngine {
   adopt(id: string, compiled: Compiled): void {
     this.compiledState.set(id, compiled);
     this.deps.flows.setDesired(id, merge(compiled));
+    this.sequencer.adopted(id, compiled);
   }
 
   /** Whether every device an intent has rules on confirmed them; 'failed' with the first device error. */
