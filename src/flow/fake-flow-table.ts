@@ -85,61 +85,93 @@ export class FakeFlowTable {
   }
 
   /**
-   * Applies a batch all-or-nothing: it is validated against the resulting state before anything
-   * changes. Costs what the batch touches, not what the table holds (use counts of meters and groups
-   * stand in for a scan of every flow).
+   * Applies a batch all-or-nothing: a batch the resulting state refuses (a missing meter or group in
+   * use, an add of an existing meter or group, a modify of a missing entry) changes nothing. Costs what
+   * the batch touches, not what the table holds (use counts of meters and groups stand in for a scan of
+   * every flow): the changes are written through with an undo log, replayed backwards on a refusal.
    */
   apply(batch: DeviceBatch): void {
-    const meters = new Overlay(this.meters);
-    const groups = new Overlay(this.groups);
-    const flows = new Overlay(this.flows);
-    for (const m of batch.addMeters) {
-      if (meters.has(m.meterId)) throw new Error(`meter ${m.meterId} exists (OFPMMFC_METER_EXISTS)`);
-      meters.set(m.meterId, m);
+    const undo: Undo = [];
+    try {
+      this.write(batch, undo);
+    } catch (err) {
+      for (let i = undo.length - 3; i >= 0; i -= 3) {
+        const map = undo[i] as Map<unknown, unknown>;
+        const prev = undo[i + 2];
+        if (prev === undefined) map.delete(undo[i + 1]);
+        else map.set(undo[i + 1], prev);
+      }
+      throw err;
     }
-    for (const m of batch.modifyMeters) {
-      if (!meters.has(m.meterId)) throw new Error(`meter ${m.meterId} unknown (OFPMMFC_UNKNOWN_METER)`);
-      meters.set(m.meterId, m);
-    }
-    for (const g of batch.addGroups) {
-      if (groups.has(g.groupId)) throw new Error(`group ${g.groupId} exists (OFPGMFC_GROUP_EXISTS)`);
-      groups.set(g.groupId, g);
-    }
-    for (const g of batch.modifyGroups) {
-      if (!groups.has(g.groupId)) throw new Error(`group ${g.groupId} unknown (OFPGMFC_UNKNOWN_GROUP)`);
-      groups.set(g.groupId, g);
-    }
-    for (const f of batch.addFlows) flows.set(flowIdentity(f), f);
-    for (const f of batch.modifyFlows) {
-      if (!flows.has(flowIdentity(f))) throw new Error(`modify of missing flow ${flowIdentity(f)}`);
-      flows.set(flowIdentity(f), f);
-    }
-    for (const f of batch.deleteFlows) flows.delete(flowIdentity(f));
-    for (const g of batch.deleteGroups) groups.delete(g.groupId);
-    for (const m of batch.deleteMeters) meters.delete(m.meterId);
-    const meterUse = new Map<number, number>();
-    const groupUse = new Map<number, number>();
-    for (const [id, next] of flows.changes) {
-      const prev = this.flows.get(id);
-      if (prev) countUses(prev, -1, meterUse, groupUse);
-      if (next) countUses(next, 1, meterUse, groupUse);
-    }
-    // Every meter or group whose users changed or that went away must exist while anything uses it.
-    for (const id of new Set([...meterUse.keys(), ...meters.changes.keys()])) {
-      if ((this.meterUse.get(id) ?? 0) + (meterUse.get(id) ?? 0) > 0 && !meters.has(id))
-        throw new Error(`flow uses missing meter ${id} (OFPMMFC_UNKNOWN_METER)`);
-    }
-    for (const id of new Set([...groupUse.keys(), ...groups.changes.keys()])) {
-      if ((this.groupUse.get(id) ?? 0) + (groupUse.get(id) ?? 0) > 0 && !groups.has(id))
-        throw new Error(`flow uses missing group ${id} (OFPBAC_BAD_OUT_GROUP)`);
-    }
-    meters.commit();
-    groups.commit();
-    flows.commit();
-    addCounts(this.meterUse, meterUse);
-    addCounts(this.groupUse, groupUse);
     this.sorted = null;
     this.writes += batchWrites(batch);
+  }
+
+  private write(batch: DeviceBatch, undo: Undo): void {
+    const meters: number[] = [];
+    const groups: number[] = [];
+    for (const m of batch.addMeters) {
+      if (this.meters.has(m.meterId)) throw new Error(`meter ${m.meterId} exists (OFPMMFC_METER_EXISTS)`);
+      put(undo, this.meters, m.meterId, m);
+      meters.push(m.meterId);
+    }
+    for (const m of batch.modifyMeters) {
+      if (!this.meters.has(m.meterId)) throw new Error(`meter ${m.meterId} unknown (OFPMMFC_UNKNOWN_METER)`);
+      put(undo, this.meters, m.meterId, m);
+    }
+    for (const g of batch.addGroups) {
+      if (this.groups.has(g.groupId)) throw new Error(`group ${g.groupId} exists (OFPGMFC_GROUP_EXISTS)`);
+      put(undo, this.groups, g.groupId, g);
+      groups.push(g.groupId);
+    }
+    for (const g of batch.modifyGroups) {
+      if (!this.groups.has(g.groupId)) throw new Error(`group ${g.groupId} unknown (OFPGMFC_UNKNOWN_GROUP)`);
+      put(undo, this.groups, g.groupId, g);
+    }
+    for (const f of batch.addFlows) this.putFlow(undo, flowIdentity(f), f, meters, groups);
+    for (const f of batch.modifyFlows) {
+      const k = flowIdentity(f);
+      if (!this.flows.has(k)) throw new Error(`modify of missing flow ${k}`);
+      this.putFlow(undo, k, f, meters, groups);
+    }
+    for (const f of batch.deleteFlows) this.putFlow(undo, flowIdentity(f), undefined, meters, groups);
+    for (const g of batch.deleteGroups) {
+      put(undo, this.groups, g.groupId, undefined);
+      groups.push(g.groupId);
+    }
+    for (const m of batch.deleteMeters) {
+      put(undo, this.meters, m.meterId, undefined);
+      meters.push(m.meterId);
+    }
+    // Every meter or group whose users changed or that went away must exist while anything uses it.
+    for (const id of meters) {
+      if (this.meterUse.has(id) && !this.meters.has(id)) throw new Error(`flow uses missing meter ${id} (OFPMMFC_UNKNOWN_METER)`);
+    }
+    for (const id of groups) {
+      if (this.groupUse.has(id) && !this.groups.has(id)) throw new Error(`flow uses missing group ${id} (OFPBAC_BAD_OUT_GROUP)`);
+    }
+  }
+
+  /** Sets (or deletes, `next` undefined) one flow entry, keeping the use counts of meters and groups. */
+  private putFlow(undo: Undo, k: FlowIdentity, next: FlowRule | undefined, meters: number[], groups: number[]): void {
+    const prev = this.flows.get(k);
+    if (prev === next) return;
+    if (prev !== undefined) this.countUses(undo, prev, -1, meters, groups);
+    if (next !== undefined) this.countUses(undo, next, 1, meters, groups);
+    put(undo, this.flows, k, next);
+  }
+
+  private countUses(undo: Undo, f: FlowRule, delta: number, meters: number[], groups: number[]): void {
+    if (f.meterId !== undefined) {
+      count(undo, this.meterUse, f.meterId, delta);
+      meters.push(f.meterId);
+    }
+    for (const a of f.actions) {
+      if (a.type === 'group') {
+        count(undo, this.groupUse, a.groupId, delta);
+        groups.push(a.groupId);
+      }
+    }
   }
 
   /** Forwards one packet that arrived on `inPort`: highest-priority match in table 0, then its actions. */
@@ -204,39 +236,19 @@ export class FakeFlowTable {
   }
 }
 
-/** Pending changes over a map: reads see them, commit() writes them through. */
-class Overlay<K, V> {
-  readonly changes = new Map<K, V | null>();
-  constructor(private readonly base: Map<K, V>) {}
-  has(k: K): boolean {
-    const c = this.changes.get(k);
-    return c === undefined ? this.base.has(k) : c !== null;
-  }
-  set(k: K, v: V): void {
-    this.changes.set(k, v);
-  }
-  delete(k: K): void {
-    this.changes.set(k, null);
-  }
-  commit(): void {
-    for (const [k, v] of this.changes) {
-      if (v === null) this.base.delete(k);
-      else this.base.set(k, v);
-    }
-  }
+/** Writes of one apply as (map, key, previous value or undefined when absent) triples. */
+type Undo = unknown[];
+
+function put<K, V>(undo: Undo, map: Map<K, V>, k: K, v: V | undefined): void {
+  undo.push(map, k, map.get(k));
+  if (v === undefined) map.delete(k);
+  else map.set(k, v);
 }
 
-function countUses(f: FlowRule, delta: number, meters: Map<number, number>, groups: Map<number, number>): void {
-  if (f.meterId !== undefined) meters.set(f.meterId, (meters.get(f.meterId) ?? 0) + delta);
-  for (const a of f.actions) if (a.type === 'group') groups.set(a.groupId, (groups.get(a.groupId) ?? 0) + delta);
-}
-
-function addCounts(target: Map<number, number>, delta: Map<number, number>): void {
-  for (const [k, d] of delta) {
-    const n = (target.get(k) ?? 0) + d;
-    if (n === 0) target.delete(k);
-    else target.set(k, n);
-  }
+/** Adds `delta` to a use count; a count that drops to 0 is removed. */
+function count(undo: Undo, uses: Map<number, number>, id: number, delta: number): void {
+  const n = (uses.get(id) ?? 0) + delta;
+  put(undo, uses, id, n === 0 ? undefined : n);
 }
 
 function batchWrites(b: DeviceBatch): number {

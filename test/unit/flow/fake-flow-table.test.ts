@@ -77,4 +77,39 @@ describe('FakeFlowTable', () => {
     expect(t.flowCount()).toBe(0);
     expect(t.writes).toBe(0);
   });
+
+  it('a refused batch undoes what it wrote before the refusal, use counts included', () => {
+    const t = new FakeFlowTable(dev);
+    const meter = { device: dev, meterId: 1, rateKbps: 1000, burstKbits: 100 };
+    const group: GroupEntry = {
+      device: dev,
+      groupId: 2,
+      type: 'indirect',
+      buckets: [{ actions: [{ type: 'output', port: 2 }] }],
+    };
+    const metered = flow({ match: { inPort: 1 }, meterId: 1, actions: [{ type: 'output', port: 2 }] });
+    t.apply({ ...EMPTY_BATCH, addMeters: [meter], addFlows: [metered] });
+    const before = t.state();
+    // Adds a group and a flow using it, moves the metered flow off the meter, then deletes the meter
+    // while another new flow still uses it: refused at the very end.
+    const refused = {
+      ...EMPTY_BATCH,
+      addGroups: [group],
+      addFlows: [
+        flow({ match: { inPort: 3 }, actions: [{ type: 'group', groupId: 2 }] }),
+        flow({ match: { inPort: 4 }, meterId: 1, actions: [] }),
+      ],
+      modifyFlows: [flow({ match: { inPort: 1 }, actions: [{ type: 'output', port: 5 }] })],
+      deleteMeters: [meter],
+    };
+    expect(() => t.apply(refused)).toThrow(/UNKNOWN_METER/);
+    expect(t.state()).toEqual(before);
+    expect(t.writes).toBe(2);
+    // The counts were restored too: the meter is still in use, the group never was.
+    expect(() => t.apply({ ...EMPTY_BATCH, deleteMeters: [meter] })).toThrow(/UNKNOWN_METER/);
+    t.apply({ ...EMPTY_BATCH, addGroups: [group] });
+    t.apply({ ...EMPTY_BATCH, deleteGroups: [group] });
+    t.apply({ ...EMPTY_BATCH, deleteFlows: [metered], deleteMeters: [meter] });
+    expect(t.state()).toEqual({ flows: [], groups: [], meters: [] });
+  });
 });
