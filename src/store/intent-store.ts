@@ -102,17 +102,20 @@ interface HistoryRow {
   reason: string | null;
 }
 
-/** Largest number of rows of one multi-row statement: 2^7 rows of at most 5 values stay under SQLite's 999. */
+/** Largest number of rows of one multi-row statement (2^7), and of bound values (SQLite's historic limit). */
 const BULK_ROWS_LOG2 = 7;
+const BULK_MAX_VALUES = 999;
 
 /**
- * One statement over many rows at a time (`INSERT ... VALUES (?,?),(?,?),...` or `... IN (?,?,...)`):
- * a bulk write costs one statement run per up to 128 rows instead of one per row. Statements are
- * prepared for power-of-two row counts on first use, so any count takes at most eight runs per 128 rows.
+ * One statement over many rows at a time (`INSERT ... VALUES (?,?),(?,?),...`, `... IN (?,?,...)` or
+ * `UPDATE ... FROM (VALUES ...)`): a bulk write costs one statement run per up to 128 rows instead of
+ * one per row. Statements are prepared for power-of-two row counts on first use, so any count takes at
+ * most eight runs per 128 rows.
  */
 class BulkStatement {
   private readonly stmts: (Statement | undefined)[] = [];
   private readonly buffers: (string | number | null)[][] = [];
+  private readonly maxLog2: number;
 
   constructor(
     private readonly db: Db,
@@ -120,13 +123,15 @@ class BulkStatement {
     private readonly row: string,
     private readonly tail: string,
     private readonly width: number,
-  ) {}
+  ) {
+    this.maxLog2 = Math.min(BULK_ROWS_LOG2, Math.floor(Math.log2(BULK_MAX_VALUES / width)));
+  }
 
   /** Runs over `values` (`width` values per row). */
   run(values: readonly (string | number | null)[]): void {
     const rows = values.length / this.width;
     let done = 0;
-    for (let log2 = BULK_ROWS_LOG2; log2 >= 0; log2--) {
+    for (let log2 = this.maxLog2; log2 >= 0; log2--) {
       const n = 1 << log2;
       if (rows - done < n) continue;
       const stmt = this.statement(log2);
@@ -170,8 +175,8 @@ class BulkStatement {
  */
 export class IntentStore {
   private readonly upsertIntent: Statement;
-  private readonly updateState: Statement;
-  private readonly updateRoute: Statement;
+  private readonly updateState: BulkStatement;
+  private readonly updateRoute: BulkStatement;
   private readonly insertHistory: Statement;
   private readonly bulkHistory: BulkStatement;
   private readonly deleteIntentStmt: Statement;
@@ -191,6 +196,8 @@ export class IntentStore {
    * by this store): what a later write may leave out.
    */
   private readonly written = new Map<number, IntentRecord>();
+  /** JSON of the current write (see json()); empty between writes. */
+  private readonly serialised = new Map<object, string>();
   private readonly groupCommit: boolean;
   private readonly onFlushError: (err: unknown) => void;
   private unwritten: Unwritten = emptyUnwritten();
@@ -209,9 +216,21 @@ export class IntentStore {
        ON CONFLICT(key) DO UPDATE SET spec = excluded.spec, state = excluded.state, reason = excluded.reason,
          paths = excluded.paths, reserved_links = excluded.reserved_links, updated_at = excluded.updated_at`,
     );
-    this.updateState = db.prepare('UPDATE intents SET state = ?, reason = ?, updated_at = ? WHERE key = ?');
-    this.updateRoute = db.prepare(
-      'UPDATE intents SET state = ?, reason = ?, paths = ?, reserved_links = ?, updated_at = ? WHERE key = ?',
+    // Rows of (key, state, reason, updated_at) and (key, state, reason, paths, reserved_links, updated_at).
+    this.updateState = new BulkStatement(
+      db,
+      'UPDATE intents SET state = v.column2, reason = v.column3, updated_at = v.column4 FROM (VALUES ',
+      '(?,?,?,?)',
+      ') AS v WHERE intents.key = v.column1',
+      4,
+    );
+    this.updateRoute = new BulkStatement(
+      db,
+      `UPDATE intents SET state = v.column2, reason = v.column3, paths = v.column4, reserved_links = v.column5,
+         updated_at = v.column6 FROM (VALUES `,
+      '(?,?,?,?,?,?)',
+      ') AS v WHERE intents.key = v.column1',
+      6,
     );
     const history = 'INSERT INTO intent_history (intent_key, seq, state, at, reason) VALUES ';
     this.insertHistory = db.prepare(`${history}(?, ?, ?, ?, ?)`);
@@ -249,7 +268,11 @@ export class IntentStore {
     if (u.rows.size === 0 && u.history.length === 0 && u.labels.size === 0 && u.idem.size === 0 && u.deleted.size === 0) {
       if (u.lastKey === undefined) return;
     }
-    this.db.transaction(() => this.write(u))();
+    try {
+      this.db.transaction(() => this.write(u))();
+    } finally {
+      this.serialised.clear();
+    }
     // Committed: from now on the database holds these rows.
     for (const r of u.rows.values()) if (!u.deleted.has(r.key)) this.written.set(r.key, r);
     for (const key of u.deleted) this.written.delete(key);
@@ -263,7 +286,7 @@ export class IntentStore {
     // Deletes first: a label given back by a deleted intent may belong to another one in this turn.
     for (const key of deleted) this.deleteIntentStmt.run(key);
     if (u.lastKey !== undefined) this.writeKey.run(u.lastKey);
-    for (const r of u.rows.values()) if (!deleted.has(r.key)) this.writeRow(r, this.written.get(r.key));
+    this.writeRows(u.rows, deleted);
     this.bulkHistory.run(deleted.size === 0 ? u.history : withoutDeleted(u.history, HISTORY_WIDTH, deleted));
     if (u.labels.size > 0) {
       // All replaced labels go before any is inserted, so a label moving between intents never collides.
@@ -310,30 +333,61 @@ export class IntentStore {
       this.queueFlush();
       return;
     }
-    this.writeRow(record, undefined);
+    this.writeRow(record);
+    this.serialised.clear();
     if (change) this.insertHistory.run(record.key, record.history.length - 1, change.state, change.at, reason);
   }
 
-  /** Writes a row; `prev` is the record the database holds for it, when known. */
-  private writeRow(r: IntentRecord, prev: IntentRecord | undefined): void {
-    const reason = r.reason ? JSON.stringify(r.reason) : null;
-    if (prev && prev.spec === r.spec) {
-      if (prev.paths === r.paths && prev.reservedLinks === r.reservedLinks) {
-        this.updateState.run(r.state, reason, r.updatedAt, r.key);
-      } else {
-        const paths = r.paths ? JSON.stringify(r.paths) : null;
-        this.updateRoute.run(r.state, reason, paths, JSON.stringify(r.reservedLinks), r.updatedAt, r.key);
-      }
-      return;
+  /**
+   * The JSON of paths or reserved links, once per object and write: intents admitted together often
+   * share them (the planner hands out one plan for equal requests).
+   */
+  private json(value: object): string {
+    let s = this.serialised.get(value);
+    if (s === undefined) {
+      s = JSON.stringify(value);
+      this.serialised.set(value, s);
     }
+    return s;
+  }
+
+  /**
+   * Writes the rows of a group commit. A row whose spec (and paths and links) are those the database
+   * holds gets only the columns that changed, many rows per statement.
+   */
+  private writeRows(rows: ReadonlyMap<number, IntentRecord>, deleted: ReadonlySet<number>): void {
+    const states: (string | number | null)[] = [];
+    const routes: (string | number | null)[] = [];
+    for (const r of rows.values()) {
+      if (deleted.has(r.key)) continue;
+      const prev = this.written.get(r.key);
+      if (prev === undefined || prev.spec !== r.spec) {
+        this.writeRow(r);
+        continue;
+      }
+      const reason = r.reason ? JSON.stringify(r.reason) : null;
+      if (prev.paths === r.paths && prev.reservedLinks === r.reservedLinks) {
+        states.push(r.key, r.state, reason, r.updatedAt);
+      } else {
+        const paths = r.paths ? this.json(r.paths) : null;
+        routes.push(r.key, r.state, reason, paths, this.json(r.reservedLinks), r.updatedAt);
+      }
+    }
+    this.updateState.run(states);
+    this.updateRoute.run(routes);
+  }
+
+  /** Writes a whole row. */
+  private writeRow(r: IntentRecord): void {
+    const reason = r.reason ? JSON.stringify(r.reason) : null;
     this.upsertIntent.run(
       r.key,
       r.id,
       JSON.stringify(r.spec),
       r.state,
       reason,
-      r.paths ? JSON.stringify(r.paths) : null,
-      JSON.stringify(r.reservedLinks),
+      r.paths ? this.json(r.paths) : null,
+      this.json(r.reservedLinks),
       r.createdAt,
       r.updatedAt,
     );

@@ -219,5 +219,19 @@ describe('IntentStore group commit', () => {
     expect(count(reader, 'intent_history')).toBe(300 * 3);
     expect(count(reader, 'intent_labels')).toBe(150 * 2);
     expect(new IntentStore(reader).loadAll()).toEqual(expected);
+    // A second turn: every intent changes state; one in three also gets new paths (shared by all of
+    // them), one in five a new spec.
+    const shared: IntentPaths = { forward: { primary: path('a', 'b'), active: 'primary' } };
+    const moved = expected.map((r, i) =>
+      next(r, 'compiling', 1000 + i, {
+        reason: undefined,
+        ...(i % 3 === 0 ? { paths: shared, reservedLinks: ['a-b'] } : {}),
+        ...(i % 5 === 0 ? { spec: { ...r.spec, priority: i } } : {}),
+      }),
+    );
+    for (const r of moved) store.save(r, r.history.at(-1));
+    store.flush();
+    expect(count(reader, 'intent_history')).toBe(300 * 4);
+    expect(new IntentStore(reader).loadAll()).toEqual(moved);
   });
 });
