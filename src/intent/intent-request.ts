@@ -5,6 +5,7 @@ import type { EndpointRef, IntentConstraints, IntentPatch, IntentSpec, TrafficMa
 
 const OBJECTIVES: readonly Objective[] = ['latency', 'cost', 'energy', 'hops'];
 const PROTECTIONS: readonly Protection[] = ['none', 'link-disjoint', 'node-disjoint', 'srlg-disjoint', 'provider-diverse'];
+const LIST_CONSTRAINTS = ['avoidProviders', 'avoidNodes', 'avoidLinks', 'allowedJurisdictions'] as const;
 export const MAX_PRIORITY = 1000;
 /** 10 Tbit/s: anything above is a unit mistake, not a request. */
 const MAX_BANDWIDTH_MBPS = 10_000_000;
@@ -37,7 +38,7 @@ export function normalizeRequest(req: IntentRequest): IntentSpec {
   if (typeof ep !== 'object' || ep === null) bad('endpoints {src, dst} are required');
   checkRef(ep.src, 'endpoints.src');
   checkRef(ep.dst, 'endpoints.dst');
-  if (JSON.stringify(ep.src) === JSON.stringify(ep.dst)) bad('endpoints.src and endpoints.dst are the same');
+  if (sameRef(ep.src, ep.dst)) bad('endpoints.src and endpoints.dst are the same');
   checkBandwidth(req.bandwidthMbps);
   if (req.maxLatencyMs !== undefined) checkLatency(req.maxLatencyMs);
   if (req.objective !== undefined && !OBJECTIVES.includes(req.objective))
@@ -48,7 +49,7 @@ export function normalizeRequest(req: IntentRequest): IntentSpec {
   const c = req.constraints ?? {};
   if (c.maxHops !== undefined && !(Number.isInteger(c.maxHops) && c.maxHops >= 1))
     bad('constraints.maxHops must be an integer >= 1');
-  for (const k of ['avoidProviders', 'avoidNodes', 'avoidLinks', 'allowedJurisdictions'] as const) {
+  for (const k of LIST_CONSTRAINTS) {
     const v = c[k];
     if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
       bad(`constraints.${k} must be a list of strings`);
@@ -64,19 +65,30 @@ export function normalizeRequest(req: IntentRequest): IntentSpec {
       if (m.ipProto !== 6 && m.ipProto !== 17) bad(`match.${k} needs match.ipProto 6 (TCP) or 17 (UDP)`);
     }
   }
-  return {
-    src: ep.src,
-    dst: ep.dst,
-    bandwidthMbps: req.bandwidthMbps,
-    ...(req.maxLatencyMs !== undefined ? { maxLatencyMs: req.maxLatencyMs } : {}),
-    objective: req.objective ?? 'latency',
-    protection: req.protection ?? 'none',
-    constraints: c,
-    priority: req.priority ?? 100,
-    allowPreemption: req.allowPreemption ?? false,
-    bidirectional: req.bidirectional ?? true,
-    ...(m !== undefined && Object.keys(m).length > 0 ? { match: m } : {}),
-  };
+  const spec: Mutable<IntentSpec> = { src: ep.src, dst: ep.dst, bandwidthMbps: req.bandwidthMbps } as Mutable<IntentSpec>;
+  if (req.maxLatencyMs !== undefined) spec.maxLatencyMs = req.maxLatencyMs;
+  spec.objective = req.objective ?? 'latency';
+  spec.protection = req.protection ?? 'none';
+  spec.constraints = c;
+  spec.priority = req.priority ?? 100;
+  spec.allowPreemption = req.allowPreemption ?? false;
+  spec.bidirectional = req.bidirectional ?? true;
+  if (m !== undefined && hasKeys(m)) spec.match = m;
+  return spec;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
+/** Two references already checked by checkRef: a string, or an object with exactly one member. */
+function sameRef(a: EndpointRef, b: EndpointRef): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  for (const k in a) return k in b && (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k];
+  return false;
 }
 
 /** The spec after a PATCH; validates the patch the same way. */

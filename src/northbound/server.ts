@@ -91,8 +91,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorate('metricsRegistry', registry);
   app.decorate('northboundMetrics', metrics);
   app.decorate('eventsStream', events);
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback style: an async hook costs a promise per request.
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   app.addHook('preClose', async () => events.close());
 

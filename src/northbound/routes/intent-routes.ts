@@ -16,8 +16,10 @@ export function registerIntentRoutes(app: FastifyInstance, deps: { readonly inte
     handler: async (request) => ({ items: intents.list(request.query as IntentFilter) }),
   });
 
+  const create = app.openapi.route('createIntent');
+  const created = `${create.url.replace(/\/$/, '')}/`;
   app.route({
-    ...app.openapi.route('createIntent'),
+    ...create,
     handler: async (request, reply) => {
       const header = request.headers['idempotency-key'];
       if (Array.isArray(header))
@@ -28,7 +30,7 @@ export function registerIntentRoutes(app: FastifyInstance, deps: { readonly inte
       const outcome = await intents.submit(request.body as IntentRequest, header === undefined ? {} : { idempotencyKey: header });
       return reply
         .code(outcome.created ? 201 : 200)
-        .header('location', `${request.url.replace(/\/$/, '')}/${outcome.intent.id}`)
+        .header('location', created + outcome.intent.id)
         .send(outcome.intent);
     },
   });
