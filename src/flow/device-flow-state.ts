@@ -1,5 +1,5 @@
 import type { DeviceBatch, DeviceState, FlowMatch, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
-import { EntryIndex } from './entry-index.js';
+import { EntryIndex, type EntryOwner } from './entry-index.js';
 import type { OwnershipPolicy } from './flow-diff.js';
 import { type FlowIdentity, flowBody, flowIdentity, flowIdentityOf, groupBody, meterBody } from './flow-key.js';
 
@@ -11,15 +11,22 @@ export interface OwnedState {
 
 const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
 
-/** One owner's entries on the device, with their identities at the same positions. Owned: changed in place. */
-interface OwnerSlot {
-  readonly seq: number;
-  readonly flows: FlowRule[];
-  readonly flowKeys: FlowIdentity[];
-  readonly groups: GroupEntry[];
-  readonly groupKeys: number[];
-  readonly meters: MeterEntry[];
-  readonly meterKeys: number[];
+/**
+ * One owner's entries on the device, with their identities at the same positions (arrays it owns and
+ * changes in place). The same object for as long as the owner has a place on the device: the indexes
+ * know the owner by it.
+ */
+interface OwnerSlot extends EntryOwner {
+  flows: FlowRule[];
+  flowKeys: FlowIdentity[];
+  groups: GroupEntry[];
+  groupKeys: number[];
+  meters: MeterEntry[];
+  meterKeys: number[];
+}
+
+function newSlot(seq: number): OwnerSlot {
+  return { seq, flows: [], flowKeys: [], groups: [], groupKeys: [], meters: [], meterKeys: [] };
 }
 
 const groupIdentity = (g: GroupEntry): number => g.groupId;
@@ -56,26 +63,20 @@ export class DeviceFlowState {
 
   /** Replaces what `owner` wants here; undefined removes the owner from the device. */
   setOwner(owner: string, state: OwnedState | undefined): void {
-    const slot = this.owners.get(owner);
-    const seq = slot?.seq ?? this.nextSeq;
-    const after = state ?? NOTHING;
-    const flowKeys = this.flows.replace(owner, seq, slot?.flowKeys ?? [], slot?.flows ?? [], after.flows);
-    const groupKeys = this.groups.replace(owner, seq, slot?.groupKeys ?? [], slot?.groups ?? [], after.groups);
-    const meterKeys = this.meters.replace(owner, seq, slot?.meterKeys ?? [], slot?.meters ?? [], after.meters);
-    if (state === undefined) {
-      this.owners.delete(owner);
-      return;
+    let slot = this.owners.get(owner);
+    if (slot === undefined) {
+      if (state === undefined) return;
+      slot = newSlot(this.nextSeq++);
+      this.owners.set(owner, slot);
     }
-    if (slot === undefined) this.nextSeq++;
-    this.owners.set(owner, {
-      seq,
-      flows: after.flows.slice(),
-      flowKeys,
-      groups: after.groups.slice(),
-      groupKeys,
-      meters: after.meters.slice(),
-      meterKeys,
-    });
+    const after = state ?? NOTHING;
+    slot.flowKeys = this.flows.replace(slot, slot.flowKeys, slot.flows, after.flows);
+    slot.flows = after.flows.slice();
+    slot.groupKeys = this.groups.replace(slot, slot.groupKeys, slot.groups, after.groups);
+    slot.groups = after.groups.slice();
+    slot.meterKeys = this.meters.replace(slot, slot.meterKeys, slot.meters, after.meters);
+    slot.meters = after.meters.slice();
+    if (state === undefined) this.owners.delete(owner);
   }
 
   /**
@@ -87,26 +88,25 @@ export class DeviceFlowState {
     let slot = this.owners.get(owner);
     if (slot === undefined) {
       if (add.flows.length === 0 && add.groups.length === 0 && add.meters.length === 0) return;
-      slot = { seq: this.nextSeq++, flows: [], flowKeys: [], groups: [], groupKeys: [], meters: [], meterKeys: [] };
+      slot = newSlot(this.nextSeq++);
       this.owners.set(owner, slot);
     }
-    const { seq } = slot;
-    if (remove.flows.length > 0) removeEntries(this.flows, owner, seq, slot.flows, slot.flowKeys, remove.flows);
-    if (remove.groups.length > 0) removeEntries(this.groups, owner, seq, slot.groups, slot.groupKeys, remove.groups);
-    if (remove.meters.length > 0) removeEntries(this.meters, owner, seq, slot.meters, slot.meterKeys, remove.meters);
+    if (remove.flows.length > 0) removeEntries(this.flows, slot, slot.flows, slot.flowKeys, remove.flows);
+    if (remove.groups.length > 0) removeEntries(this.groups, slot, slot.groups, slot.groupKeys, remove.groups);
+    if (remove.meters.length > 0) removeEntries(this.meters, slot, slot.meters, slot.meterKeys, remove.meters);
     for (const f of add.flows) {
       const k = flowIdentity(f);
-      this.flows.add(k, owner, seq, f);
+      this.flows.add(k, slot, f);
       slot.flows.push(f);
       slot.flowKeys.push(k);
     }
     for (const g of add.groups) {
-      this.groups.add(g.groupId, owner, seq, g);
+      this.groups.add(g.groupId, slot, g);
       slot.groups.push(g);
       slot.groupKeys.push(g.groupId);
     }
     for (const m of add.meters) {
-      this.meters.add(m.meterId, owner, seq, m);
+      this.meters.add(m.meterId, slot, m);
       slot.meters.push(m);
       slot.meterKeys.push(m.meterId);
     }
@@ -172,14 +172,7 @@ export class DeviceFlowState {
  * Removes every occurrence of the `remove` objects from one kind's entries of an owner (in place,
  * identities kept at the same positions) and from the index.
  */
-function removeEntries<K, T>(
-  index: EntryIndex<K, T>,
-  owner: string,
-  seq: number,
-  entries: T[],
-  keys: K[],
-  remove: readonly T[],
-): void {
+function removeEntries<K, T>(index: EntryIndex<K, T>, owner: EntryOwner, entries: T[], keys: K[], remove: readonly T[]): void {
   const gone = remove.length > 8 ? new Set(remove) : undefined;
   let dropped: K[] | undefined;
   let w = 0;
@@ -202,7 +195,7 @@ function removeEntries<K, T>(
   // The owner still names a dropped identity with another entry: its latest one wants it again.
   for (const k of dropped) {
     const i = keys.lastIndexOf(k);
-    if (i >= 0) index.add(k, owner, seq, entries[i]);
+    if (i >= 0) index.add(k, owner, entries[i]);
   }
 }
 

@@ -7,11 +7,30 @@
  * identities already agree (desired entry installed, or nothing desired and nothing managed there).
  */
 
-interface Contribution<T> {
-  readonly owner: string;
+/** An owner as an index knows it: the same object for as long as the owner has entries on the device. */
+export interface EntryOwner {
   /** Order in which the owner joined the device: among owners wanting one identity the latest wins. */
   readonly seq: number;
-  readonly entry: T;
+}
+
+interface Contribution<T> {
+  readonly owner: EntryOwner;
+  entry: T;
+}
+
+/**
+ * One identity on the device: who wants which entry under it and what the device confirmed. The first
+ * owner's contribution is held inline (most identities have one owner), further owners' in `more`.
+ */
+interface Slot<K, T> {
+  readonly key: K;
+  owner: EntryOwner | undefined;
+  entry: T | undefined;
+  more: Contribution<T>[] | undefined;
+  /** What the device confirmed it has under this identity. */
+  have: T | undefined;
+  /** The pass whose touched list holds the slot (a slot is listed once per pass). */
+  mark: number;
 }
 
 export interface EntryDiff<T> {
@@ -28,77 +47,91 @@ export interface EntryKind<K, T> {
 }
 
 export class EntryIndex<K, T> {
-  private readonly wanted = new Map<K, Contribution<T> | Contribution<T>[]>();
-  private readonly confirmed = new Map<K, T>();
-  private touched = new Set<K>();
-  /** Identities of the last diff's entries, committed once the device confirms that diff. */
-  private pending: K[][] = [[], [], []];
+  private readonly slots = new Map<K, Slot<K, T>>();
+  private touched: Slot<K, T>[] = [];
+  private pass = 1;
+  /** Slots of the last diff's entries, committed once the device confirms that diff. */
+  private pending: Slot<K, T>[][] = [[], [], []];
 
   constructor(private readonly kind: EntryKind<K, T>) {}
 
   /** One more entry of `owner` (a change that only adds); its identity wins over the owner's earlier entry. */
-  add(k: K, owner: string, seq: number, entry: T): void {
-    this.want(k, owner, seq, entry);
+  add(k: K, owner: EntryOwner, entry: T): void {
+    let slot = this.slots.get(k);
+    if (slot === undefined) {
+      slot = { key: k, owner, entry, more: undefined, have: undefined, mark: this.pass };
+      this.slots.set(k, slot);
+      this.touched.push(slot);
+      return;
+    }
+    this.touch(slot);
+    if (slot.owner === undefined || slot.owner === owner) {
+      // The same owner naming one identity twice: its later entry wins, as in a full diff.
+      slot.owner = owner;
+      slot.entry = entry;
+      return;
+    }
+    const more = slot.more;
+    if (more === undefined) {
+      slot.more = [{ owner, entry }];
+      return;
+    }
+    const mine = more.find((c) => c.owner === owner);
+    if (mine === undefined) more.push({ owner, entry });
+    else mine.entry = entry;
   }
 
   /**
    * One entry of `owner` gone; nothing changes when the owner's entry for `k` is another object (a
    * later entry of the owner with the same identity won). True when the owner no longer wants `k`.
    */
-  drop(k: K, owner: string, entry: T): boolean {
-    const cur = this.wanted.get(k);
-    if (cur === undefined) return false;
-    const mine = Array.isArray(cur) ? cur.find((x) => x.owner === owner) : cur.owner === owner ? cur : undefined;
-    if (mine?.entry !== entry) return false;
-    this.unwant(k, owner);
+  drop(k: K, owner: EntryOwner, entry: T): boolean {
+    const slot = this.slots.get(k);
+    if (slot === undefined) return false;
+    const mine = slot.owner === owner ? slot.entry : slot.more?.find((c) => c.owner === owner)?.entry;
+    if (mine !== entry || mine === undefined) return false;
+    this.unwant(slot, owner);
     return true;
   }
 
-  private want(k: K, owner: string, seq: number, entry: T): void {
-    this.touched.add(k);
-    const c: Contribution<T> = { owner, seq, entry };
-    const cur = this.wanted.get(k);
-    if (cur === undefined) {
-      this.wanted.set(k, c);
-    } else if (!Array.isArray(cur)) {
-      // The same owner naming one identity twice: its later entry wins, as in a full diff.
-      this.wanted.set(k, cur.owner === owner ? c : [cur, c]);
-    } else {
-      const i = cur.findIndex((x) => x.owner === owner);
-      if (i >= 0) cur[i] = c;
-      else cur.push(c);
+  private touch(slot: Slot<K, T>): void {
+    if (slot.mark !== this.pass) {
+      slot.mark = this.pass;
+      this.touched.push(slot);
     }
   }
 
-  private unwant(k: K, owner: string): void {
-    const cur = this.wanted.get(k);
-    if (cur === undefined) return;
-    this.touched.add(k);
-    if (!Array.isArray(cur)) {
-      if (cur.owner === owner) this.wanted.delete(k);
-      return;
+  private unwant(slot: Slot<K, T>, owner: EntryOwner): void {
+    this.touch(slot);
+    const more = slot.more;
+    if (slot.owner === owner) {
+      const next = more?.shift();
+      slot.owner = next?.owner;
+      slot.entry = next?.entry;
+    } else if (more !== undefined) {
+      const i = more.findIndex((c) => c.owner === owner);
+      if (i >= 0) more.splice(i, 1);
     }
-    const rest = cur.filter((x) => x.owner !== owner);
-    this.wanted.set(k, rest.length === 1 ? rest[0] : rest);
+    if (more !== undefined && more.length === 0) slot.more = undefined;
   }
 
   /**
    * Replaces one owner's entries (`beforeKeys` are the identities `replace` returned for `before`);
-   * returns the identities of `after`. Entries it keeps (the same objects, as make-before-break phases
-   * pass the same rules again) are neither re-keyed, re-indexed nor marked touched.
+   * returns the identities of `after`. Entries it keeps (the same objects) are neither re-keyed,
+   * re-indexed nor marked touched.
    */
-  replace(owner: string, seq: number, beforeKeys: readonly K[], before: readonly T[], after: readonly T[]): K[] {
+  replace(owner: EntryOwner, beforeKeys: readonly K[], before: readonly T[], after: readonly T[]): K[] {
     const keys: K[] = new Array(after.length);
     if (before.length === 0) {
       for (let i = 0; i < after.length; i++) {
         const k = this.kind.identity(after[i]);
         keys[i] = k;
-        this.want(k, owner, seq, after[i]);
+        this.add(k, owner, after[i]);
       }
       return keys;
     }
     const prev = new Map<K, T>();
-    // Identity of an entry object seen before: computing it (a string for flows) is the costly part.
+    // Identity of an entry object seen before: no need to compute it again.
     const known = new Map<T, K>();
     for (let i = 0; i < before.length; i++) {
       prev.set(beforeKeys[i], before[i]);
@@ -110,81 +143,101 @@ export class EntryIndex<K, T> {
       keys[i] = k;
       const p = prev.get(k);
       if (p !== undefined) prev.delete(k);
-      if (p !== e) this.want(k, owner, seq, e);
+      if (p !== e) this.add(k, owner, e);
     }
-    for (const k of prev.keys()) this.unwant(k, owner);
+    for (const k of prev.keys()) {
+      const slot = this.slots.get(k);
+      if (slot !== undefined) this.unwant(slot, owner);
+    }
     return keys;
-  }
-
-  /** The entry the device should have under this identity: the latest owner's. */
-  winner(k: K): T | undefined {
-    const cur = this.wanted.get(k);
-    if (cur === undefined) return undefined;
-    if (!Array.isArray(cur)) return cur.entry;
-    let best = cur[0];
-    for (const c of cur) if (c.seq > best.seq) best = c;
-    return best.entry;
   }
 
   /** Whether any owner wants an entry under this identity. */
   wants(k: K): boolean {
-    return this.wanted.has(k);
+    return this.slots.get(k)?.owner !== undefined;
   }
 
   hasTouched(): boolean {
-    return this.touched.size > 0;
+    return this.touched.length > 0;
   }
 
   /** Changes for the identities touched since the last pass, against the confirmed entries. */
   diffTouched(): EntryDiff<T> {
-    const keys = this.touched;
-    this.touched = new Set();
+    const slots = this.touched;
+    this.touched = [];
+    this.pass++;
     const out: EntryDiff<T> = { add: [], modify: [], remove: [] };
     this.pending = [[], [], []];
-    for (const k of keys) this.diffOne(k, out);
+    for (const slot of slots) this.diffOne(slot, out);
     return out;
   }
 
   /** Takes `actual` as the confirmed state and diffs every identity against it. */
   diffAll(actual: readonly T[]): EntryDiff<T> {
-    this.touched = new Set();
-    this.confirmed.clear();
-    for (const a of actual) this.confirmed.set(this.kind.identity(a), a);
+    this.touched = [];
+    this.pass++;
+    for (const slot of this.slots.values()) slot.have = undefined;
+    for (const a of actual) {
+      const k = this.kind.identity(a);
+      const slot = this.slots.get(k);
+      if (slot === undefined)
+        this.slots.set(k, { key: k, owner: undefined, entry: undefined, more: undefined, have: a, mark: 0 });
+      else slot.have = a;
+    }
     const out: EntryDiff<T> = { add: [], modify: [], remove: [] };
     this.pending = [[], [], []];
-    for (const k of this.wanted.keys()) this.diffOne(k, out);
-    for (const [k, a] of this.confirmed) {
-      if (!this.wanted.has(k) && this.kind.manages(a)) {
-        out.remove.push(a);
-        this.pending[2].push(k);
-      }
-    }
+    for (const slot of this.slots.values()) this.diffOne(slot, out);
     return out;
   }
 
   /** The device confirmed the last diff: what it has now. */
   commit(added: readonly T[], modified: readonly T[]): void {
     const [add, modify, remove] = this.pending;
-    for (let i = 0; i < add.length; i++) this.confirmed.set(add[i], added[i]);
-    for (let i = 0; i < modify.length; i++) this.confirmed.set(modify[i], modified[i]);
-    for (const k of remove) this.confirmed.delete(k);
+    for (let i = 0; i < add.length; i++) add[i].have = added[i];
+    for (let i = 0; i < modify.length; i++) modify[i].have = modified[i];
+    for (const slot of remove) {
+      slot.have = undefined;
+      if (slot.owner === undefined) this.forget(slot);
+    }
     this.pending = [[], [], []];
   }
 
-  private diffOne(k: K, out: EntryDiff<T>): void {
-    const want = this.winner(k);
-    const have = this.confirmed.get(k);
+  /** The entry the device should have under this slot's identity: the latest owner's. */
+  private winner(slot: Slot<K, T>): T | undefined {
+    const more = slot.more;
+    if (more === undefined || slot.owner === undefined) return slot.entry;
+    let best = slot.entry;
+    let seq = slot.owner.seq;
+    for (const c of more) {
+      if (c.owner.seq > seq) {
+        best = c.entry;
+        seq = c.owner.seq;
+      }
+    }
+    return best;
+  }
+
+  /** Drops a slot nobody wants and the device does not have (unless a later change created another). */
+  private forget(slot: Slot<K, T>): void {
+    if (this.slots.get(slot.key) === slot) this.slots.delete(slot.key);
+  }
+
+  private diffOne(slot: Slot<K, T>, out: EntryDiff<T>): void {
+    const want = this.winner(slot);
+    const have = slot.have;
     if (want !== undefined) {
       if (have === undefined) {
         out.add.push(want);
-        this.pending[0].push(k);
+        this.pending[0].push(slot);
       } else if (have !== want && this.kind.body(have) !== this.kind.body(want)) {
         out.modify.push(want);
-        this.pending[1].push(k);
+        this.pending[1].push(slot);
       }
-    } else if (have !== undefined && this.kind.manages(have)) {
+    } else if (have === undefined) {
+      this.forget(slot);
+    } else if (this.kind.manages(have)) {
       out.remove.push(have);
-      this.pending[2].push(k);
+      this.pending[2].push(slot);
     }
   }
 }

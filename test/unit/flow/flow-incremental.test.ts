@@ -142,6 +142,74 @@ describe('incremental convergence', () => {
     );
   });
 
+  it('changes while a batch is in flight, and failed batches, still diff the same as a full diff', () => {
+    // Each step changes an owner (whole or by delta), then either lets the device confirm the batch
+    // in flight, fails it (the device may have taken part of it: the next pass reads it back), or
+    // keeps it in flight across the next change; the device may also lose entries (then audited).
+    const stepArb = fc.record({
+      owner: fc.integer({ min: 1, max: 3 }),
+      flows: fc.array(flowArb, { maxLength: 4 }),
+      keep: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+      whole: fc.boolean(),
+      outcome: fc.constantFrom('confirm', 'confirm', 'fail', 'in-flight'),
+      partial: fc.boolean(),
+      lose: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 30 }), (steps) => {
+        const state = new DeviceFlowState(DEFAULT_OWNERSHIP);
+        const mine = new Map<number, DeviceState>();
+        let actual: DeviceState = { flows: [], groups: [], meters: [] };
+        let inFlight: DeviceBatch | undefined;
+        const settle = (ok: boolean, partial: boolean) => {
+          if (inFlight === undefined) return;
+          if (ok) {
+            actual = applyTo(actual, inFlight);
+            state.commit(inFlight);
+          } else {
+            if (partial) actual = applyTo(actual, { ...inFlight, deleteFlows: [], deleteGroups: [], deleteMeters: [] });
+            state.stale = true;
+          }
+          inFlight = undefined;
+        };
+        for (const step of steps) {
+          const add = ownerState(
+            step.owner,
+            step.flows.filter((f) => f.device === A),
+          );
+          const cur = mine.get(step.owner) ?? { flows: [], groups: [], meters: [] };
+          let i = 0;
+          const pick = <T>(xs: readonly T[]) => xs.filter(() => !step.keep[i++ % step.keep.length]);
+          const remove = { flows: pick(cur.flows), groups: pick(cur.groups), meters: pick(cur.meters) };
+          const next: DeviceState = {
+            flows: [...cur.flows.filter((x) => !remove.flows.includes(x)), ...add.flows],
+            groups: [...cur.groups.filter((x) => !remove.groups.includes(x)), ...add.groups],
+            meters: [...cur.meters.filter((x) => !remove.meters.includes(x)), ...add.meters],
+          };
+          // The change lands while the previous batch is still on its way.
+          if (step.whole) state.setOwner(`o${step.owner}`, next);
+          else state.changeOwner(`o${step.owner}`, add, remove);
+          mine.set(step.owner, next);
+          settle(step.outcome !== 'fail', step.partial);
+          if (step.lose && inFlight === undefined) {
+            // Entries deleted behind the controller's back, found by an audit (a read-back).
+            actual = { ...actual, flows: actual.flows.filter((_, j) => j % 2 === 1) };
+            state.stale = true;
+          }
+          const full = diffDeviceState(state.desired(), actual, DEFAULT_OWNERSHIP);
+          const batch = state.stale ? state.diffAll(actual) : state.diffTouched();
+          expect(canonical(batch)).toEqual(canonical(full));
+          inFlight = batch;
+          if (step.outcome !== 'in-flight') settle(step.outcome === 'confirm', step.partial);
+        }
+        settle(true, false);
+        const last = state.stale ? state.diffAll(actual) : state.diffTouched();
+        expect(canonical(last)).toEqual(canonical(diffDeviceState(state.desired(), actual, DEFAULT_OWNERSHIP)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('through the service: random owner changes leave every fake table equal to the desired state', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(stepArb, { maxLength: 4 }), { minLength: 1, maxLength: 8 }), async (rounds) => {
