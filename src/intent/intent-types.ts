@@ -197,10 +197,27 @@ export function toView(r: IntentRecord): IntentView {
   if (r.labels) v.labels = r.labels;
   v.reservation = { bandwidthMbps: r.reservedLinks.length > 0 ? r.spec.bandwidthMbps : 0, links: r.reservedLinks };
   v.history = r.history.length > HISTORY_IN_VIEW ? r.history.slice(-HISTORY_IN_VIEW) : r.history;
-  v.createdAt = new Date(r.createdAt).toISOString();
-  v.updatedAt = new Date(r.updatedAt).toISOString();
+  v.createdAt = createdIso.of(r.createdAt);
+  v.updatedAt = updatedIso.of(r.updatedAt);
   return v;
 }
+
+/** The ISO 8601 form of a time, remembering the last one: the views of a batch share their times. */
+class IsoTime {
+  private ms = Number.NaN;
+  private iso = '';
+
+  of(ms: number): string {
+    if (ms !== this.ms) {
+      this.iso = new Date(ms).toISOString();
+      this.ms = ms;
+    }
+    return this.iso;
+  }
+}
+
+const createdIso = new IsoTime();
+const updatedIso = new IsoTime();
 
 /**
  * The 'intent-updated' event of a record. Its public view is built when first read and then kept, so

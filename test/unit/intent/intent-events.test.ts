@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IntentUpdatedEvent, type IntentView } from '../../../src/intent/intent-types.js';
+import { type IntentRecord, IntentUpdatedEvent, type IntentView, toView } from '../../../src/intent/intent-types.js';
 import type { IntentEvent } from '../../../src/model/events.js';
 import { IntentHarness } from './intent-harness.js';
 
@@ -28,5 +28,20 @@ describe('intent-updated events', () => {
       intentId: view.id,
       intent: JSON.parse(JSON.stringify(view)),
     });
+  });
+
+  it('shows each record with its own times, whatever the views built before', async () => {
+    const h = await IntentHarness.create();
+    const [view] = await h.intents.submitBatch([request]);
+    const rec = h.intents.get(view.id);
+    const at = (createdAt: number, updatedAt: number) => {
+      const r = { ...(rec as unknown as IntentRecord), createdAt, updatedAt, reservedLinks: [], history: [] };
+      const v = toView(r);
+      return [v.createdAt, v.updatedAt];
+    };
+    expect(at(0, 1)).toEqual(['1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.001Z']);
+    expect(at(0, 0)).toEqual(['1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.000Z']);
+    expect(at(86_400_000, 1)).toEqual(['1970-01-02T00:00:00.000Z', '1970-01-01T00:00:00.001Z']);
+    expect(at(0, 1)).toEqual(['1970-01-01T00:00:00.000Z', '1970-01-01T00:00:00.001Z']);
   });
 });
