@@ -10,7 +10,8 @@
  *   - REST: 2,000 POST /api/v1/intents over real HTTP on loopback, each with its own body, against GET
  *     /healthz as the HTTP baseline. The client is autocannon in its own process (bench/http-load-client.ts),
  *     as a real client is another process: 16 keep-alive connections, one request in flight on each. Only 2xx
- *     answers count as created; other answers are reported by status. The warm-up and measured POSTs fill
+ *     answers count as created; other answers are reported by status. Server CPU per request is reported
+ *     too: on a shared machine it moves less than the rates. The warm-up and measured POSTs fill
  *     the 2,046 bidirectional intents the 4,093 VLAN labels can carry; then 100 POSTs past that: each must
  *     be answered (failed, labels-exhausted) at a rate of the same order - they once queued behind an
  *     endless retry loop.
@@ -302,9 +303,14 @@ async function rest(): Promise<Record<string, number | string>> {
     client.load({ url: base + path, amount, connections: REST_CLIENTS, ...(posts ? { bodies: bodies(posts) } : {}) });
   try {
     await job('/healthz', 2_000); // warm-up
+    // Server CPU per request (user + system, this process): steadier than rates when the machine is shared.
+    let cpu = process.cpuUsage();
     const health = await job('/healthz', REST_GETS);
+    const healthCpu = process.cpuUsage(cpu);
     await job('/api/v1/intents', warm, reqs.slice(REST_POSTS)); // warm-up
+    cpu = process.cpuUsage();
     const posts = await job('/api/v1/intents', REST_POSTS, reqs.slice(0, REST_POSTS));
+    const postsCpu = process.cpuUsage(cpu);
     const installed = s.intents.list({ state: 'installed' }).length;
     const overflow = await job('/api/v1/intents', 100, requests(hosts, 100, 40000));
     const exhausted = s.intents.list({ state: 'failed' }).filter((v) => v.reason?.code === 'labels-exhausted').length;
@@ -322,9 +328,12 @@ async function rest(): Promise<Record<string, number | string>> {
       intentsPerS: posts.perS,
       postP50Ms: posts.latencyP50Ms,
       postP99Ms: posts.latencyP99Ms,
+      postServerCpuUs: (postsCpu.user + postsCpu.system) / REST_POSTS,
+      postClientCpuUs: (posts.clientCpuMs * 1000) / REST_POSTS,
       healthzRequests: REST_GETS,
       healthzOk: health.ok2xx,
       healthzPerS: health.perS,
+      healthzServerCpuUs: (healthCpu.user + healthCpu.system) / REST_GETS,
       postOverHealthz: posts.perS / health.perS,
       overflowAnswered: overflow.answered,
       overflowOk: overflow.ok2xx,
@@ -349,8 +358,9 @@ export async function runIntentBench(): Promise<object> {
   console.log(
     `REST: ${r.created}/${r.requests} POST /intents answered 2xx (${r.installed} installed; non-2xx ${r.postsNon2xx}: ${r.postsNon2xxStatuses}) ` +
       `with ${r.clients} keep-alive connections at ${(r.intentsPerS as number).toFixed(0)} intents/s (target >= 2,000), ` +
-      `latency p50 ${r.postP50Ms} ms p99 ${r.postP99Ms} ms; GET /healthz ${r.healthzOk}/${r.healthzRequests} at ${(r.healthzPerS as number).toFixed(0)}/s, ` +
-      `ratio ${(r.postOverHealthz as number).toFixed(3)}`,
+      `latency p50 ${r.postP50Ms} ms p99 ${r.postP99Ms} ms, server CPU ${(r.postServerCpuUs as number).toFixed(0)} us/POST ` +
+      `(client ${(r.postClientCpuUs as number).toFixed(0)} us); GET /healthz ${r.healthzOk}/${r.healthzRequests} at ${(r.healthzPerS as number).toFixed(0)}/s, ` +
+      `server CPU ${(r.healthzServerCpuUs as number).toFixed(0)} us/GET, ratio ${(r.postOverHealthz as number).toFixed(3)}`,
   );
   console.log(
     `REST past the label space: ${r.overflowAnswered}/100 POSTs answered (${r.overflowOk} 2xx, non-2xx: ${r.overflowNon2xxStatuses}) ` +
