@@ -132,11 +132,13 @@ export function bidirectionalAlt(
   ctx.seedBidirectional(gen, src, dst, (potT[src] - potS[src]) * 0.5, (potS[dst] - potT[dst]) * 0.5);
   let mu = Number.POSITIVE_INFINITY;
   let meet = -1;
+  let settled = 0;
 
   while (heapF.size > 0 && heapB.size > 0) {
     const topF = heapF.peekKey();
     const topB = heapB.peekKey();
     if (topF + topB >= mu) break;
+    settled++;
     if (topF <= topB) {
       const u = heapF.pop();
       const du = distF[u];
@@ -186,5 +188,6 @@ export function bidirectionalAlt(
       }
     }
   }
+  ctx.searchWork += settled;
   return meet < 0 ? null : joinAtMeet(s, predF, predB, src, dst, meet);
 }

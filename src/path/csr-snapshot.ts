@@ -93,6 +93,11 @@ export class CsrSnapshot {
   attrVersion: number;
   /** Set when a patch could not be applied in place; the owner must rebuild. */
   stale = false;
+  /** Slots not usable right now. */
+  unusableCount = 0;
+  /** Patches that made a slot usable (`revivals`) or unusable (`outages`): landmarks over usable links watch them. */
+  revivals = 0;
+  outages = 0;
   private slotIndex: Map<string, number> | null = null;
   private units: Float64Array | null = null;
 
@@ -186,6 +191,7 @@ export class CsrSnapshot {
       edgeSrc[slot] = s;
       edgeDst[slot] = d;
       this.writeAttributes(slot, link);
+      if (this.usable[slot] === 0) this.unusableCount++;
       const groups = link.srlgs.length;
       if (groups > 0) {
         srlgOffsets[slot + 1] = groups;
@@ -310,7 +316,17 @@ export class CsrSnapshot {
       this.stale = true;
       return false;
     }
+    const wasUsable = this.usable[slot];
     this.writeAttributes(slot, link);
+    if (this.usable[slot] !== wasUsable) {
+      if (wasUsable === 0) {
+        this.revivals++;
+        this.unusableCount--;
+      } else {
+        this.outages++;
+        this.unusableCount++;
+      }
+    }
     this.keepFloor(0, slot, this.latencyMs[slot]);
     this.keepFloor(1, slot, this.cost[slot]);
     this.keepFloor(2, slot, this.energy[slot]);

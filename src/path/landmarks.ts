@@ -15,6 +15,11 @@ export const ACTIVE_LANDMARKS = 4;
  * remove links; current weights never go under the floor), so the bounds hold for every query until a
  * patch lowers a floor. Then `floorVersion` no longer matches and the owner builds a new index.
  *
+ * A `live` index is computed over the links usable when it is built: its bounds are tighter while links
+ * are down (a cut bridge makes the other bounds count it as still there), and they hold for as long as
+ * no link becomes usable again (queries only use usable links); `current` turns false on the first
+ * revival. The owner decides when one is worth building (SearchContext.landmarksFor).
+ *
  * Layout: `from[v * count + l]` = d(L_l, v) and `to[v * count + l]` = d(v, L_l), one row per node, so
  * reading a node's bounds touches one or two cache lines. Infinity marks "unreachable".
  */
@@ -25,6 +30,9 @@ export class LandmarkIndex {
   readonly to: Float64Array;
   /** snap.floorVersionOf(weight) when built. */
   readonly floorVersion: number;
+  /** snap.revivals and snap.outages when built. */
+  readonly revivals: number;
+  readonly outages: number;
   /** Scratch of pickActive (no allocation per query). */
   private readonly scores: Float64Array;
 
@@ -32,10 +40,14 @@ export class LandmarkIndex {
     readonly snap: CsrSnapshot,
     readonly weight: Float64Array,
     wanted = DEFAULT_LANDMARKS,
+    readonly live = false,
   ) {
     const floor = snap.floorOf(weight);
     if (floor === null) throw new Error('landmarks need one of the snapshot weight arrays');
     this.floorVersion = snap.floorVersionOf(weight);
+    this.revivals = snap.revivals;
+    this.outages = snap.outages;
+    const only = live ? snap.usable : null;
     const n = snap.nodeCount;
     const k = Math.max(0, Math.min(wanted, n));
     this.landmarks = new Int32Array(k);
@@ -49,17 +61,17 @@ export class LandmarkIndex {
     let next = firstNode(snap);
     if (next >= 0) {
       // Start from the node farthest from an arbitrary one: a periphery node, as the selection wants.
-      searchAll(snap, floor, next, false, dist, heap);
+      searchAll(snap, floor, only, next, false, dist, heap);
       next = farthestOf(snap, dist);
     }
     while (count < k && next >= 0) {
       this.landmarks[count] = next;
-      searchAll(snap, floor, next, false, dist, heap);
+      searchAll(snap, floor, only, next, false, dist, heap);
       for (let v = 0; v < n; v++) {
         this.from[v * k + count] = dist[v];
         if (dist[v] < nearest[v]) nearest[v] = dist[v];
       }
-      searchAll(snap, floor, next, true, dist, heap);
+      searchAll(snap, floor, only, next, true, dist, heap);
       for (let v = 0; v < n; v++) this.to[v * k + count] = dist[v];
       nearest[next] = 0;
       count++;
@@ -77,9 +89,9 @@ export class LandmarkIndex {
     }
   }
 
-  /** Whether the bounds still hold for the snapshot's current weights. */
+  /** Whether the bounds still hold for the snapshot's current weights (and links, for a live index). */
   get current(): boolean {
-    return this.snap.floorVersionOf(this.weight) === this.floorVersion;
+    return this.snap.floorVersionOf(this.weight) === this.floorVersion && (!this.live || this.snap.revivals === this.revivals);
   }
 
   /** Lower bound of d(u, v) from one landmark column; NaN (no information) when both sides are unreachable. */
@@ -135,8 +147,16 @@ export class LandmarkIndex {
   }
 }
 
-/** One-to-all Dijkstra over every link (no filter) on `w`, forward or along in-edges. */
-function searchAll(snap: CsrSnapshot, w: Float64Array, root: number, reverse: boolean, dist: Float64Array, heap: MinHeap): void {
+/** One-to-all Dijkstra over every link (or those `only` marks 1) on `w`, forward or along in-edges. */
+function searchAll(
+  snap: CsrSnapshot,
+  w: Float64Array,
+  only: Uint8Array | null,
+  root: number,
+  reverse: boolean,
+  dist: Float64Array,
+  heap: MinHeap,
+): void {
   dist.fill(Number.POSITIVE_INFINITY);
   dist[root] = 0;
   heap.clear();
@@ -150,6 +170,7 @@ function searchAll(snap: CsrSnapshot, w: Float64Array, root: number, reverse: bo
     if (d > dist[u]) continue;
     for (let i = offsets[u], end = offsets[u + 1]; i < end; i++) {
       const e = reverse ? inSlots[i] : i;
+      if (only !== null && only[e] === 0) continue;
       const v = far[e];
       const nd = d + w[e];
       if (nd < dist[v]) {

@@ -63,6 +63,13 @@ export class SearchContext {
   private readonly landmarkCount: number;
   private readonly landmarkAfter: number;
   private readonly landmarkIndexes = new Map<Float64Array, LandmarkIndex>();
+  /** Live indexes (over the links usable when built, see LandmarkIndex), preferred while current. */
+  private readonly liveIndexes = new Map<Float64Array, LandmarkIndex>();
+  /**
+   * Nodes goal-directed searches settled (they add it): what weak bounds cost, counted from the first
+   * query that finds its index weakened by links that went down (see landmarksFor).
+   */
+  searchWork = 0;
   private pointQueries = 0;
   private builds = 0;
 
@@ -127,12 +134,44 @@ export class SearchContext {
   landmarksFor(weight: Float64Array, now = false): LandmarkIndex | null {
     if (this.landmarkCount <= 0 || this.snap.nodeCount < 2) return null;
     const have = this.landmarkIndexes.get(weight);
-    if (have?.current) return have;
+    if (have?.current) return this.liveOr(have, weight);
     if (have === undefined && !now && ++this.pointQueries <= this.landmarkAfter) return null;
     if (this.snap.floorOf(weight) === null) return null;
     const built = new LandmarkIndex(this.snap, weight, this.landmarkCount);
     this.landmarkIndexes.set(weight, built);
+    this.liveIndexes.delete(weight);
     this.builds++;
+    this.searchWork = 0;
+    return built;
+  }
+
+  /**
+   * The index to search with, given a current index over every link. Links that are down weaken its
+   * bounds (a cut bridge still counts as there: searches around it settle most of the graph), and so do
+   * links that went down after a live index was built. While the bounds are weak, what searches settle
+   * is counted; once that reaches what a live index costs to build, one is built over the links usable
+   * now: never much more than twice the work of the better choice in hindsight (ski rental). The build
+   * settles every node 2 x count times, but a goal-directed settle costs about twice a plain one (bounds
+   * of every neighbour), so count x nodes settled is the break-even. A live index is dropped when a
+   * link comes back (its bounds may not hold).
+   */
+  private liveOr(all: LandmarkIndex, weight: Float64Array): LandmarkIndex {
+    const snap = this.snap;
+    let live = this.liveIndexes.get(weight);
+    if (live !== undefined && !live.current) {
+      this.liveIndexes.delete(weight);
+      live = undefined;
+    }
+    const weak = live === undefined ? snap.unusableCount > 0 : snap.outages !== live.outages;
+    if (!weak) {
+      this.searchWork = 0;
+      return live ?? all;
+    }
+    if (this.searchWork < this.landmarkCount * snap.nodeCount) return live ?? all;
+    const built = new LandmarkIndex(snap, weight, this.landmarkCount, true);
+    this.liveIndexes.set(weight, built);
+    this.builds++;
+    this.searchWork = 0;
     return built;
   }
 

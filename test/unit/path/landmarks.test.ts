@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { geometricWan, prng } from '../../../bench/path-bench-graphs.js';
 import { EventBus } from '../../../src/events/event-bus.js';
+import { boundedShortestPath, NO_BOUNDS } from '../../../src/path/bounded-path.js';
 import { dijkstraAll } from '../../../src/path/dijkstra.js';
 import { PathService } from '../../../src/path/path-service.js';
 import { SearchContext } from '../../../src/path/search-context.js';
@@ -94,6 +95,54 @@ describe('LandmarkIndex', () => {
         if (r.ok) expect(r.primary.latencyMs).toBeCloseTo(dist[b], 9);
       }
     }
+    keeper.close();
+  });
+
+  it('builds a live index while links are down once weak bounds cost enough, stays exact, and drops it when a link comes back', () => {
+    const g = geometricWan(300, 4, 5);
+    const bus = new EventBus();
+    const store = new TopologyStore(bus);
+    for (const n of g.nodes) store.addNode(n);
+    for (const l of g.links) store.addLink(l);
+    const keeper = new SnapshotKeeper(store, bus);
+    const ctx = new SearchContext(keeper.current(), { count: 8, afterQueries: 0 });
+    const ref = new SearchContext(keeper.current(), { count: 0 });
+    const w = ctx.snap.latencyMs;
+    expect(ctx.landmarksFor(w, true)?.live).toBe(false);
+    const dist = new Float64Array(g.nodes.length);
+    const pred = new Int32Array(g.nodes.length);
+    const rnd = prng(3);
+    const down: string[] = [];
+    let liveUsed = 0;
+    for (let round = 0; round < 8; round++) {
+      if (round % 2 === 1) {
+        // Everything back up: a live index may not be used any more (its bounds ignore these links).
+        for (const id of down.splice(0)) store.setLinkOper(id, true);
+        expect(keeper.current()).toBe(ctx.snap);
+        expect(ctx.landmarksFor(w)?.live).toBe(false);
+      } else {
+        for (let i = 0; i < 12; i++) {
+          const l = g.links[Math.floor(rnd() * g.links.length)];
+          if (!down.includes(l.id)) store.setLinkOper(l.id, false);
+          down.push(l.id);
+        }
+        expect(keeper.current()).toBe(ctx.snap);
+      }
+      for (let q = 0; q < 150; q++) {
+        const a = Math.floor(rnd() * g.nodes.length);
+        const b = Math.floor(rnd() * g.nodes.length);
+        ctx.setConstraints({});
+        if (ctx.landmarksFor(w)?.live) liveUsed++;
+        const p = boundedShortestPath(ctx, a, b, w, NO_BOUNDS);
+        ref.setConstraints({});
+        dijkstraAll(ref, a, w, false, dist, pred);
+        expect(p === null).toBe(dist[b] === Number.POSITIVE_INFINITY);
+        if (p !== null) expect(p.weight).toBeCloseTo(dist[b], 9);
+      }
+    }
+    // Built in each round with links down, once the weak bounds had cost enough.
+    expect(liveUsed).toBeGreaterThan(0);
+    expect(ctx.landmarkBuilds).toBeGreaterThan(1);
     keeper.close();
   });
 });
