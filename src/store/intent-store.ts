@@ -202,6 +202,7 @@ export class IntentStore {
   private readonly onFlushError: (err: unknown) => void;
   private unwritten: Unwritten = emptyUnwritten();
   private flushQueued = false;
+  private readonly writeInTransaction: (u: Unwritten) => void;
 
   constructor(
     private readonly db: Db,
@@ -251,6 +252,7 @@ export class IntentStore {
     );
     this.lastKey = (this.readKey.get() as { last_key: number } | undefined)?.last_key ?? 0;
     this.committedKey = this.lastKey;
+    this.writeInTransaction = db.transaction((u: Unwritten) => this.write(u));
   }
 
   /**
@@ -269,7 +271,7 @@ export class IntentStore {
       if (u.lastKey === undefined) return;
     }
     try {
-      this.db.transaction(() => this.write(u))();
+      this.writeInTransaction(u);
     } finally {
       this.serialised.clear();
     }
