@@ -75,13 +75,47 @@ export function compileIntent(input: CompileInput, topo: CompileTopology): Compi
   const flows: FlowRule[] = [];
   const groups: GroupEntry[] = [];
   const meters: MeterEntry[] = [];
+  const failure = compileInto(input, topo, flows, flows, groups, meters);
+  return failure ?? { ok: true, flows, groups, meters };
+}
+
+export type CompileSplitResult =
+  | {
+      readonly ok: true;
+      /** The classifier rules (no label in their match), in compileIntent's order. */
+      readonly ingress: FlowRule[];
+      /** Every other rule (they match a label), in compileIntent's order. */
+      readonly flows: FlowRule[];
+      readonly groups: GroupEntry[];
+      readonly meters: MeterEntry[];
+    }
+  | { readonly ok: false; readonly reason: IntentFailure };
+
+/** compileIntent with the ingress classifiers apart from the label-switching rules. */
+export function compileIntentSplit(input: CompileInput, topo: CompileTopology): CompileSplitResult {
+  const ingress: FlowRule[] = [];
+  const flows: FlowRule[] = [];
+  const groups: GroupEntry[] = [];
+  const meters: MeterEntry[] = [];
+  const failure = compileInto(input, topo, ingress, flows, groups, meters);
+  return failure ?? { ok: true, ingress, flows, groups, meters };
+}
+
+function compileInto(
+  input: CompileInput,
+  topo: CompileTopology,
+  ingress: FlowRule[],
+  flows: FlowRule[],
+  groups: GroupEntry[],
+  meters: MeterEntry[],
+): { readonly ok: false; readonly reason: IntentFailure } | undefined {
   try {
-    for (const d of input.directions) compileDirection(d, input, topo, flows, groups, meters);
+    for (const d of input.directions) compileDirection(d, input, topo, ingress, flows, groups, meters);
   } catch (err) {
     if (err instanceof NotProgrammable) return { ok: false, reason: { code: 'not-programmable', message: err.message } };
     throw err;
   }
-  return { ok: true, flows, groups, meters };
+  return undefined;
 }
 
 /** A programmable switch after the first node of a path: where the path enters and leaves it. */
@@ -163,6 +197,7 @@ function compileDirection(
   d: DirectionInput,
   input: CompileInput,
   topo: CompileTopology,
+  ingressFlows: FlowRule[],
   flows: FlowRule[],
   groups: GroupEntry[],
   meters: MeterEntry[],
@@ -209,7 +244,7 @@ function compileDirection(
     for (const dst of d.to) {
       // Same-switch delivery (both hosts on the ingress switch) needs no label.
       const actions = hasLinks ? toNetwork : deliverActions(dst);
-      classify(src, dst, l4, ingress, actions, cookie, meterId, flows);
+      classify(src, dst, l4, ingress, actions, cookie, meterId, ingressFlows);
     }
   }
   if (!hasLinks) return;
@@ -369,20 +404,29 @@ function classify(
       if (s.family !== t.family) continue;
       const bits = PRIORITY_CLASSIFY_BASE + s.length + t.length;
       if (s.family === 4) {
-        const ip = { inPort: src.port, ethType: ETH_IPV4, ipv4Src: s.text, ipv4Dst: t.text };
-        flows.push(
-          classifierRule(device, bits + refinement * 300, l4 === undefined ? ip : { ...ip, ...l4 }, actions, cookie, meterId),
-        );
+        const ip: Mutable<FlowMatch> = { inPort: src.port, ethType: ETH_IPV4, ipv4Src: s.text, ipv4Dst: t.text };
+        if (l4 !== undefined) refine(ip, l4);
+        flows.push(classifierRule(device, bits + refinement * 300, ip, actions, cookie, meterId));
         const arp = { inPort: src.port, ethType: ETH_ARP, arpSpa: s.text, arpTpa: t.text };
         flows.push(classifierRule(device, bits, arp, actions, cookie, meterId));
       } else {
-        const ip = { inPort: src.port, ethType: ETH_IPV6, ipv6Src: s.text, ipv6Dst: t.text };
-        flows.push(
-          classifierRule(device, bits + refinement * 300, l4 === undefined ? ip : { ...ip, ...l4 }, actions, cookie, meterId),
-        );
+        const ip: Mutable<FlowMatch> = { inPort: src.port, ethType: ETH_IPV6, ipv6Src: s.text, ipv6Dst: t.text };
+        if (l4 !== undefined) refine(ip, l4);
+        flows.push(classifierRule(device, bits + refinement * 300, ip, actions, cookie, meterId));
       }
     }
   }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Appends the transport fields to a classifier match, in transportMatch's order (as a spread of it would). */
+function refine(m: Mutable<FlowMatch>, l4: Transport): void {
+  if (l4.ipProto !== undefined) m.ipProto = l4.ipProto;
+  if (l4.tcpSrc !== undefined) m.tcpSrc = l4.tcpSrc;
+  if (l4.tcpDst !== undefined) m.tcpDst = l4.tcpDst;
+  if (l4.udpSrc !== undefined) m.udpSrc = l4.udpSrc;
+  if (l4.udpDst !== undefined) m.udpDst = l4.udpDst;
 }
 
 function classifierRule(

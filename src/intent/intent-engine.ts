@@ -6,7 +6,7 @@ import type { BandwidthLedger } from './bandwidth-ledger.js';
 import type { HealthTopology } from './data-plane-health.js';
 import type { EndpointDirectory, EndpointResolver, ResolvedEndpoint } from './endpoint-resolver.js';
 import { type Compiled, type FinishedChange, type InstallChange, InstallSequencer, merge } from './install-sequencer.js';
-import { type CompileTopology, compileIntent, type DirectionInput } from './intent-compiler.js';
+import { type CompileTopology, compileIntentSplit, type DirectionInput } from './intent-compiler.js';
 import {
   allocateIntentLabels,
   claimIntentLabels,
@@ -26,6 +26,7 @@ import {
   type IntentState,
   IntentUpdatedEvent,
   type StateChange,
+  type TrafficMatch,
 } from './intent-types.js';
 import type { LabelAllocator } from './label-allocator.js';
 import { linksOfPaths, type PathPlanner, type PlanTopology } from './path-planner.js';
@@ -362,7 +363,7 @@ export class IntentEngine {
     ];
     if (paths.reverse && labels.reverse !== undefined) {
       const m = spec.match;
-      const reversed = m ? { ...m, srcPort: m.dstPort, dstPort: m.srcPort } : undefined;
+      const reversed = m ? reverseMatch(m) : undefined;
       directions.push({
         from: ends.dst.hosts,
         to: ends.src.hosts,
@@ -373,14 +374,21 @@ export class IntentEngine {
         match: reversed,
       });
     }
-    const r = compileIntent({ cookie, bandwidthMbps: spec.bandwidthMbps, directions }, this.deps.topology);
+    const r = compileIntentSplit({ cookie, bandwidthMbps: spec.bandwidthMbps, directions }, this.deps.topology);
     if (!r.ok) return r;
-    const ingress = r.flows.filter((f) => f.match.vlanVid === undefined);
-    const transit = r.flows.filter((f) => f.match.vlanVid !== undefined);
-    return { ok: true, compiled: { ingress, rest: { flows: transit, groups: r.groups, meters: r.meters } } };
+    return { ok: true, compiled: { ingress: r.ingress, rest: { flows: r.flows, groups: r.groups, meters: r.meters } } };
   }
 
   private publish(rec: IntentRecord): void {
     this.deps.bus.publish(new IntentUpdatedEvent(rec));
   }
+}
+
+/** The reverse direction's traffic: the same protocol, source and destination ports swapped. */
+function reverseMatch(m: TrafficMatch): TrafficMatch {
+  const r: { ipProto?: number; dstPort?: number; srcPort?: number } = {};
+  if (m.ipProto !== undefined) r.ipProto = m.ipProto;
+  r.srcPort = m.dstPort;
+  r.dstPort = m.srcPort;
+  return r;
 }
