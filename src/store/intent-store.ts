@@ -109,8 +109,8 @@ const BULK_MAX_VALUES = 999;
 /**
  * One statement over many rows at a time (`INSERT ... VALUES (?,?),(?,?),...`, `... IN (?,?,...)` or
  * `UPDATE ... FROM (VALUES ...)`): a bulk write costs one statement run per up to 128 rows instead of
- * one per row. Statements are prepared for power-of-two row counts on first use, so any count takes at
- * most eight runs per 128 rows.
+ * one per row. Statements are prepared for power-of-two row counts on first use: n rows take one run
+ * per full 128 (or fewer, for wide rows) plus at most seven for the rest.
  */
 class BulkStatement {
   private readonly stmts: (Statement | undefined)[] = [];
