@@ -36,6 +36,13 @@ export interface AddressResolver {
  * errors are user errors with catalogue codes, thrown before an intent is created.
  */
 export class EndpointResolver {
+  /**
+   * An endpoint's resolution by its node object: nodes are values (a changed node is a new object), so
+   * an entry is right for as long as its node is the current one, and every intent between the same
+   * hosts shares one resolution (and whatever is derived from it).
+   */
+  private readonly byNode = new WeakMap<TopoNode, ResolvedEndpoint>();
+
   constructor(
     private readonly directory: EndpointDirectory,
     private readonly addresses: AddressResolver,
@@ -48,7 +55,7 @@ export class EndpointResolver {
       return this.byAddress(ref.address);
     }
     const node = this.directory.findNode(ref);
-    if (node?.kind === 'endpoint') return this.byEndpoint(ref);
+    if (node?.kind === 'endpoint') return this.endpointOf(node);
     if (node !== undefined) return this.bySite(ref);
     if (/^[0-9a-fA-F:.]+(\/\d+)?$/.test(ref) && (ref.includes('.') || ref.includes(':'))) return this.byAddress(ref);
     throw new SdncError('SDNC_ERR_ENDPOINT_NOT_FOUND', { id: ref });
@@ -57,8 +64,17 @@ export class EndpointResolver {
   private byEndpoint(id: string): ResolvedEndpoint {
     const node = this.directory.findNode(id);
     if (node === undefined || node.kind !== 'endpoint') throw new SdncError('SDNC_ERR_ENDPOINT_NOT_FOUND', { id });
-    const host = hostOf(node);
-    return { node: host.node, hosts: [host] };
+    return this.endpointOf(node);
+  }
+
+  private endpointOf(node: TopoNode): ResolvedEndpoint {
+    let r = this.byNode.get(node);
+    if (r === undefined) {
+      const host = hostOf(node);
+      r = { node: host.node, hosts: [host] };
+      this.byNode.set(node, r);
+    }
+    return r;
   }
 
   private byAddress(address: string): ResolvedEndpoint {

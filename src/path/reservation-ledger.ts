@@ -9,6 +9,12 @@ export type { BackupPolicy } from '../store/reservation-store.js';
 export interface LedgerTopology {
   findLink(id: string): TopoLink | undefined;
   adjustReserved(id: string, deltaMbps: number): TopoLink;
+  /**
+   * Counters that change whenever a link is added, removed or changed (as TopologyStore's): a link
+   * looked up is reused while both are unchanged. Optional: without them every check looks it up.
+   */
+  readonly shapeVersion?: number;
+  readonly attrVersion?: number;
 }
 
 export interface ReservationRequest {
@@ -60,6 +66,10 @@ interface LinkBook {
   /** Scratch of `changesOf`: the call that last saw this link and its change there. */
   seen: number;
   delta: number;
+  /** The graph's link as last looked up, at these topology versions. */
+  link: TopoLink | undefined;
+  linkShape: number | undefined;
+  linkAttr: number | undefined;
 }
 
 /** Per-link changes of one booking or release, links in first-seen order (with the graph's link when asked for). */
@@ -340,6 +350,8 @@ export class ReservationLedger {
     }
     const seen = ++this.seen;
     const bw = sign * r.bandwidthMbps;
+    const shape = this.topology.shapeVersion;
+    const attr = this.topology.attrVersion;
     const add = (ids: readonly string[]) => {
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i];
@@ -349,9 +361,14 @@ export class ReservationLedger {
           continue;
         }
         if (withLinks) {
-          const l = this.topology.findLink(id);
+          const known = b !== undefined && shape !== undefined && b.linkShape === shape && b.linkAttr === attr;
+          const l = known ? (b as LinkBook).link : this.topology.findLink(id);
           if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
           links.push(l);
+          b ??= this.book(id);
+          b.link = l;
+          b.linkShape = shape;
+          b.linkAttr = attr;
         }
         b ??= this.book(id);
         b.seen = seen;
@@ -438,7 +455,19 @@ export class ReservationLedger {
   private book(id: string): LinkBook {
     let b = this.books.get(id);
     if (b === undefined) {
-      b = { id, primaryMbps: 0, dedicatedMbps: 0, shared: new Map(), sharedMaxMbps: 0, unapplied: 0, seen: 0, delta: 0 };
+      b = {
+        id,
+        primaryMbps: 0,
+        dedicatedMbps: 0,
+        shared: new Map(),
+        sharedMaxMbps: 0,
+        unapplied: 0,
+        seen: 0,
+        delta: 0,
+        link: undefined,
+        linkShape: undefined,
+        linkAttr: undefined,
+      };
       this.books.set(id, b);
     }
     return b;
