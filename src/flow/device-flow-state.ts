@@ -25,8 +25,16 @@ interface OwnerSlot extends EntryOwner {
   meterKeys: number[];
 }
 
+/** Shared by slots without entries of a kind until they get one; frozen, so a write would throw. */
+const NONE: never[] = Object.freeze([]) as never[];
+
 function newSlot(seq: number): OwnerSlot {
-  return { seq, flows: [], flowKeys: [], groups: [], groupKeys: [], meters: [], meterKeys: [] };
+  return { seq, flows: [], flowKeys: [], groups: NONE, groupKeys: NONE, meters: NONE, meterKeys: NONE };
+}
+
+/** A copy the slot may change, or the shared empty array. */
+function own<T>(xs: readonly T[]): T[] {
+  return xs.length === 0 ? NONE : xs.slice();
 }
 
 const groupIdentity = (g: GroupEntry): number => g.groupId;
@@ -45,6 +53,9 @@ export class DeviceFlowState {
   private readonly flows: EntryIndex<FlowIdentity, FlowRule>;
   private readonly groups: EntryIndex<number, GroupEntry>;
   private readonly meters: EntryIndex<number, MeterEntry>;
+  /** The owner last looked up and its slot (a change goes through one owner's entries in a row). */
+  private cachedOwner: string | undefined;
+  private cachedSlot: OwnerSlot | undefined;
   stale = true;
 
   constructor(policy: OwnershipPolicy) {
@@ -63,6 +74,7 @@ export class DeviceFlowState {
 
   /** Replaces what `owner` wants here; undefined removes the owner from the device. */
   setOwner(owner: string, state: OwnedState | undefined): void {
+    this.cachedOwner = undefined;
     let slot = this.owners.get(owner);
     if (slot === undefined) {
       if (state === undefined) return;
@@ -72,10 +84,10 @@ export class DeviceFlowState {
     const after = state ?? NOTHING;
     slot.flowKeys = this.flows.replace(slot, slot.flowKeys, slot.flows, after.flows);
     slot.flows = after.flows.slice();
-    slot.groupKeys = this.groups.replace(slot, slot.groupKeys, slot.groups, after.groups);
-    slot.groups = after.groups.slice();
-    slot.meterKeys = this.meters.replace(slot, slot.meterKeys, slot.meters, after.meters);
-    slot.meters = after.meters.slice();
+    slot.groupKeys = own(this.groups.replace(slot, slot.groupKeys, slot.groups, after.groups));
+    slot.groups = own(after.groups);
+    slot.meterKeys = own(this.meters.replace(slot, slot.meterKeys, slot.meters, after.meters));
+    slot.meters = own(after.meters);
     if (state === undefined) this.owners.delete(owner);
   }
 
@@ -85,32 +97,94 @@ export class DeviceFlowState {
    * its whole state (make-before-break phases of large intents change a few entries each).
    */
   changeOwner(owner: string, add: OwnedState, remove: OwnedState): void {
-    let slot = this.owners.get(owner);
+    for (const f of remove.flows) this.removeFlow(owner, f);
+    for (const g of remove.groups) this.removeGroup(owner, g);
+    for (const m of remove.meters) this.removeMeter(owner, m);
+    for (const f of add.flows) this.addFlow(owner, f);
+    for (const g of add.groups) this.addGroup(owner, g);
+    for (const m of add.meters) this.addMeter(owner, m);
+    this.settle(owner);
+  }
+
+  /*
+   * The steps of a delta, one entry at a time, so that a change spread over many devices needs no
+   * per-device grouping: removals first, then additions, then settle(). Between the first step and
+   * settle() an owner may be left with no entries and still hold its place (its order among owners).
+   */
+
+  /** One more entry of `owner`; it wins over the owner's earlier entry with its identity. */
+  addFlow(owner: string, f: FlowRule): void {
+    const slot = this.joined(owner);
+    const k = flowIdentity(f);
+    this.flows.add(k, slot, f);
+    slot.flows.push(f);
+    slot.flowKeys.push(k);
+  }
+
+  addGroup(owner: string, g: GroupEntry): void {
+    const slot = this.joined(owner);
+    if (slot.groups === NONE) {
+      slot.groups = [];
+      slot.groupKeys = [];
+    }
+    this.groups.add(g.groupId, slot, g);
+    slot.groups.push(g);
+    slot.groupKeys.push(g.groupId);
+  }
+
+  addMeter(owner: string, m: MeterEntry): void {
+    const slot = this.joined(owner);
+    if (slot.meters === NONE) {
+      slot.meters = [];
+      slot.meterKeys = [];
+    }
+    this.meters.add(m.meterId, slot, m);
+    slot.meters.push(m);
+    slot.meterKeys.push(m.meterId);
+  }
+
+  /** `owner` no longer gives this entry object (every occurrence of it goes). */
+  removeFlow(owner: string, f: FlowRule): void {
+    const slot = this.slotOf(owner);
+    if (slot !== undefined) removeEntry(this.flows, slot, slot.flows, slot.flowKeys, f);
+  }
+
+  removeGroup(owner: string, g: GroupEntry): void {
+    const slot = this.slotOf(owner);
+    if (slot !== undefined) removeEntry(this.groups, slot, slot.groups, slot.groupKeys, g);
+  }
+
+  removeMeter(owner: string, m: MeterEntry): void {
+    const slot = this.slotOf(owner);
+    if (slot !== undefined) removeEntry(this.meters, slot, slot.meters, slot.meterKeys, m);
+  }
+
+  /** Ends a delta of `owner`: left without entries, it leaves the device. True when it stays. */
+  settle(owner: string): boolean {
+    const slot = this.slotOf(owner);
+    if (slot === undefined) return false;
+    if (slot.flows.length > 0 || slot.groups.length > 0 || slot.meters.length > 0) return true;
+    this.owners.delete(owner);
+    this.cachedOwner = undefined;
+    return false;
+  }
+
+  private slotOf(owner: string): OwnerSlot | undefined {
+    if (owner !== this.cachedOwner) {
+      this.cachedOwner = owner;
+      this.cachedSlot = this.owners.get(owner);
+    }
+    return this.cachedSlot;
+  }
+
+  private joined(owner: string): OwnerSlot {
+    let slot = this.slotOf(owner);
     if (slot === undefined) {
-      if (add.flows.length === 0 && add.groups.length === 0 && add.meters.length === 0) return;
       slot = newSlot(this.nextSeq++);
       this.owners.set(owner, slot);
+      this.cachedSlot = slot;
     }
-    if (remove.flows.length > 0) removeEntries(this.flows, slot, slot.flows, slot.flowKeys, remove.flows);
-    if (remove.groups.length > 0) removeEntries(this.groups, slot, slot.groups, slot.groupKeys, remove.groups);
-    if (remove.meters.length > 0) removeEntries(this.meters, slot, slot.meters, slot.meterKeys, remove.meters);
-    for (const f of add.flows) {
-      const k = flowIdentity(f);
-      this.flows.add(k, slot, f);
-      slot.flows.push(f);
-      slot.flowKeys.push(k);
-    }
-    for (const g of add.groups) {
-      this.groups.add(g.groupId, slot, g);
-      slot.groups.push(g);
-      slot.groupKeys.push(g.groupId);
-    }
-    for (const m of add.meters) {
-      this.meters.add(m.meterId, slot, m);
-      slot.meters.push(m);
-      slot.meterKeys.push(m.meterId);
-    }
-    if (slot.flows.length === 0 && slot.groups.length === 0 && slot.meters.length === 0) this.owners.delete(owner);
+    return slot;
   }
 
   hasOwner(owner: string): boolean {
@@ -168,35 +242,22 @@ export class DeviceFlowState {
   }
 }
 
-/**
- * Removes every occurrence of the `remove` objects from one kind's entries of an owner (in place,
- * identities kept at the same positions) and from the index.
- */
-function removeEntries<K, T>(index: EntryIndex<K, T>, owner: EntryOwner, entries: T[], keys: K[], remove: readonly T[]): void {
-  const gone = remove.length > 8 ? new Set(remove) : undefined;
-  let dropped: K[] | undefined;
-  let w = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    if (gone === undefined ? remove.includes(e) : gone.has(e)) {
-      if (index.drop(keys[i], owner, e)) {
-        if (dropped === undefined) dropped = [];
-        dropped.push(keys[i]);
-      }
-    } else {
-      entries[w] = e;
-      keys[w] = keys[i];
-      w++;
-    }
+/** Removes every occurrence of one entry object from one kind's entries of an owner, and from the index. */
+function removeEntry<K, T>(index: EntryIndex<K, T>, owner: EntryOwner, entries: T[], keys: K[], e: T): void {
+  let i = entries.indexOf(e);
+  if (i < 0) return;
+  // Every occurrence of the object has its identity.
+  const k = keys[i];
+  let dropped = false;
+  while (i >= 0) {
+    if (index.drop(k, owner, e)) dropped = true;
+    entries.splice(i, 1);
+    keys.splice(i, 1);
+    i = entries.indexOf(e, i);
   }
-  entries.length = w;
-  keys.length = w;
-  if (dropped === undefined) return;
-  // The owner still names a dropped identity with another entry: its latest one wants it again.
-  for (const k of dropped) {
-    const i = keys.lastIndexOf(k);
-    if (i >= 0) index.add(k, owner, entries[i]);
-  }
+  // The owner still names the dropped identity with another entry: its latest one wants it again.
+  const j = dropped ? keys.lastIndexOf(k) : -1;
+  if (j >= 0) index.add(k, owner, entries[j]);
 }
 
 function toBatch(

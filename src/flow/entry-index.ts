@@ -29,7 +29,7 @@ interface Slot<K, T> {
   more: Contribution<T>[] | undefined;
   /** What the device confirmed it has under this identity. */
   have: T | undefined;
-  /** The pass whose touched list holds the slot (a slot is listed once per pass). */
+  /** The pass whose touched list holds the slot (a slot is listed once per pass); GONE once forgotten. */
   mark: number;
 }
 
@@ -45,6 +45,9 @@ export interface EntryKind<K, T> {
   /** Whether an entry found on the device with nobody wanting it is removed (see OwnershipPolicy). */
   manages(entry: T): boolean;
 }
+
+/** The mark of a slot taken out of the index (nobody wanted it and the device did not have it). */
+const GONE = -1;
 
 export class EntryIndex<K, T> {
   private readonly slots = new Map<K, Slot<K, T>>();
@@ -217,9 +220,14 @@ export class EntryIndex<K, T> {
     return best;
   }
 
-  /** Drops a slot nobody wants and the device does not have (unless a later change created another). */
+  /**
+   * Drops a slot nobody wants and the device does not have. A forgotten slot may still be listed (as
+   * touched or pending); only the index hands slots out, so no change reaches it again.
+   */
   private forget(slot: Slot<K, T>): void {
-    if (this.slots.get(slot.key) === slot) this.slots.delete(slot.key);
+    if (slot.mark === GONE) return;
+    slot.mark = GONE;
+    this.slots.delete(slot.key);
   }
 
   private diffOne(slot: Slot<K, T>, out: EntryDiff<T>): void {

@@ -158,7 +158,9 @@ export class FakeFlowTable {
     if (prev === next) return;
     if (prev !== undefined) this.countUses(undo, prev, -1, meters, groups);
     if (next !== undefined) this.countUses(undo, next, 1, meters, groups);
-    put(undo, this.flows, k, next);
+    undo.push(this.flows, k, prev);
+    if (next === undefined) this.flows.delete(k);
+    else this.flows.set(k, next);
   }
 
   private countUses(undo: Undo, f: FlowRule, delta: number, meters: number[], groups: number[]): void {

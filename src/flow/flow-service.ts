@@ -159,28 +159,48 @@ export class FlowService {
     add: DeviceState | readonly DeviceState[],
     remove: DeviceState | readonly DeviceState[] = [],
   ): void {
-    const adds = byDevice(add);
-    const removes = byDevice(remove);
+    // Entry by entry, removals first, with the device of the previous entry at hand (entries mostly
+    // come grouped by device); then the owner settles on every device touched.
+    const touched = new Map<string, DeviceFlowState>();
+    let id: string | undefined;
+    let at: DeviceFlowState | undefined;
+    const on = (device: string): DeviceFlowState => {
+      if (device !== id || at === undefined) {
+        id = device;
+        at = touched.get(device);
+        if (at === undefined) {
+          at = this.device(device);
+          touched.set(device, at);
+        }
+      }
+      return at;
+    };
+    for (const part of partsOf(remove)) {
+      for (const f of part.flows) on(f.device).removeFlow(owner, f);
+      for (const g of part.groups) on(g.device).removeGroup(owner, g);
+      for (const m of part.meters) on(m.device).removeMeter(owner, m);
+    }
+    for (const part of partsOf(add)) {
+      for (const f of part.flows) on(f.device).addFlow(owner, f);
+      for (const g of part.groups) on(g.device).addGroup(owner, g);
+      for (const m of part.meters) on(m.device).addMeter(owner, m);
+    }
     let mine = this.ownerDevices.get(owner);
-    const change = (device: string, a: OwnedState, r: OwnedState) => {
-      const state = this.device(device);
-      state.changeOwner(owner, a, r);
+    for (const [device, state] of touched) {
       this.dirty.add(device);
-      if (state.hasOwner(owner)) {
+      if (state.settle(owner)) {
         if (mine === undefined) {
           mine = new Set();
           this.ownerDevices.set(owner, mine);
         }
         mine.add(device);
       } else mine?.delete(device);
-    };
-    for (const [device, a] of adds) change(device, a, removes.get(device) ?? NOTHING);
-    for (const [device, r] of removes) if (!adds.has(device)) change(device, NOTHING, r);
+    }
     if (mine === undefined || mine.size === 0) {
       this.ownerDevices.delete(owner);
       this.versions.delete(owner);
     } else this.versions.set(owner, ++this.changes);
-    if (adds.size > 0 || removes.size > 0) this.scheduleFlush();
+    if (touched.size > 0) this.scheduleFlush();
   }
 
   removeDesired(owner: string): void {
@@ -349,8 +369,8 @@ interface Bucket {
 /** Shared by buckets without entries of a kind; never written (a bucket gets its own array first). */
 const NONE: never[] = [];
 
-/** The entries of one state, or of several, per device. */
-function byDevice(state: DeviceState | readonly DeviceState[]): Map<string, Bucket> {
+/** The entries of a state per device. */
+function byDevice(state: DeviceState): Map<string, Bucket> {
   const out = new Map<string, Bucket>();
   // Entries come grouped by device more often than not: remember the last device's bucket.
   let last = '';
@@ -366,25 +386,26 @@ function byDevice(state: DeviceState | readonly DeviceState[]): Map<string, Buck
     bucket = b;
     return b;
   };
-  const parts: readonly DeviceState[] = isParts(state) ? state : [state];
-  for (const part of parts) {
-    for (const f of part.flows) {
-      const b = slot(f.device);
-      if (b.flows === NONE) b.flows = [f];
-      else b.flows.push(f);
-    }
-    for (const g of part.groups) {
-      const b = slot(g.device);
-      if (b.groups === NONE) b.groups = [g];
-      else b.groups.push(g);
-    }
-    for (const m of part.meters) {
-      const b = slot(m.device);
-      if (b.meters === NONE) b.meters = [m];
-      else b.meters.push(m);
-    }
+  for (const f of state.flows) {
+    const b = slot(f.device);
+    if (b.flows === NONE) b.flows = [f];
+    else b.flows.push(f);
+  }
+  for (const g of state.groups) {
+    const b = slot(g.device);
+    if (b.groups === NONE) b.groups = [g];
+    else b.groups.push(g);
+  }
+  for (const m of state.meters) {
+    const b = slot(m.device);
+    if (b.meters === NONE) b.meters = [m];
+    else b.meters.push(m);
   }
   return out;
+}
+
+function partsOf(s: DeviceState | readonly DeviceState[]): readonly DeviceState[] {
+  return isParts(s) ? s : [s];
 }
 
 function isParts(s: DeviceState | readonly DeviceState[]): s is readonly DeviceState[] {
