@@ -134,7 +134,7 @@ export class IntentService {
   }
 
   /** Many intents admitted as one batch (one convergence pass). Invalid input rejects the whole batch. */
-  submitBatch(requests: readonly IntentRequest[]): Promise<IntentView[]> {
+  async submitBatch(requests: readonly IntentRequest[]): Promise<IntentView[]> {
     const specs = requests.map(normalizeRequest);
     return Promise.all(specs.map((s) => this.enqueue(s)));
   }

@@ -4,11 +4,6 @@ import type { IntentEngine } from './intent-engine.js';
 import type { EndpointRef, IntentSpec } from './intent-types.js';
 
 /**
- * Which intent carries which traffic. Two intents classifying exactly the same traffic would compete
- * for the same ingress rule, so the second is refused with a clear error. Also answers "does this intent
- * involve endpoint X" for list filters, from the endpoints the intent resolved to.
- */
-/**
  * The traffic one intent classifies: its forward signature, and its reverse one when bidirectional.
  * Computed once per request (the strings are the costly part), checked, then registered.
  */
@@ -18,6 +13,11 @@ export interface TrafficClaim {
 
 const DIRECTIONS = ['forward', 'reverse'] as const;
 
+/**
+ * Which intent carries which traffic. Two intents classifying exactly the same traffic would compete
+ * for the same ingress rule, so the second is refused with a clear error. Also answers "does this intent
+ * involve endpoint X" for list filters, from the endpoints the intent resolved to.
+ */
 export class TrafficRegistry {
   private readonly owners = new Map<string, string>();
   private readonly signatures = new Map<string, readonly string[]>();
