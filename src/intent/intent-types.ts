@@ -188,18 +188,54 @@ export function toView(r: IntentRecord): IntentView {
   const v = { id: r.id, key: r.key, state: r.state } as Mutable<IntentView>;
   if (r.reason) v.reason = r.reason;
   v.spec = r.spec;
-  if (r.paths) {
-    const reverse = r.paths.reverse;
-    v.paths = reverse
-      ? { forward: directionView(r.paths.forward), reverse: directionView(reverse) }
-      : { forward: directionView(r.paths.forward) };
-  }
+  if (r.paths) v.paths = pathsView(r.paths);
   if (r.labels) v.labels = r.labels;
-  v.reservation = { bandwidthMbps: r.reservedLinks.length > 0 ? r.spec.bandwidthMbps : 0, links: r.reservedLinks };
-  v.history = r.history.length > HISTORY_IN_VIEW ? r.history.slice(-HISTORY_IN_VIEW) : r.history;
+  v.reservation = { bandwidthMbps: reservedMbps(r), links: r.reservedLinks };
+  v.history = historyInView(r);
   v.createdAt = createdIso.of(r.createdAt);
   v.updatedAt = updatedIso.of(r.updatedAt);
   return v;
+}
+
+function pathsView(paths: IntentPaths): PathsView {
+  return paths.reverse
+    ? { forward: directionView(paths.forward), reverse: directionView(paths.reverse) }
+    : { forward: directionView(paths.forward) };
+}
+
+function reservedMbps(r: IntentRecord): number {
+  return r.reservedLinks.length > 0 ? r.spec.bandwidthMbps : 0;
+}
+
+function historyInView(r: IntentRecord): readonly StateChange[] {
+  return r.history.length > HISTORY_IN_VIEW ? r.history.slice(-HISTORY_IN_VIEW) : r.history;
+}
+
+/**
+ * `JSON.stringify(toView(r))`, the same text, without building the view. `memo` keeps the JSON of the
+ * spec, paths, labels and reserved links serialised through it, by object: records share them between
+ * versions and intents admitted together share paths, so a run of views (the events of a batch)
+ * serialises each of them once. The caller decides how long `memo` lives.
+ */
+export function viewJson(r: IntentRecord, memo: Map<object, string>): string {
+  let s = `{"id":${JSON.stringify(r.id)},"key":${JSON.stringify(r.key)},"state":${JSON.stringify(r.state)}`;
+  if (r.reason) s += `,"reason":${JSON.stringify(r.reason)}`;
+  s += `,"spec":${memoJson(memo, r.spec)}`;
+  if (r.paths) s += `,"paths":${memoJson(memo, r.paths, pathsView)}`;
+  if (r.labels) s += `,"labels":${memoJson(memo, r.labels)}`;
+  s += `,"reservation":{"bandwidthMbps":${JSON.stringify(reservedMbps(r))},"links":${memoJson(memo, r.reservedLinks)}}`;
+  s += `,"history":${JSON.stringify(historyInView(r))}`;
+  s += `,"createdAt":${JSON.stringify(createdIso.of(r.createdAt))},"updatedAt":${JSON.stringify(updatedIso.of(r.updatedAt))}}`;
+  return s;
+}
+
+function memoJson<T extends object>(memo: Map<object, string>, value: T, view?: (v: T) => unknown): string {
+  let s = memo.get(value);
+  if (s === undefined) {
+    s = JSON.stringify(view ? view(value) : value);
+    memo.set(value, s);
+  }
+  return s;
 }
 
 /** The ISO 8601 form of a time, remembering the last one: the views of a batch share their times. */
@@ -242,6 +278,11 @@ export class IntentUpdatedEvent implements IntentEvent {
 
   toJSON(): { type: 'intent-updated'; intentId: string; intent: IntentView } {
     return { type: this.type, intentId: this.intentId, intent: this.intent };
+  }
+
+  /** `JSON.stringify(this)`, the same text, through viewJson (see there for `memo`). */
+  json(memo: Map<object, string>): string {
+    return `{"type":"intent-updated","intentId":${JSON.stringify(this.intentId)},"intent":${viewJson(this.#record, memo)}}`;
   }
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { EventBus } from '../events/event-bus.js';
+import { IntentUpdatedEvent } from '../intent/intent-types.js';
 import type { SequencedEvent } from '../model/events.js';
 import type { TopologySnapshot } from '../model/topology.js';
 
@@ -25,6 +26,17 @@ export interface EventsStreamOptions {
   /** Ping interval; a client that did not answer the previous ping is disconnected. */
   readonly heartbeatMs?: number;
   readonly log?: { warn(obj: object, msg: string): void };
+}
+
+/**
+ * The delta frame of an event: `{"type":"event","seq":...,"time":...,"event":...}`. The events of the
+ * intents of one batch share specs, paths and reserved links (across the transitions of an intent and
+ * between intents): `fragments` keeps their JSON (see viewJson), so that a run of events serialises
+ * each once. It holds immutable objects only; its owner empties it when it wants the memory back.
+ */
+export function eventFrame(e: SequencedEvent, fragments: Map<object, string>): string {
+  const event = e.event instanceof IntentUpdatedEvent ? e.event.json(fragments) : JSON.stringify(e.event);
+  return `{"type":"event","seq":${JSON.stringify(e.seq)},"time":${JSON.stringify(e.time)},"event":${event}}`;
 }
 
 /** Close code (private range, RFC 6455 section 7.4.2) for a client too slow to keep up. */
@@ -56,6 +68,9 @@ export class EventsStream {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly maxBufferedBytes: number;
   private readonly maxLagMs: number;
+  /** JSON of the immutable parts of intent views serialised this turn (see viewJson); cleared after it. */
+  private readonly fragments = new Map<object, string>();
+  private fragmentsInUse = false;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.upgrade(req, socket, head);
 
   constructor(
@@ -151,7 +166,7 @@ export class EventsStream {
 
   private broadcast(e: SequencedEvent): void {
     if (this.clients.size === 0) return;
-    const frame = JSON.stringify({ type: 'event', seq: e.seq, time: e.time, event: e.event });
+    const frame = eventFrame(e, this.turnFragments());
     for (const c of this.clients) {
       if (c.laggingSince !== undefined) continue;
       if (c.ws.bufferedAmount > this.maxBufferedBytes) {
@@ -161,6 +176,18 @@ export class EventsStream {
       }
       this.send(c, frame);
     }
+  }
+
+  /** The fragments memo of eventFrame for this turn: emptied once the turn is over. */
+  private turnFragments(): Map<object, string> {
+    if (!this.fragmentsInUse) {
+      this.fragmentsInUse = true;
+      queueMicrotask(() => {
+        this.fragments.clear();
+        this.fragmentsInUse = false;
+      });
+    }
+    return this.fragments;
   }
 
   private send(client: Client, data: string): void {
