@@ -117,14 +117,15 @@ function installJsonParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
-    if (text.trim().length === 0) {
-      done(new SdncError('SDNC_ERR_MALFORMED_JSON', { reason: 'the body is empty' }), undefined);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      // An empty or blank body does not parse either: say so rather than quote the parser.
+      const reason = text.trim().length === 0 ? 'the body is empty' : (err as Error).message;
+      done(new SdncError('SDNC_ERR_MALFORMED_JSON', { reason }), undefined);
       return;
     }
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(new SdncError('SDNC_ERR_MALFORMED_JSON', { reason: (err as Error).message }), undefined);
-    }
+    done(null, value);
   });
 }
