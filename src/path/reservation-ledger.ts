@@ -63,6 +63,8 @@ interface LinkBook {
   sharedMaxMbps: number;
   /** Mbps booked (positive) or released (negative) and not yet applied to the graph (see `unapplied`). */
   unapplied: number;
+  /** Whether this book is in the ledger's `unapplied` set. */
+  queued: boolean;
   /** Scratch of `changesOf`: the call that last saw this link and its change there. */
   seen: number;
   delta: number;
@@ -169,6 +171,7 @@ export class ReservationLedger {
     for (const b of this.unapplied) {
       changes.push([b.id, b.unapplied]);
       b.unapplied = 0;
+      b.queued = false;
     }
     this.unapplied.clear();
     this.releasesUnapplied = false;
@@ -187,6 +190,7 @@ export class ReservationLedger {
       const delta = b.unapplied;
       if (delta >= 0) continue;
       b.unapplied = 0;
+      b.queued = false;
       this.unapplied.delete(b);
       this.applyToGraph(b.id, delta);
     }
@@ -407,7 +411,10 @@ export class ReservationLedger {
   private apply(r: StoredReservation, changes: Changes, sign: 1 | -1): void {
     const bw = sign * r.bandwidthMbps;
     const primary = r.primary;
-    for (let i = 0; i < primary.length; i++) this.book(primary[i]).primaryMbps += bw;
+    const { books, deltas } = changes;
+    // Without a backup and with every link once, `books` are the primary's links in order.
+    if (r.backup === null && books.length === primary.length) for (let i = 0; i < books.length; i++) books[i].primaryMbps += bw;
+    else for (let i = 0; i < primary.length; i++) this.book(primary[i]).primaryMbps += bw;
     if (r.backup !== null && r.backupPolicy === 'dedicated') for (const id of r.backup) this.book(id).dedicatedMbps += bw;
     if (r.backup !== null && r.backupPolicy === 'shared') {
       const units = this.failureUnits(r);
@@ -421,7 +428,6 @@ export class ReservationLedger {
         book.sharedMaxMbps = maxOf(book.shared);
       }
     }
-    const { books, deltas } = changes;
     for (let i = 0; i < books.length; i++) {
       const delta = deltas[i];
       if (delta === 0) continue;
@@ -434,10 +440,16 @@ export class ReservationLedger {
       // Booked and released within the batch: the graph is right as it is (and nobody is woken up).
       if (Math.abs(net) <= EPS) {
         book.unapplied = 0;
-        this.unapplied.delete(book);
+        if (book.queued) {
+          book.queued = false;
+          this.unapplied.delete(book);
+        }
       } else {
         book.unapplied = net;
-        this.unapplied.add(book);
+        if (!book.queued) {
+          book.queued = true;
+          this.unapplied.add(book);
+        }
       }
       if (net < -EPS) this.releasesUnapplied = true;
     }
@@ -462,6 +474,7 @@ export class ReservationLedger {
         shared: new Map(),
         sharedMaxMbps: 0,
         unapplied: 0,
+        queued: false,
         seen: 0,
         delta: 0,
         link: undefined,
