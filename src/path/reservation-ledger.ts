@@ -126,6 +126,12 @@ export class ReservationLedger {
   /** Whether some link in `unapplied` is released net: the graph shows less free than the books. */
   private releasesUnapplied = false;
   private deferDepth = 0;
+  /**
+   * Set by restore(): every row of the database is then an owner in memory (restored or pending) or
+   * one this ledger wrote since, with its change still in `unwritten` until flushed (the ledger is the
+   * table's only writer). An owner that is none of these has no row.
+   */
+  private knowsEveryRow = false;
   private readonly groupCommit: boolean;
   private readonly onFlushError: (err: unknown) => void;
 
@@ -245,6 +251,9 @@ export class ReservationLedger {
     if (this.groupCommit && (r !== undefined || this.pending.has(ownerId))) {
       this.queueWrite(ownerId, null);
       deleted = true;
+    } else if (r === undefined && this.knowsEveryRow && !this.pending.has(ownerId) && !this.unwritten.has(ownerId)) {
+      // No row can exist (see knowsEveryRow): not even a no-op DELETE (a write transaction of its own).
+      deleted = false;
     } else deleted = this.store?.delete(ownerId) ?? false;
     this.pending.delete(ownerId);
     if (r === undefined) return deleted;
@@ -275,6 +284,7 @@ export class ReservationLedger {
   restore(): RestoreReport {
     if (this.store === null) return { restored: 0, unrestorable: [] };
     this.flush();
+    this.knowsEveryRow = true;
     let restored = 0;
     const unrestorable: { ownerId: string; missingLinks: string[] }[] = [];
     for (const r of this.store.all()) {

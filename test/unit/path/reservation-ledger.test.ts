@@ -212,6 +212,44 @@ describe('ReservationLedger', () => {
       db2.close();
     });
 
+    it('releases an owner it never held without touching the database once it knows every row', async () => {
+      const { db } = open();
+      const real = new ReservationStore(db);
+      real.insert({
+        ownerId: 'old',
+        bandwidthMbps: 5,
+        primary: ['par-fra.a'],
+        backup: null,
+        backupPolicy: 'dedicated',
+        createdAt: new Date(0).toISOString(),
+      });
+      let deletes = 0;
+      const counting = Object.assign(Object.create(real) as ReservationStore, {
+        delete: (ownerId: string) => {
+          deletes++;
+          return real.delete(ownerId);
+        },
+      });
+      const { store } = euStore();
+      const ledger = new ReservationLedger(store, counting, undefined, { commit: 'end-of-turn' });
+      // Before restore() a row may exist for anyone: the release goes to the database.
+      expect(ledger.release('old')).toBe(true);
+      expect(deletes).toBe(1);
+      expect(rows(db)).toEqual([]);
+      ledger.restore();
+      expect(ledger.release('never')).toBe(false);
+      expect(deletes).toBe(1);
+      // Booked, written, released and released again within a turn: the row goes as before.
+      ledger.reserve({ ownerId: 'x', bandwidthMbps: 5, primary: ['par-fra.a'] });
+      ledger.flush();
+      expect(ledger.release('x')).toBe(true);
+      expect(ledger.release('x')).toBe(true);
+      expect(deletes).toBe(2);
+      await Promise.resolve();
+      expect(rows(db)).toEqual([]);
+      db.close();
+    });
+
     it('keeps unwritten changes after a failed flush, reports it, and writes them on the next one', async () => {
       const { db } = open();
       const real = new ReservationStore(db);
