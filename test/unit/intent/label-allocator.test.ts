@@ -30,15 +30,6 @@ describe('LabelAllocator', () => {
     expect(pool.used).toBe(3);
   });
 
-  it('allocates in constant time: 20,000 allocate/release pairs on a nearly full pool', () => {
-    const pool = new LabelAllocator();
-    for (let i = 0; i < LABEL_COUNT - 1; i++) pool.allocate(1);
-    const t0 = performance.now();
-    for (let i = 0; i < 20_000; i++) pool.release(pool.allocate(2), 2);
-    // A scan of the pool per call (80 million lookups here) takes seconds; the free list milliseconds.
-    expect(performance.now() - t0).toBeLessThan(400);
-  });
-
   it('agrees with a reference FIFO model under random allocate/claim/release sequences', () => {
     const op = fc.oneof(
       fc.record({ k: fc.constant('alloc' as const), owner: fc.integer({ min: 1, max: 4 }) }),
