@@ -12,29 +12,47 @@ export interface OwnedState {
 const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
 
 /**
- * One owner's entries on the device, with their identities at the same positions (arrays it owns and
- * changes in place). The same object for as long as the owner has a place on the device: the indexes
- * know the owner by it.
+ * One owner's entries on the device (arrays it owns). The same object for as long as the owner has a
+ * place on the device: the indexes know the owner by it.
  */
 interface OwnerSlot extends EntryOwner {
   flows: FlowRule[];
-  flowKeys: FlowIdentity[];
   groups: GroupEntry[];
-  groupKeys: number[];
   meters: MeterEntry[];
-  meterKeys: number[];
+  /** Whether the owner named an identity twice here: a removal then looks for its other entry. */
+  dups: boolean;
 }
 
-/** Shared by slots without entries of a kind until they get one; frozen, so a write would throw. */
+/** Shared by slots without entries of a kind; frozen, so a write would throw. */
 const NONE: never[] = Object.freeze([]) as never[];
 
 function newSlot(seq: number): OwnerSlot {
-  return { seq, flows: [], flowKeys: [], groups: NONE, groupKeys: NONE, meters: NONE, meterKeys: NONE };
+  return { seq, flows: NONE, groups: NONE, meters: NONE, dups: false };
 }
 
 /** A copy the slot may change, or the shared empty array. */
 function own<T>(xs: readonly T[]): T[] {
   return xs.length === 0 ? NONE : xs.slice();
+}
+
+/**
+ * `xs` with `x` appended. Most owners have a few entries on a device: small arrays are rebuilt at
+ * their exact size (a push would reserve room for 16 more), larger ones grow in place.
+ */
+function append<T>(xs: T[], x: T): T[] {
+  switch (xs.length) {
+    case 0:
+      return [x];
+    case 1:
+      return [xs[0], x];
+    case 2:
+      return [xs[0], xs[1], x];
+    case 3:
+      return [xs[0], xs[1], xs[2], x];
+    default:
+      xs.push(x);
+      return xs;
+  }
 }
 
 const groupIdentity = (g: GroupEntry): number => g.groupId;
@@ -82,11 +100,11 @@ export class DeviceFlowState {
       this.owners.set(owner, slot);
     }
     const after = state ?? NOTHING;
-    slot.flowKeys = this.flows.replace(slot, slot.flowKeys, slot.flows, after.flows);
-    slot.flows = after.flows.slice();
-    slot.groupKeys = own(this.groups.replace(slot, slot.groupKeys, slot.groups, after.groups));
+    if (this.flows.replace(slot, slot.flows, after.flows)) slot.dups = true;
+    if (this.groups.replace(slot, slot.groups, after.groups)) slot.dups = true;
+    if (this.meters.replace(slot, slot.meters, after.meters)) slot.dups = true;
+    slot.flows = own(after.flows);
     slot.groups = own(after.groups);
-    slot.meterKeys = own(this.meters.replace(slot, slot.meterKeys, slot.meters, after.meters));
     slot.meters = own(after.meters);
     if (state === undefined) this.owners.delete(owner);
   }
@@ -115,48 +133,36 @@ export class DeviceFlowState {
   /** One more entry of `owner`; it wins over the owner's earlier entry with its identity. */
   addFlow(owner: string, f: FlowRule): void {
     const slot = this.joined(owner);
-    const k = flowIdentity(f);
-    this.flows.add(k, slot, f);
-    slot.flows.push(f);
-    slot.flowKeys.push(k);
+    if (this.flows.add(flowIdentity(f), slot, f)) slot.dups = true;
+    slot.flows = append(slot.flows, f);
   }
 
   addGroup(owner: string, g: GroupEntry): void {
     const slot = this.joined(owner);
-    if (slot.groups === NONE) {
-      slot.groups = [];
-      slot.groupKeys = [];
-    }
-    this.groups.add(g.groupId, slot, g);
-    slot.groups.push(g);
-    slot.groupKeys.push(g.groupId);
+    if (this.groups.add(g.groupId, slot, g)) slot.dups = true;
+    slot.groups = append(slot.groups, g);
   }
 
   addMeter(owner: string, m: MeterEntry): void {
     const slot = this.joined(owner);
-    if (slot.meters === NONE) {
-      slot.meters = [];
-      slot.meterKeys = [];
-    }
-    this.meters.add(m.meterId, slot, m);
-    slot.meters.push(m);
-    slot.meterKeys.push(m.meterId);
+    if (this.meters.add(m.meterId, slot, m)) slot.dups = true;
+    slot.meters = append(slot.meters, m);
   }
 
   /** `owner` no longer gives this entry object (every occurrence of it goes). */
   removeFlow(owner: string, f: FlowRule): void {
     const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.flows, slot, slot.flows, slot.flowKeys, f);
+    if (slot !== undefined) removeEntry(this.flows, slot, slot.flows, f);
   }
 
   removeGroup(owner: string, g: GroupEntry): void {
     const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.groups, slot, slot.groups, slot.groupKeys, g);
+    if (slot !== undefined) removeEntry(this.groups, slot, slot.groups, g);
   }
 
   removeMeter(owner: string, m: MeterEntry): void {
     const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.meters, slot, slot.meters, slot.meterKeys, m);
+    if (slot !== undefined) removeEntry(this.meters, slot, slot.meters, m);
   }
 
   /** Ends a delta of `owner`: left without entries, it leaves the device. True when it stays. */
@@ -242,22 +248,21 @@ export class DeviceFlowState {
   }
 }
 
-/** Removes every occurrence of one entry object from one kind's entries of an owner, and from the index. */
-function removeEntry<K, T>(index: EntryIndex<K, T>, owner: EntryOwner, entries: T[], keys: K[], e: T): void {
-  let i = entries.indexOf(e);
-  if (i < 0) return;
-  // Every occurrence of the object has its identity.
-  const k = keys[i];
-  let dropped = false;
-  while (i >= 0) {
-    if (index.drop(k, owner, e)) dropped = true;
-    entries.splice(i, 1);
-    keys.splice(i, 1);
-    i = entries.indexOf(e, i);
-  }
+/** Removes every occurrence of one entry object from one kind's entries of an owner (in place), and from the index. */
+function removeEntry<K, T>(index: EntryIndex<K, T>, owner: OwnerSlot, entries: T[], e: T): void {
+  let w = entries.indexOf(e);
+  if (w < 0) return;
+  for (let i = w + 1; i < entries.length; i++) if (entries[i] !== e) entries[w++] = entries[i];
+  entries.length = w;
+  const k = index.identity(e);
+  if (!index.drop(k, owner, e) || !owner.dups) return;
   // The owner still names the dropped identity with another entry: its latest one wants it again.
-  const j = dropped ? keys.lastIndexOf(k) : -1;
-  if (j >= 0) index.add(k, owner, entries[j]);
+  for (let i = entries.length - 1; i >= 0; i--) {
+    if (index.identity(entries[i]) === k) {
+      index.add(k, owner, entries[i]);
+      return;
+    }
+  }
 }
 
 function toBatch(

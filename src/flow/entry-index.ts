@@ -58,30 +58,38 @@ export class EntryIndex<K, T> {
 
   constructor(private readonly kind: EntryKind<K, T>) {}
 
-  /** One more entry of `owner` (a change that only adds); its identity wins over the owner's earlier entry. */
-  add(k: K, owner: EntryOwner, entry: T): void {
+  identity(entry: T): K {
+    return this.kind.identity(entry);
+  }
+
+  /**
+   * One more entry of `owner`; it wins over the owner's earlier entry with its identity, as in a full
+   * diff. True when there was such an earlier entry.
+   */
+  add(k: K, owner: EntryOwner, entry: T): boolean {
     let slot = this.slots.get(k);
     if (slot === undefined) {
       slot = { key: k, owner, entry, more: undefined, have: undefined, mark: this.pass };
       this.slots.set(k, slot);
       this.touched.push(slot);
-      return;
+      return false;
     }
     this.touch(slot);
     if (slot.owner === undefined || slot.owner === owner) {
-      // The same owner naming one identity twice: its later entry wins, as in a full diff.
+      const again = slot.owner === owner;
       slot.owner = owner;
       slot.entry = entry;
-      return;
+      return again;
     }
     const more = slot.more;
     if (more === undefined) {
       slot.more = [{ owner, entry }];
-      return;
+      return false;
     }
     const mine = more.find((c) => c.owner === owner);
     if (mine === undefined) more.push({ owner, entry });
     else mine.entry = entry;
+    return mine !== undefined;
   }
 
   /**
@@ -119,40 +127,25 @@ export class EntryIndex<K, T> {
   }
 
   /**
-   * Replaces one owner's entries (`beforeKeys` are the identities `replace` returned for `before`);
-   * returns the identities of `after`. Entries it keeps (the same objects) are neither re-keyed,
-   * re-indexed nor marked touched.
+   * Replaces one owner's entries `before` with `after`. Entries it keeps (the same objects) are
+   * neither re-indexed nor marked touched. True when the owner names an identity twice in `after`.
    */
-  replace(owner: EntryOwner, beforeKeys: readonly K[], before: readonly T[], after: readonly T[]): K[] {
-    const keys: K[] = new Array(after.length);
-    if (before.length === 0) {
-      for (let i = 0; i < after.length; i++) {
-        const k = this.kind.identity(after[i]);
-        keys[i] = k;
-        this.add(k, owner, after[i]);
-      }
-      return keys;
-    }
+  replace(owner: EntryOwner, before: readonly T[], after: readonly T[]): boolean {
+    let again = false;
     const prev = new Map<K, T>();
-    // Identity of an entry object seen before: no need to compute it again.
-    const known = new Map<T, K>();
-    for (let i = 0; i < before.length; i++) {
-      prev.set(beforeKeys[i], before[i]);
-      known.set(before[i], beforeKeys[i]);
-    }
-    for (let i = 0; i < after.length; i++) {
-      const e = after[i];
-      const k = known.get(e) ?? this.kind.identity(e);
-      keys[i] = k;
+    for (const e of before) prev.set(this.kind.identity(e), e);
+    for (const e of after) {
+      const k = this.kind.identity(e);
       const p = prev.get(k);
       if (p !== undefined) prev.delete(k);
-      if (p !== e) this.add(k, owner, e);
+      // Replacing the owner's entry `p` is no second entry; a second one in `after` finds no `p`.
+      if (p !== e && this.add(k, owner, e) && p === undefined) again = true;
     }
     for (const k of prev.keys()) {
       const slot = this.slots.get(k);
       if (slot !== undefined) this.unwant(slot, owner);
     }
-    return keys;
+    return again;
   }
 
   /** Whether any owner wants an entry under this identity. */

@@ -114,11 +114,8 @@ export class FakeDriver implements Driver {
       throw new Error(failure);
     }
     this.applyCalls++;
-    const table = this.table(device);
-    const present = batch.deleteFlows.filter((f) => table.hasFlow(f));
-    table.apply(batch);
     // A switch reports the removal of every entry installed with OFPFF_SEND_FLOW_REM, ours included.
-    this.reportRemoved(device, present);
+    this.reportRemoved(device, this.table(device).apply(batch));
   }
 
   async readState(device: string): Promise<DeviceState> {

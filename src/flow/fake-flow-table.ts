@@ -88,26 +88,51 @@ export class FakeFlowTable {
    * Applies a batch all-or-nothing: a batch the resulting state refuses (a missing meter or group in
    * use, an add of an existing meter or group, a modify of a missing entry) changes nothing. Costs what
    * the batch touches, not what the table holds (use counts of meters and groups stand in for a scan of
-   * every flow): the changes are written through with an undo log, replayed backwards on a refusal.
+   * every flow). A batch that cannot be refused (flows only, none of them using a meter or group, every
+   * modify of an installed entry) is written straight through; any other is written with an undo log,
+   * replayed backwards on a refusal. Returns the flows of `deleteFlows` that were installed.
    */
-  apply(batch: DeviceBatch): void {
-    const undo: Undo = [];
-    try {
-      this.write(batch, undo);
-    } catch (err) {
-      for (let i = undo.length - 3; i >= 0; i -= 3) {
-        const map = undo[i] as Map<unknown, unknown>;
-        const prev = undo[i + 2];
-        if (prev === undefined) map.delete(undo[i + 1]);
-        else map.set(undo[i + 1], prev);
+  apply(batch: DeviceBatch): FlowRule[] {
+    const removed: FlowRule[] = [];
+    if (!this.mayRefuse(batch)) {
+      this.write(batch, null, removed);
+    } else {
+      const undo: Undo = [];
+      try {
+        this.write(batch, undo, removed);
+      } catch (err) {
+        for (let i = undo.length - 3; i >= 0; i -= 3) {
+          const map = undo[i] as Map<unknown, unknown>;
+          const prev = undo[i + 2];
+          if (prev === undefined) map.delete(undo[i + 1]);
+          else map.set(undo[i + 1], prev);
+        }
+        throw err;
       }
-      throw err;
     }
     this.sorted = null;
     this.writes += batchWrites(batch);
+    return removed;
   }
 
-  private write(batch: DeviceBatch, undo: Undo): void {
+  /** Whether the batch touches meters or groups, or modifies a flow that is not installed. */
+  private mayRefuse(b: DeviceBatch): boolean {
+    if (
+      b.addMeters.length > 0 ||
+      b.modifyMeters.length > 0 ||
+      b.deleteMeters.length > 0 ||
+      b.addGroups.length > 0 ||
+      b.modifyGroups.length > 0 ||
+      b.deleteGroups.length > 0
+    )
+      return true;
+    for (const f of b.addFlows) if (usesMeterOrGroup(f)) return true;
+    for (const f of b.modifyFlows) if (usesMeterOrGroup(f) || !this.flows.has(flowIdentity(f))) return true;
+    return false;
+  }
+
+  /** Writes a batch; with `undo` null nothing is logged and nothing checked (see mayRefuse). */
+  private write(batch: DeviceBatch, undo: Undo | null, removed: FlowRule[]): void {
     const meters: number[] = [];
     const groups: number[] = [];
     for (const m of batch.addMeters) {
@@ -134,7 +159,7 @@ export class FakeFlowTable {
       if (!this.flows.has(k)) throw new Error(`modify of missing flow ${k}`);
       this.putFlow(undo, k, f, meters, groups);
     }
-    for (const f of batch.deleteFlows) this.putFlow(undo, flowIdentity(f), undefined, meters, groups);
+    for (const f of batch.deleteFlows) if (this.putFlow(undo, flowIdentity(f), undefined, meters, groups)) removed.push(f);
     for (const g of batch.deleteGroups) {
       put(undo, this.groups, g.groupId, undefined);
       groups.push(g.groupId);
@@ -143,6 +168,7 @@ export class FakeFlowTable {
       put(undo, this.meters, m.meterId, undefined);
       meters.push(m.meterId);
     }
+    if (undo === null) return;
     // Every meter or group whose users changed or that went away must exist while anything uses it.
     for (const id of meters) {
       if (this.meterUse.has(id) && !this.meters.has(id)) throw new Error(`flow uses missing meter ${id} (OFPMMFC_UNKNOWN_METER)`);
@@ -152,18 +178,22 @@ export class FakeFlowTable {
     }
   }
 
-  /** Sets (or deletes, `next` undefined) one flow entry, keeping the use counts of meters and groups. */
-  private putFlow(undo: Undo, k: FlowIdentity, next: FlowRule | undefined, meters: number[], groups: number[]): void {
+  /**
+   * Sets (or deletes, `next` undefined) one flow entry, keeping the use counts of meters and groups.
+   * True when an entry was there.
+   */
+  private putFlow(undo: Undo | null, k: FlowIdentity, next: FlowRule | undefined, meters: number[], groups: number[]): boolean {
     const prev = this.flows.get(k);
-    if (prev === next) return;
+    if (prev === next) return prev !== undefined;
     if (prev !== undefined) this.countUses(undo, prev, -1, meters, groups);
     if (next !== undefined) this.countUses(undo, next, 1, meters, groups);
-    undo.push(this.flows, k, prev);
+    undo?.push(this.flows, k, prev);
     if (next === undefined) this.flows.delete(k);
     else this.flows.set(k, next);
+    return prev !== undefined;
   }
 
-  private countUses(undo: Undo, f: FlowRule, delta: number, meters: number[], groups: number[]): void {
+  private countUses(undo: Undo | null, f: FlowRule, delta: number, meters: number[], groups: number[]): void {
     if (f.meterId !== undefined) {
       count(undo, this.meterUse, f.meterId, delta);
       meters.push(f.meterId);
@@ -241,16 +271,22 @@ export class FakeFlowTable {
 /** Writes of one apply as (map, key, previous value or undefined when absent) triples. */
 type Undo = unknown[];
 
-function put<K, V>(undo: Undo, map: Map<K, V>, k: K, v: V | undefined): void {
-  undo.push(map, k, map.get(k));
+function put<K, V>(undo: Undo | null, map: Map<K, V>, k: K, v: V | undefined): void {
+  undo?.push(map, k, map.get(k));
   if (v === undefined) map.delete(k);
   else map.set(k, v);
 }
 
 /** Adds `delta` to a use count; a count that drops to 0 is removed. */
-function count(undo: Undo, uses: Map<number, number>, id: number, delta: number): void {
+function count(undo: Undo | null, uses: Map<number, number>, id: number, delta: number): void {
   const n = (uses.get(id) ?? 0) + delta;
   put(undo, uses, id, n === 0 ? undefined : n);
+}
+
+function usesMeterOrGroup(f: FlowRule): boolean {
+  if (f.meterId !== undefined) return true;
+  for (const a of f.actions) if (a.type === 'group') return true;
+  return false;
 }
 
 function batchWrites(b: DeviceBatch): number {
