@@ -150,10 +150,11 @@ export class SearchContext {
    * bounds (a cut bridge still counts as there: searches around it settle most of the graph), and so do
    * links that went down after a live index was built. While the bounds are weak, what searches settle
    * is counted; once that reaches what a live index costs to build, one is built over the links usable
-   * now: never much more than twice the work of the better choice in hindsight (ski rental). The build
-   * settles every node 2 x count times, but a goal-directed settle costs about twice a plain one (bounds
-   * of every neighbour), so count x nodes settled is the break-even. A live index is dropped when a
-   * link comes back (its bounds may not hold).
+   * now: never much more than twice the work of the better choice in hindsight (ski rental). A live
+   * index has half the landmarks (a query uses 4 of them; it is a stopgap until links come back, and
+   * it halves the build). The build settles every node 2 x its landmarks times, but a goal-directed
+   * settle costs about twice a plain one (bounds of every neighbour), so its landmarks x nodes settled
+   * is the break-even. A live index is dropped when a link comes back (its bounds may not hold).
    */
   private liveOr(all: LandmarkIndex, weight: Float64Array): LandmarkIndex {
     const snap = this.snap;
@@ -167,8 +168,9 @@ export class SearchContext {
       this.searchWork = 0;
       return live ?? all;
     }
-    if (this.searchWork < this.landmarkCount * snap.nodeCount) return live ?? all;
-    const built = new LandmarkIndex(snap, weight, this.landmarkCount, true);
+    const landmarks = Math.max(1, this.landmarkCount >> 1);
+    if (this.searchWork < landmarks * snap.nodeCount) return live ?? all;
+    const built = new LandmarkIndex(snap, weight, landmarks, true);
     this.liveIndexes.set(weight, built);
     this.builds++;
     this.searchWork = 0;
