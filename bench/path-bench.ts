@@ -11,11 +11,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { DirectedGraph as DirectedGraphType } from 'graphology';
 import graphology from 'graphology';
 import { dijkstra as gDijkstra } from 'graphology-shortest-path';
+import { findUp } from '../src/app/find-up.js';
 import { EventBus } from '../src/events/event-bus.js';
 import type { PathRequest } from '../src/model/path.js';
 import { CsrSnapshot } from '../src/path/csr-snapshot.js';
@@ -35,8 +36,8 @@ const PYTHON = '/usr/bin/python3';
 
 /** The project root (this file runs from bench/ or from dist/bench/). */
 function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  const dir = findUp(import.meta.url, 'package.json');
+  if (dir === undefined) throw new Error('path bench: no package.json above the bench code');
   return dir;
 }
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { type ConfigKey, LOG_LEVELS, resolveConfig, SETTINGS } from '../app/config.js';
 import { Controller, type ControllerUrls } from '../app/controller.js';
+import { findUp } from '../app/find-up.js';
 import { createLogger } from '../app/logger.js';
 import { SdncError } from '../model/errors.js';
 import { openDatabase } from '../store/database.js';
@@ -16,12 +16,9 @@ const EXIT_INVALID = 1;
 const EXIT_FAILURE = 2;
 
 function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-  }
-  return 'unknown';
+  const dir = findUp(import.meta.url, 'package.json', 5);
+  if (dir === undefined) return 'unknown';
+  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Prints an error a user can act on and sets the exit code; anything else is a bug and gets its stack. */

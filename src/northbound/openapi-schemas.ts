@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchema, HTTPMethods } from 'fastify';
 import { parse as parseYaml } from 'yaml';
+import { findUp } from '../app/find-up.js';
 
 /** `$id` under which the document's components are registered with Ajv and fastify. */
 export const OPENAPI_SCHEMA_ID = 'sdnc-openapi.json';
@@ -39,13 +39,9 @@ export interface OperationRoute {
 
 /** Finds openapi.yaml at the package root, from the source tree or from the build output. */
 export function findOpenApiFile(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'openapi.yaml');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('openapi.yaml not found above the northbound module');
+  const dir = findUp(import.meta.url, 'openapi.yaml', 5);
+  if (dir === undefined) throw new Error('openapi.yaml not found above the northbound module');
+  return join(dir, 'openapi.yaml');
 }
 
 export function loadOpenApiDocument(file: string = findOpenApiFile()): OpenApiDocument {

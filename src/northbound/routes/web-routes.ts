@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findUp } from '../../app/find-up.js';
 import { SdncError } from '../../model/errors.js';
 
 export interface WebRoutesOptions {
@@ -85,11 +85,7 @@ function loadAssets(root: string): Map<string, Asset> {
 
 /** The directory with package.json above this file: works from src/ (tests, tsx) and from dist/src/. */
 function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('web routes: no package.json above the server code');
-    dir = up;
-  }
+  const dir = findUp(import.meta.url, 'package.json');
+  if (dir === undefined) throw new Error('web routes: no package.json above the server code');
   return dir;
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
+import { findUp } from '../../app/find-up.js';
 import type { P4Info } from './p4runtime-messages.js';
 
 /**
@@ -27,14 +27,9 @@ const CONVERSION = { longs: String, enums: Number, bytes: Buffer, defaults: fals
 
 /** The project's p4/ directory, found upwards from this module (works from src/ and from dist/src/). */
 export function p4Dir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'p4');
-    if (existsSync(join(candidate, 'proto', 'p4', 'v1', 'p4runtime.proto'))) return candidate;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('p4/proto not found above the P4Runtime driver');
-    dir = up;
-  }
+  const dir = findUp(import.meta.url, join('p4', 'proto', 'p4', 'v1', 'p4runtime.proto'));
+  if (dir === undefined) throw new Error('p4/proto not found above the P4Runtime driver');
+  return join(dir, 'p4');
 }
 
 let service: grpc.ServiceDefinition | undefined;
