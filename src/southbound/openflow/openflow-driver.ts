@@ -1,6 +1,6 @@
 import type { Driver, DriverEvent, DriverListener, PortInfo } from '../../flow/driver.js';
 import { SdncError } from '../../model/errors.js';
-import type { DeviceBatch, DeviceState, FlowRule, GroupEntry, MeterEntry } from '../../model/flow.js';
+import type { DeviceBatch, DeviceState, FlowRule } from '../../model/flow.js';
 import type { ControlChannelRtt } from '../discovery/discovery-event.js';
 import { LLDP_PUNT_RULE } from '../discovery/lldp-frame.js';
 import {
@@ -22,7 +22,7 @@ import { compileBatch, flowAdd, packetOut } from './openflow-flow-compiler.js';
 import { flowRemovedEvent } from './openflow-flow-removed.js';
 import type { OpenflowServer } from './openflow-server.js';
 import type { OpenflowSession, SessionLog } from './openflow-session.js';
-import { flowFromStats, groupFromDesc, meterFromConfig } from './openflow-state-reader.js';
+import { decodeEntries, flowFromStats, groupFromDesc, meterFromConfig } from './openflow-state-reader.js';
 
 export interface OpenflowDriverOptions {
   readonly log?: SessionLog;
@@ -129,35 +129,11 @@ export class OpenflowDriver implements Driver, ControlChannelRtt {
         meterId: OfpMeterId.OFPM_ALL,
       }),
     ]);
-    const flows: FlowRule[] = [];
-    const groups: GroupEntry[] = [];
-    const meters: MeterEntry[] = [];
-    const skip = (kind: string, reason: string) =>
+    const skip = (kind: string) => (reason: string) =>
       this.log('warn', `${kind} on the switch cannot be expressed in the model; ignored`, { device, reason });
-    for (const p of flowParts) {
-      if (p.mpType !== OfpMultipartType.OFPMP_FLOW) continue;
-      for (const s of p.body) {
-        const d = flowFromStats(device, s);
-        if (d.ok) flows.push(d.value);
-        else skip('flow', d.reason);
-      }
-    }
-    for (const p of groupParts) {
-      if (p.mpType !== OfpMultipartType.OFPMP_GROUP_DESC) continue;
-      for (const g of p.body) {
-        const d = groupFromDesc(device, g);
-        if (d.ok) groups.push(d.value);
-        else skip('group', d.reason);
-      }
-    }
-    for (const p of meterParts) {
-      if (p.mpType !== OfpMultipartType.OFPMP_METER_CONFIG) continue;
-      for (const m of p.body) {
-        const d = meterFromConfig(device, m);
-        if (d.ok) meters.push(d.value);
-        else skip('meter', d.reason);
-      }
-    }
+    const flows = decodeEntries(device, flowParts, OfpMultipartType.OFPMP_FLOW, flowFromStats, skip('flow'));
+    const groups = decodeEntries(device, groupParts, OfpMultipartType.OFPMP_GROUP_DESC, groupFromDesc, skip('group'));
+    const meters = decodeEntries(device, meterParts, OfpMultipartType.OFPMP_METER_CONFIG, meterFromConfig, skip('meter'));
     return { flows, groups, meters };
   }
 

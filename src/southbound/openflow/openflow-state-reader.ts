@@ -7,6 +7,8 @@ import {
   OfpMeterBandType,
   type OfpMeterConfig,
   OfpMeterFlags,
+  type OfpMultipartReply,
+  type OfpMultipartType,
   OfpPortNo,
 } from './codec/index.js';
 import { fromOfpActions } from './openflow-actions.js';
@@ -21,6 +23,33 @@ import { type Decoded, fromOfpMatch } from './openflow-match.js';
  * express (other controllers' rules, instructions we never write) fail with a reason; the caller
  * reports them instead of silently misreading.
  */
+
+/** The multipart replies the state reader turns into model values, each with the type of its body's entries. */
+type ListReply = OfpMultipartType.OFPMP_FLOW | OfpMultipartType.OFPMP_GROUP_DESC | OfpMultipartType.OFPMP_METER_CONFIG;
+type ReplyEntries = { [K in ListReply]: Extract<OfpMultipartReply, { readonly mpType: K }>['body'][number] };
+
+/**
+ * Every entry of the `mpType` parts of a multipart reply, decoded in reply order; an entry that does not
+ * decode goes to `skipped` with its reason and is left out. Parts of another kind are ignored.
+ */
+export function decodeEntries<K extends keyof ReplyEntries, T>(
+  device: string,
+  parts: readonly OfpMultipartReply[],
+  mpType: K,
+  decode: (device: string, entry: ReplyEntries[K]) => Decoded<T>,
+  skipped: (reason: string) => void,
+): T[] {
+  const values: T[] = [];
+  for (const p of parts) {
+    if (p.mpType !== mpType) continue;
+    for (const entry of (p as unknown as { readonly body: readonly ReplyEntries[K][] }).body) {
+      const d = decode(device, entry);
+      if (d.ok) values.push(d.value);
+      else skipped(d.reason);
+    }
+  }
+  return values;
+}
 
 const TYPE_BY_NUMBER = new Map<number, GroupType>(Object.entries(GROUP_TYPES).map(([k, v]) => [v, k as GroupType]));
 

@@ -6,13 +6,23 @@ import {
   type OfpFlowMod,
   type OfpGroupMod,
   type OfpMessage,
+  OfpMeterBandType,
+  OfpMeterFlags,
   type OfpMeterMod,
+  type OfpMultipartReply,
+  OfpMultipartReplyFlags,
+  OfpMultipartType,
   OfpType,
   OxmOfbField,
 } from '../../../../src/southbound/openflow/codec/index.js';
 import { compileBatch, flowAdd, groupMod, meterMod } from '../../../../src/southbound/openflow/openflow-flow-compiler.js';
 import { fromOfpMatch, toOfpMatch } from '../../../../src/southbound/openflow/openflow-match.js';
-import { flowFromStats, groupFromDesc, meterFromConfig } from '../../../../src/southbound/openflow/openflow-state-reader.js';
+import {
+  decodeEntries,
+  flowFromStats,
+  groupFromDesc,
+  meterFromConfig,
+} from '../../../../src/southbound/openflow/openflow-state-reader.js';
 
 const D = '0000000000000001';
 
@@ -130,5 +140,43 @@ describe('groups and meters', () => {
       ['delete group 4'],
     ]);
     expect(phases[1][0].msg).toMatchObject({ type: OfpType.OFPT_FLOW_MOD, command: 4 });
+  });
+});
+
+describe('decodeEntries (multipart reply parts -> model values)', () => {
+  const drop = (rate: number) => [{ type: OfpMeterBandType.OFPMBT_DROP as const, rate, burstSize: rate / 10 }];
+  const meterPart = (flags: number, meters: { flags: number; meterId: number; rate: number }[]): OfpMultipartReply => ({
+    type: OfpType.OFPT_MULTIPART_REPLY,
+    xid: 7,
+    flags,
+    mpType: OfpMultipartType.OFPMP_METER_CONFIG,
+    body: meters.map((m) => ({ flags: m.flags, meterId: m.meterId, bands: drop(m.rate) })),
+  });
+  const kbps = OfpMeterFlags.OFPMF_KBPS;
+
+  it('decodes every entry of every part of the kind in order, reports the undecodable ones and ignores other kinds', () => {
+    const parts: OfpMultipartReply[] = [
+      meterPart(OfpMultipartReplyFlags.OFPMPF_REPLY_MORE, [
+        { flags: kbps, meterId: 9, rate: 1000 },
+        { flags: OfpMeterFlags.OFPMF_PKTPS, meterId: 10, rate: 50 },
+      ]),
+      {
+        type: OfpType.OFPT_MULTIPART_REPLY,
+        xid: 7,
+        flags: OfpMultipartReplyFlags.OFPMPF_REPLY_MORE,
+        mpType: OfpMultipartType.OFPMP_DESC,
+        body: { mfrDesc: '', hwDesc: '', swDesc: '', serialNum: '', dpDesc: '' },
+      },
+      meterPart(0, [{ flags: kbps, meterId: 11, rate: 2000 }]),
+    ];
+    const skipped: string[] = [];
+    const meters = decodeEntries(D, parts, OfpMultipartType.OFPMP_METER_CONFIG, meterFromConfig, (r) => skipped.push(r));
+    expect(meters).toEqual([
+      { device: D, meterId: 9, rateKbps: 1000, burstKbits: 100 },
+      { device: D, meterId: 11, rateKbps: 2000, burstKbits: 200 },
+    ]);
+    expect(skipped).toEqual(['meter 10 counts packets, not kbit/s']);
+    expect(decodeEntries(D, parts, OfpMultipartType.OFPMP_FLOW, flowFromStats, (r) => skipped.push(r))).toEqual([]);
+    expect(skipped).toHaveLength(1);
   });
 });
