@@ -80,7 +80,7 @@ const bodies = new WeakMap<FlowRule, string>();
 /** Identity of a flow entry within its device (table, priority, match). */
 export function flowIdentity(rule: FlowRule): FlowIdentity {
   const n = packedIdentity(rule.tableId, rule.priority, rule.match);
-  if (n >= 0) return n;
+  if (!Number.isNaN(n)) return n;
   let k = identities.get(rule);
   if (k === undefined) {
     k = stringIdentity(rule.tableId, rule.priority, rule.match);
@@ -92,7 +92,7 @@ export function flowIdentity(rule: FlowRule): FlowIdentity {
 /** flowIdentity of a rule with this table, priority and match (for reports that carry only these). */
 export function flowIdentityOf(tableId: number, priority: number, match: FlowMatch): FlowIdentity {
   const n = packedIdentity(tableId, priority, match);
-  return n >= 0 ? n : stringIdentity(tableId, priority, match);
+  return Number.isNaN(n) ? stringIdentity(tableId, priority, match) : n;
 }
 
 function stringIdentity(tableId: number, priority: number, match: FlowMatch): string {
@@ -100,8 +100,17 @@ function stringIdentity(tableId: number, priority: number, match: FlowMatch): st
 }
 
 /**
- * Table (8 bits), priority (16), in_port + 1 (16, 0 when absent) and VLAN id + 1 (13, 0 when absent)
- * in one safe integer (53 bits), or -1 when the match has any other field or a value out of range.
+ * Small numbers for the (table, priority) pairs seen so far, in the order they were first seen; a
+ * process uses few (the intent compiler a handful of priorities in table 0). At most 255.
+ */
+const pairs = new Map<number, number>();
+
+/**
+ * The identity of a match on in_port and VLAN id only (either may be absent), NaN for any other.
+ * Common values give a non-negative integer of 31 bits, which the engine keeps unboxed: the number of
+ * the (table, priority) pair (8 bits), in_port + 1 (10 bits, 0 when absent), VLAN id + 1 (13 bits, 0
+ * when absent). Others (in_port above 1022, the 256th pair on) give a negative integer: minus one minus
+ * table (8 bits), priority (16), in_port + 1 (16) and VLAN id + 1 (13) packed in 53 bits.
  */
 function packedIdentity(tableId: number, priority: number, m: FlowMatch): number {
   if (
@@ -122,16 +131,24 @@ function packedIdentity(tableId: number, priority: number, m: FlowMatch): number
     m.arpSpa !== undefined ||
     m.arpTpa !== undefined
   )
-    return -1;
+    return Number.NaN;
   const inPort = m.inPort;
   const vid = m.vlanVid;
-  if (!inRange(tableId, 255) || !inRange(priority, 65535)) return -1;
-  if (inPort !== undefined && !inRange(inPort, 65534)) return -1;
-  if (vid !== undefined && !inRange(vid, 4095)) return -1;
+  if (!inRange(tableId, 255) || !inRange(priority, 65535)) return Number.NaN;
+  if (inPort !== undefined && !inRange(inPort, 65534)) return Number.NaN;
+  if (vid !== undefined && !inRange(vid, 4095)) return Number.NaN;
   const port = inPort === undefined ? 0 : inPort + 1;
   const vlan = vid === undefined ? 0 : vid + 1;
-  // Two small integers (24 and 29 bits), then one multiplication: no intermediate doubles.
-  return (tableId * 65536 + priority) * 536870912 + (port * 8192 + vlan);
+  const pair = tableId * 65536 + priority;
+  if (port < 1024) {
+    let n = pairs.get(pair);
+    if (n === undefined && pairs.size < 256) {
+      n = pairs.size;
+      pairs.set(pair, n);
+    }
+    if (n !== undefined) return n * 8388608 + port * 8192 + vlan;
+  }
+  return -1 - (pair * 536870912 + (port * 8192 + vlan));
 }
 
 function inRange(v: number, max: number): boolean {

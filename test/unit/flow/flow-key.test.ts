@@ -51,14 +51,29 @@ describe('flowIdentity', () => {
     const seen = new Map<string | number, string>();
     for (const tableId of [0, 1, 254, 255, 256])
       for (const priority of [0, 1, 65534, 65535, 65536])
-        for (const inPort of [undefined, 0, 1, 32766, 32767, 65533, 65534, 65535, 65536])
+        for (const inPort of [undefined, 0, 1, 1021, 1022, 1023, 32766, 32767, 65533, 65534, 65535, 65536])
           for (const vlanVid of [undefined, 0, 1, 4094, 4095, 4096]) {
             const id = flowIdentity(rule(tableId, priority, { inPort, vlanVid }));
             const ref = reference(tableId, priority, { inPort, vlanVid });
             expect(seen.get(id) ?? ref).toBe(ref);
             seen.set(id, ref);
           }
-    expect(seen.size).toBe(5 * 5 * 9 * 6);
+    expect(seen.size).toBe(5 * 5 * 12 * 6);
+  });
+
+  it('stays exact past the (table, priority) pairs that get the short form', () => {
+    // More pairs than the short form numbers: the later ones take the long form.
+    const seen = new Map<string | number, string>();
+    for (let priority = 0; priority < 300; priority++)
+      for (const inPort of [undefined, 0, 1, 510, 511, 1022, 1023])
+        for (const vlanVid of [undefined, 0, 4095]) {
+          const id = flowIdentity(rule(7, priority, { inPort, vlanVid }));
+          const ref = reference(7, priority, { inPort, vlanVid });
+          expect(seen.get(id) ?? ref).toBe(ref);
+          seen.set(id, ref);
+          expect(flowIdentity(rule(7, priority, { vlanVid, inPort }))).toBe(id);
+        }
+    expect(seen.size).toBe(300 * 7 * 3);
   });
 
   it('ignores field order and fields present as undefined', () => {
