@@ -2,7 +2,7 @@
  * Who sent a frame: the source MAC and, for ARP (RFC 826) and IPv4 (RFC 791), the sender's address.
  * Pure parsing for host discovery; one 802.1Q tag is skipped (IEEE 802.1Q section 9.3).
  */
-import { bufferToMac } from './lldp-frame.js';
+import { readMac } from '../mac-address.js';
 
 export interface FrameSender {
   readonly mac: string;
@@ -15,7 +15,7 @@ const ETH_TYPE_IPV4 = 0x0800;
 
 export function frameSender(frame: Buffer): FrameSender | undefined {
   if (frame.length < 14) return undefined;
-  const mac = bufferToMac(frame.subarray(6, 12));
+  const mac = readMac(frame, 6);
   // Multicast/broadcast source addresses are not hosts (IEEE 802 group bit).
   if ((frame[6] & 0x01) !== 0 || mac === '00:00:00:00:00:00') return undefined;
   let off = 12;

@@ -1,4 +1,5 @@
 import type { FlowRule } from '../../model/flow.js';
+import { readMac, writeMac } from '../mac-address.js';
 /**
  * LLDP probe frames (IEEE 802.1AB-2016 section 8) as pure functions: build one probe, parse one back.
  *
@@ -92,8 +93,8 @@ export function buildLldpProbe(opts: BuildLldpOptions): Buffer {
     tlv(LldpTlvType.END, Buffer.alloc(0)),
   ];
   const header = Buffer.alloc(ETH_HEADER_BYTES);
-  macToBuffer(LLDP_MULTICAST_MAC).copy(header, 0);
-  macToBuffer(opts.srcMac).copy(header, 6);
+  writeMac(header, 0, LLDP_MULTICAST_MAC);
+  if (!writeMac(header, 6, opts.srcMac)) throw new RangeError(`${opts.srcMac} is not a MAC address`);
   header.writeUInt16BE(ETH_TYPE_LLDP, 12);
   const frame = Buffer.concat([header, ...tlvs]);
   return frame.length >= MIN_FRAME_BYTES ? frame : Buffer.concat([frame, Buffer.alloc(MIN_FRAME_BYTES - frame.length)]);
@@ -163,7 +164,7 @@ export function parseLldp(frame: Buffer): LldpParseResult {
 /** Text form of an id TLV value: ASCII for locally assigned / name subtypes, MAC or hex otherwise. */
 function describeId(value: Buffer): string {
   const body = value.subarray(1);
-  if (value[0] === 4 && body.length === 6) return bufferToMac(body);
+  if (value[0] === 4 && body.length === 6) return readMac(body, 0);
   return /^[\x20-\x7e]*$/.test(body.toString('latin1')) ? body.toString('latin1') : body.toString('hex');
 }
 
@@ -191,13 +192,4 @@ function u64(n: bigint): Buffer {
   const b = Buffer.alloc(8);
   b.writeBigUInt64BE(BigInt.asUintN(64, n), 0);
   return b;
-}
-
-export function macToBuffer(mac: string): Buffer {
-  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mac)) throw new RangeError(`${mac} is not a MAC address`);
-  return Buffer.from(mac.replace(/:/g, ''), 'hex');
-}
-
-export function bufferToMac(b: Buffer): string {
-  return [...b.subarray(0, 6)].map((x) => x.toString(16).padStart(2, '0')).join(':');
 }

@@ -3,35 +3,9 @@
  * malformed text; callers turn that into an OfpCodecError naming the field.
  */
 
-const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+import { hexDigit } from '../../mac-address.js';
 
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-
-/** "aa:bb:cc:dd:ee:ff" (":" or "-" separators, any case) into 6 bytes at `off`; false when malformed. */
-export function writeMac(buf: Buffer, off: number, text: string): boolean {
-  if (text.length !== 17) return false;
-  for (let i = 0; i < 6; i++) {
-    const p = i * 3;
-    const hi = hexDigit(text.charCodeAt(p));
-    const lo = hexDigit(text.charCodeAt(p + 1));
-    if (hi < 0 || lo < 0) return false;
-    if (i < 5) {
-      const sep = text.charCodeAt(p + 2);
-      if (sep !== 58 && sep !== 45) return false;
-    }
-    buf[off + i] = (hi << 4) | lo;
-  }
-  return true;
-}
-
-export function readMac(buf: Buffer, off: number): string {
-  return `${HEX_BYTE[buf[off]]}:${HEX_BYTE[buf[off + 1]]}:${HEX_BYTE[buf[off + 2]]}:${HEX_BYTE[buf[off + 3]]}:${HEX_BYTE[buf[off + 4]]}:${HEX_BYTE[buf[off + 5]]}`;
-}
+export { readMac, writeMac } from '../../mac-address.js';
 
 /** Dotted-quad IPv4 into 4 bytes at `off`; false when malformed. */
 export function writeIpv4(buf: Buffer, off: number, text: string): boolean {
