@@ -51,6 +51,8 @@ export interface IndexedParam {
 export interface IndexedAction {
   readonly id: number;
   readonly name: string;
+  /** The P4Info alias (preamble.alias), or the name when the P4Info gives none. */
+  readonly alias: string;
   readonly params: ReadonlyMap<string, IndexedParam>;
   readonly paramsById: ReadonlyMap<number, IndexedParam>;
 }
@@ -161,7 +163,8 @@ export class P4InfoIndex {
       params.set(param.name, param);
       paramsById.set(param.id, param);
     }
-    const action: IndexedAction = { id: a.preamble.id, name: a.preamble.name ?? '', params, paramsById };
+    const name = a.preamble.name ?? '';
+    const action: IndexedAction = { id: a.preamble.id, name, alias: a.preamble.alias || name, params, paramsById };
     this.actionsById.set(action.id, action);
     for (const n of names(a.preamble)) this.actionsByName.set(n, action);
   }

@@ -204,8 +204,7 @@ export class P4RuntimeTranslator {
       if (!spec) throw new TranslationError(`action ${def.name} has no parameter id ${p.paramId}`);
       params[spec.name] = decodeUint(p.value ?? Buffer.alloc(0), spec.bitwidth);
     }
-    const alias = def.name.includes('.') ? def.name.slice(def.name.lastIndexOf('.') + 1) : def.name;
-    return { name: alias, params };
+    return { name: def.alias, params };
   }
 }
 

@@ -91,4 +91,36 @@ describe('P4RuntimeTranslator', () => {
     expect(t.meterToEntry({ device: DPID(1), meterId: 100, rateKbps: 1, burstKbits: 1 }, true).config).toBeUndefined();
     expect(() => t.meterToEntry({ device: DPID(1), meterId: 4096, rateKbps: 1, burstKbits: 1 })).toThrow(/meter id/);
   });
+
+  it('reads an action back by its P4Info alias, not by the last part of its name', () => {
+    // Same pipeline, but every action's full name ends differently from its alias (p4c picks the alias).
+    const p4info = loadSdncLspP4Info();
+    const renamed = new P4InfoIndex({
+      ...p4info,
+      actions: (p4info.actions ?? []).map((a) => ({
+        ...a,
+        preamble: { ...a.preamble, name: `SdncIngress.v2.${a.preamble.alias}_impl` },
+      })),
+    });
+    const forward = renamed.action('forward');
+    expect(forward.alias).toBe('forward');
+    expect(forward.name).toBe('SdncIngress.v2.forward_impl');
+    const tr = new P4RuntimeTranslator(renamed);
+    for (const f of intent.flows) expect(tr.entryToFlow(f.device, tr.flowToEntry(f))).toEqual(f);
+    for (const g of intent.groups) {
+      const e = tr.groupToEntities(g);
+      expect(tr.groupFromEntities(g.device, e.group, new Map(e.members.map((m) => [m.memberId, m])))).toEqual(g);
+    }
+  });
+
+  it('takes the name as the alias when the P4Info gives none', () => {
+    const p4info = loadSdncLspP4Info();
+    const bare = new P4InfoIndex({
+      ...p4info,
+      actions: (p4info.actions ?? []).map((a) => ({ ...a, preamble: { ...a.preamble, name: a.preamble.alias, alias: '' } })),
+    });
+    expect(bare.action('forward').alias).toBe('forward');
+    const tr = new P4RuntimeTranslator(bare);
+    for (const f of intent.flows) expect(tr.entryToFlow(f.device, tr.flowToEntry(f))).toEqual(f);
+  });
 });
