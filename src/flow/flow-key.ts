@@ -73,30 +73,25 @@ export function actionsKey(actions: readonly FlowAction[]): string {
  */
 export type FlowIdentity = string | number;
 
-// Rules are immutable values that are compared again on every convergence pass; remember string keys.
-const identities = new WeakMap<FlowRule, string>();
+// Rules are immutable values that are compared again on every convergence pass; remember string keys,
+// by match object: a flow-removed report of a fake or in-process driver carries the rule's match.
+const identities = new WeakMap<FlowMatch, { readonly tableId: number; readonly priority: number; readonly id: string }>();
 const bodies = new WeakMap<FlowRule, string>();
 
 /** Identity of a flow entry within its device (table, priority, match). */
 export function flowIdentity(rule: FlowRule): FlowIdentity {
-  const n = packedIdentity(rule.tableId, rule.priority, rule.match);
-  if (!Number.isNaN(n)) return n;
-  let k = identities.get(rule);
-  if (k === undefined) {
-    k = stringIdentity(rule.tableId, rule.priority, rule.match);
-    identities.set(rule, k);
-  }
-  return k;
+  return flowIdentityOf(rule.tableId, rule.priority, rule.match);
 }
 
 /** flowIdentity of a rule with this table, priority and match (for reports that carry only these). */
 export function flowIdentityOf(tableId: number, priority: number, match: FlowMatch): FlowIdentity {
   const n = packedIdentity(tableId, priority, match);
-  return Number.isNaN(n) ? stringIdentity(tableId, priority, match) : n;
-}
-
-function stringIdentity(tableId: number, priority: number, match: FlowMatch): string {
-  return `${tableId}/${priority}/${matchKey(match)}`;
+  if (!Number.isNaN(n)) return n;
+  const known = identities.get(match);
+  if (known !== undefined && known.tableId === tableId && known.priority === priority) return known.id;
+  const id = `${tableId}/${priority}/${matchKey(match)}`;
+  identities.set(match, { tableId, priority, id });
+  return id;
 }
 
 /**
