@@ -198,4 +198,41 @@ describe('health, readiness, metrics and docs', () => {
     expect(docs.body).toContain('Swagger UI');
     expect((await h.app.inject({ url: '/docs/json' })).json().info.title).toBe(h.api.document.info.title);
   });
+
+  it('filters endpoints by provider and jurisdiction, alone, together and with the node', async () => {
+    const h = await setup();
+    const create = (payload: object) =>
+      h.call('createEndpoint', { method: 'POST', url: '/api/v1/endpoints', payload, expectStatus: 201 });
+    // h-fra takes telco-west/DE from its node; h-fra-nl is attached there too but declared under NL.
+    await create({ id: 'h-fra', addresses: ['10.2.0.0/24'], attachment: { node: 'fra', port: 20 } });
+    await create({
+      id: 'h-fra-nl',
+      addresses: ['10.3.0.0/24'],
+      provider: 'telco-west',
+      jurisdiction: 'NL',
+      attachment: { node: 'fra', port: 21 },
+    });
+    const ids = async (q: string) =>
+      (await h.call('listEndpoints', { url: `/api/v1/endpoints${q}`, expectStatus: 200 }))
+        .json()
+        .items.map((n: { id: string }) => n.id);
+    expect(await ids('')).toEqual(['h-par', 'h-ams', 'h-fra', 'h-fra-nl']);
+    // Only endpoints: the nodes par, fra and ams have these providers and jurisdictions too.
+    expect(await ids('?provider=aurora')).toEqual(['h-par']);
+    expect(await ids('?provider=telco-west')).toEqual(['h-fra', 'h-fra-nl']);
+    expect(await ids('?jurisdiction=NL')).toEqual(['h-ams', 'h-fra-nl']);
+    expect(await ids('?jurisdiction=DE')).toEqual(['h-fra']);
+    // Both filters must hold.
+    expect(await ids('?provider=telco-west&jurisdiction=NL')).toEqual(['h-fra-nl']);
+    expect(await ids('?jurisdiction=DE&provider=telco-west')).toEqual(['h-fra']);
+    expect(await ids('?provider=amsix&jurisdiction=DE')).toEqual([]);
+    expect(await ids('?node=fra&jurisdiction=NL')).toEqual(['h-fra-nl']);
+    expect(await ids('?node=ams&provider=telco-west')).toEqual([]);
+    // Filters that match nothing.
+    expect(await ids('?provider=nobody')).toEqual([]);
+    expect(await ids('?jurisdiction=JP')).toEqual([]);
+    // A jurisdiction that is not a country code is refused, not matched against nothing.
+    const bad = await h.call('listEndpoints', { url: '/api/v1/endpoints?jurisdiction=nl', expectStatus: 400 });
+    expect(bad.json().code).toBe('SDNC_ERR_VALIDATION');
+  });
 });
