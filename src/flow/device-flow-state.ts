@@ -1,5 +1,5 @@
 import type { DeviceBatch, DeviceState, FlowMatch, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
-import { EntryIndex, type EntryOwner } from './entry-index.js';
+import { EntryIndex, type EntryOwner, type Slot } from './entry-index.js';
 import type { OwnershipPolicy } from './flow-diff.js';
 import { type FlowIdentity, flowBody, flowIdentity, flowIdentityOf, groupBody, meterBody } from './flow-key.js';
 
@@ -17,8 +17,12 @@ const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
  */
 interface OwnerSlot extends EntryOwner {
   flows: FlowRule[];
+  /** The index slots of `flows`, at the same positions (likewise for groups and meters). */
+  flowSlots: Slot<FlowIdentity, FlowRule>[];
   groups: GroupEntry[];
+  groupSlots: Slot<number, GroupEntry>[];
   meters: MeterEntry[];
+  meterSlots: Slot<number, MeterEntry>[];
   /** Whether the owner named an identity twice here: a removal then looks for its other entry. */
   dups: boolean;
 }
@@ -27,7 +31,16 @@ interface OwnerSlot extends EntryOwner {
 const NONE: never[] = Object.freeze([]) as never[];
 
 function newSlot(seq: number): OwnerSlot {
-  return { seq, flows: NONE, groups: NONE, meters: NONE, dups: false };
+  return {
+    seq,
+    flows: NONE,
+    flowSlots: NONE,
+    groups: NONE,
+    groupSlots: NONE,
+    meters: NONE,
+    meterSlots: NONE,
+    dups: false,
+  };
 }
 
 /** A copy the slot may change, or the shared empty array. */
@@ -100,12 +113,16 @@ export class DeviceFlowState {
       this.owners.set(owner, slot);
     }
     const after = state ?? NOTHING;
-    if (this.flows.replace(slot, slot.flows, after.flows)) slot.dups = true;
-    if (this.groups.replace(slot, slot.groups, after.groups)) slot.dups = true;
-    if (this.meters.replace(slot, slot.meters, after.meters)) slot.dups = true;
+    const flows = this.flows.replace(slot, slot.flows, slot.flowSlots, after.flows);
+    const groups = this.groups.replace(slot, slot.groups, slot.groupSlots, after.groups);
+    const meters = this.meters.replace(slot, slot.meters, slot.meterSlots, after.meters);
+    if (flows.again || groups.again || meters.again) slot.dups = true;
     slot.flows = own(after.flows);
+    slot.flowSlots = own(flows.slots);
     slot.groups = own(after.groups);
+    slot.groupSlots = own(groups.slots);
     slot.meters = own(after.meters);
+    slot.meterSlots = own(meters.slots);
     if (state === undefined) this.owners.delete(owner);
   }
 
@@ -133,36 +150,42 @@ export class DeviceFlowState {
   /** One more entry of `owner`; it wins over the owner's earlier entry with its identity. */
   addFlow(owner: string, f: FlowRule): void {
     const slot = this.joined(owner);
-    if (this.flows.add(flowIdentity(f), slot, f)) slot.dups = true;
+    const at = this.flows.slotFor(flowIdentity(f));
+    if (this.flows.addAt(at, slot, f)) slot.dups = true;
     slot.flows = append(slot.flows, f);
+    slot.flowSlots = append(slot.flowSlots, at);
   }
 
   addGroup(owner: string, g: GroupEntry): void {
     const slot = this.joined(owner);
-    if (this.groups.add(g.groupId, slot, g)) slot.dups = true;
+    const at = this.groups.slotFor(g.groupId);
+    if (this.groups.addAt(at, slot, g)) slot.dups = true;
     slot.groups = append(slot.groups, g);
+    slot.groupSlots = append(slot.groupSlots, at);
   }
 
   addMeter(owner: string, m: MeterEntry): void {
     const slot = this.joined(owner);
-    if (this.meters.add(m.meterId, slot, m)) slot.dups = true;
+    const at = this.meters.slotFor(m.meterId);
+    if (this.meters.addAt(at, slot, m)) slot.dups = true;
     slot.meters = append(slot.meters, m);
+    slot.meterSlots = append(slot.meterSlots, at);
   }
 
   /** `owner` no longer gives this entry object (every occurrence of it goes). */
   removeFlow(owner: string, f: FlowRule): void {
     const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.flows, slot, slot.flows, f);
+    if (slot !== undefined) removeEntry(this.flows, slot, slot.flows, slot.flowSlots, f);
   }
 
   removeGroup(owner: string, g: GroupEntry): void {
     const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.groups, slot, slot.groups, g);
+    if (slot !== undefined) removeEntry(this.groups, slot, slot.groups, slot.groupSlots, g);
   }
 
   removeMeter(owner: string, m: MeterEntry): void {
     const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.meters, slot, slot.meters, m);
+    if (slot !== undefined) removeEntry(this.meters, slot, slot.meters, slot.meterSlots, m);
   }
 
   /** Ends a delta of `owner`: left without entries, it leaves the device. True when it stays. */
@@ -248,21 +271,28 @@ export class DeviceFlowState {
   }
 }
 
-/** Removes every occurrence of one entry object from one kind's entries of an owner (in place), and from the index. */
-function removeEntry<K, T>(index: EntryIndex<K, T>, owner: OwnerSlot, entries: T[], e: T): void {
+/**
+ * Removes every occurrence of one entry object from one kind's entries of an owner and their slots
+ * (in place), and from the index.
+ */
+function removeEntry<K, T>(index: EntryIndex<K, T>, owner: OwnerSlot, entries: T[], slots: Slot<K, T>[], e: T): void {
   let w = entries.indexOf(e);
   if (w < 0) return;
-  for (let i = w + 1; i < entries.length; i++) if (entries[i] !== e) entries[w++] = entries[i];
-  entries.length = w;
-  const k = index.identity(e);
-  if (!index.drop(k, owner, e) || !owner.dups) return;
-  // The owner still names the dropped identity with another entry: its latest one wants it again.
-  for (let i = entries.length - 1; i >= 0; i--) {
-    if (index.identity(entries[i]) === k) {
-      index.add(k, owner, entries[i]);
-      return;
+  // Every occurrence of the object has its identity, so its slot.
+  const at = slots[w];
+  for (let i = w + 1; i < entries.length; i++) {
+    if (entries[i] !== e) {
+      entries[w] = entries[i];
+      slots[w] = slots[i];
+      w++;
     }
   }
+  entries.length = w;
+  slots.length = w;
+  if (!index.dropAt(at, owner, e) || !owner.dups) return;
+  // The owner still names the dropped identity with another entry: its latest one wants it again.
+  const j = slots.lastIndexOf(at);
+  if (j >= 0) index.addAt(at, owner, entries[j]);
 }
 
 function toBatch(

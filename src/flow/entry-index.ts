@@ -21,8 +21,9 @@ interface Contribution<T> {
 /**
  * One identity on the device: who wants which entry under it and what the device confirmed. The first
  * owner's contribution is held inline (most identities have one owner), further owners' in `more`.
+ * Owners may keep the slots of their entries (an owner's slot stays in the index while it wants it).
  */
-interface Slot<K, T> {
+export interface Slot<K, T> {
   readonly key: K;
   owner: EntryOwner | undefined;
   entry: T | undefined;
@@ -62,18 +63,22 @@ export class EntryIndex<K, T> {
     return this.kind.identity(entry);
   }
 
-  /**
-   * One more entry of `owner`; it wins over the owner's earlier entry with its identity, as in a full
-   * diff. True when there was such an earlier entry.
-   */
-  add(k: K, owner: EntryOwner, entry: T): boolean {
+  /** The slot of an identity, created (and listed as touched) when missing. */
+  slotFor(k: K): Slot<K, T> {
     let slot = this.slots.get(k);
     if (slot === undefined) {
-      slot = { key: k, owner, entry, more: undefined, have: undefined, mark: this.pass };
+      slot = { key: k, owner: undefined, entry: undefined, more: undefined, have: undefined, mark: this.pass };
       this.slots.set(k, slot);
       this.touched.push(slot);
-      return false;
     }
+    return slot;
+  }
+
+  /**
+   * One more entry of `owner` under the slot's identity; it wins over the owner's earlier entry there,
+   * as in a full diff. True when there was such an earlier entry.
+   */
+  addAt(slot: Slot<K, T>, owner: EntryOwner, entry: T): boolean {
     this.touch(slot);
     if (slot.owner === undefined || slot.owner === owner) {
       const again = slot.owner === owner;
@@ -93,12 +98,10 @@ export class EntryIndex<K, T> {
   }
 
   /**
-   * One entry of `owner` gone; nothing changes when the owner's entry for `k` is another object (a
-   * later entry of the owner with the same identity won). True when the owner no longer wants `k`.
+   * One entry of `owner` gone; nothing changes when the owner's entry there is another object (a later
+   * entry of the owner with the same identity won). True when the owner no longer wants the identity.
    */
-  drop(k: K, owner: EntryOwner, entry: T): boolean {
-    const slot = this.slots.get(k);
-    if (slot === undefined) return false;
+  dropAt(slot: Slot<K, T>, owner: EntryOwner, entry: T): boolean {
     const mine = slot.owner === owner ? slot.entry : slot.more?.find((c) => c.owner === owner)?.entry;
     if (mine !== entry || mine === undefined) return false;
     this.unwant(slot, owner);
@@ -127,25 +130,31 @@ export class EntryIndex<K, T> {
   }
 
   /**
-   * Replaces one owner's entries `before` with `after`. Entries it keeps (the same objects) are
-   * neither re-indexed nor marked touched. True when the owner names an identity twice in `after`.
+   * Replaces one owner's entries `before` (whose slots are `beforeSlots`) with `after`; returns the
+   * slots of `after`, and whether the owner names an identity twice there. Entries it keeps (the same
+   * objects) are not re-indexed.
    */
-  replace(owner: EntryOwner, before: readonly T[], after: readonly T[]): boolean {
+  replace(
+    owner: EntryOwner,
+    before: readonly T[],
+    beforeSlots: readonly Slot<K, T>[],
+    after: readonly T[],
+  ): { slots: Slot<K, T>[]; again: boolean } {
     let again = false;
-    const prev = new Map<K, T>();
-    for (const e of before) prev.set(this.kind.identity(e), e);
-    for (const e of after) {
-      const k = this.kind.identity(e);
-      const p = prev.get(k);
-      if (p !== undefined) prev.delete(k);
+    const prev = new Map<Slot<K, T>, T>();
+    for (let i = 0; i < before.length; i++) prev.set(beforeSlots[i], before[i]);
+    const slots: Slot<K, T>[] = new Array(after.length);
+    for (let i = 0; i < after.length; i++) {
+      const e = after[i];
+      const slot = this.slotFor(this.kind.identity(e));
+      slots[i] = slot;
+      const p = prev.get(slot);
+      if (p !== undefined) prev.delete(slot);
       // Replacing the owner's entry `p` is no second entry; a second one in `after` finds no `p`.
-      if (p !== e && this.add(k, owner, e) && p === undefined) again = true;
+      if (p !== e && this.addAt(slot, owner, e) && p === undefined) again = true;
     }
-    for (const k of prev.keys()) {
-      const slot = this.slots.get(k);
-      if (slot !== undefined) this.unwant(slot, owner);
-    }
-    return again;
+    for (const slot of prev.keys()) this.unwant(slot, owner);
+    return { slots, again };
   }
 
   /** Whether any owner wants an entry under this identity. */
