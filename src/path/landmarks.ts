@@ -47,7 +47,9 @@ export class LandmarkIndex {
     this.floorVersion = snap.floorVersionOf(weight);
     this.revivals = snap.revivals;
     this.outages = snap.outages;
-    const only = live ? snap.usable : null;
+    // Always a mask (every link for the usual index): one shape of call, so the search compiled for the
+    // first index is not thrown away by the first live one (built rarely, and then during a reroute).
+    const only = live ? snap.usable : new Uint8Array(snap.edgeCount).fill(1);
     const n = snap.nodeCount;
     const k = Math.max(0, Math.min(wanted, n));
     this.landmarks = new Int32Array(k);
@@ -147,11 +149,11 @@ export class LandmarkIndex {
   }
 }
 
-/** One-to-all Dijkstra over every link (or those `only` marks 1) on `w`, forward or along in-edges. */
+/** One-to-all Dijkstra over the links `only` marks 1 on `w`, forward or along in-edges. */
 function searchAll(
   snap: CsrSnapshot,
   w: Float64Array,
-  only: Uint8Array | null,
+  only: Uint8Array,
   root: number,
   reverse: boolean,
   dist: Float64Array,
@@ -170,7 +172,7 @@ function searchAll(
     if (d > dist[u]) continue;
     for (let i = offsets[u], end = offsets[u + 1]; i < end; i++) {
       const e = reverse ? inSlots[i] : i;
-      if (only !== null && only[e] === 0) continue;
+      if (only[e] === 0) continue;
       const v = far[e];
       const nd = d + w[e];
       if (nd < dist[v]) {
