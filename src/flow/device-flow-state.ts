@@ -1,7 +1,7 @@
 import type { DeviceBatch, DeviceState, FlowMatch, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
 import { EntryIndex, type EntryOwner, type Slot } from './entry-index.js';
 import type { OwnershipPolicy } from './flow-diff.js';
-import { type FlowIdentity, flowBody, flowIdentity, flowIdentityOf, groupBody, meterBody } from './flow-key.js';
+import { type FlowIdentity, flowIdentity, flowIdentityOf, groupBody, meterBody, sameFlowBody } from './flow-key.js';
 
 export interface OwnedState {
   readonly flows: readonly FlowRule[];
@@ -90,15 +90,19 @@ export class DeviceFlowState {
   stale = true;
 
   constructor(policy: OwnershipPolicy) {
-    this.flows = new EntryIndex({ identity: flowIdentity, body: flowBody, manages: (f) => policy.managesFlow(f) });
+    this.flows = new EntryIndex({
+      identity: flowIdentity,
+      sameBody: sameFlowBody,
+      manages: (f) => policy.managesFlow(f),
+    });
     this.groups = new EntryIndex({
       identity: groupIdentity,
-      body: groupBody,
+      sameBody: (a, b) => groupBody(a) === groupBody(b),
       manages: (g) => policy.managesGroup(g.groupId),
     });
     this.meters = new EntryIndex({
       identity: meterIdentity,
-      body: meterBody,
+      sameBody: (a, b) => meterBody(a) === meterBody(b),
       manages: (m) => policy.managesMeter(m.meterId),
     });
   }

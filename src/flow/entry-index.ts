@@ -42,7 +42,8 @@ export interface EntryDiff<T> {
 
 export interface EntryKind<K, T> {
   identity(entry: T): K;
-  body(entry: T): string;
+  /** Whether two entries with one identity are the same (a modify would change nothing). */
+  sameBody(a: T, b: T): boolean;
   /** Whether an entry found on the device with nobody wanting it is removed (see OwnershipPolicy). */
   manages(entry: T): boolean;
 }
@@ -239,7 +240,7 @@ export class EntryIndex<K, T> {
       if (have === undefined) {
         out.add.push(want);
         this.pending[0].push(slot);
-      } else if (have !== want && this.kind.body(have) !== this.kind.body(want)) {
+      } else if (have !== want && !this.kind.sameBody(have, want)) {
         out.modify.push(want);
         this.pending[1].push(slot);
       }

@@ -160,6 +160,49 @@ export function flowBody(rule: FlowRule): string {
   return k;
 }
 
+/** Whether two rules have equal bodies (flowBody), compared field by field without building strings. */
+export function sameFlowBody(a: FlowRule, b: FlowRule): boolean {
+  if (
+    a.cookie !== b.cookie ||
+    (a.meterId ?? 0) !== (b.meterId ?? 0) ||
+    (a.idleTimeoutS ?? 0) !== (b.idleTimeoutS ?? 0) ||
+    (a.hardTimeoutS ?? 0) !== (b.hardTimeoutS ?? 0) ||
+    a.actions.length !== b.actions.length
+  )
+    return false;
+  for (let i = 0; i < a.actions.length; i++) if (!sameAction(a.actions[i], b.actions[i])) return false;
+  return true;
+}
+
+/** Whether two actions have equal actionKey()s. */
+function sameAction(a: FlowAction, b: FlowAction): boolean {
+  if (a.type !== b.type) return false;
+  switch (a.type) {
+    case 'output':
+      return a.port === (b as typeof a).port;
+    case 'group':
+      return a.groupId === (b as typeof a).groupId;
+    case 'push-vlan':
+      return (a.ethType ?? 0x8100) === ((b as typeof a).ethType ?? 0x8100);
+    case 'set-vlan-vid':
+      return a.vid === (b as typeof a).vid;
+    case 'push-mpls':
+      return (a.ethType ?? 0x8847) === ((b as typeof a).ethType ?? 0x8847);
+    case 'pop-mpls':
+      return a.ethType === (b as typeof a).ethType;
+    case 'set-mpls-label':
+      return a.label === (b as typeof a).label;
+    case 'set-eth-src':
+    case 'set-eth-dst':
+      return a.mac === (b as typeof a).mac;
+    case 'set-queue':
+      return a.queueId === (b as typeof a).queueId;
+    case 'pop-vlan':
+    case 'dec-ttl':
+      return true;
+  }
+}
+
 export function groupBody(group: GroupEntry): string {
   const buckets = group.buckets
     .map((b) => `[w${b.watchPort ?? '-'}g${b.watchGroup ?? '-'}x${b.weight ?? '-'}:${actionsKey(b.actions)}]`)

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flowIdentity, flowIdentityOf } from '../../../src/flow/flow-key.js';
-import type { FlowMatch, FlowRule } from '../../../src/model/flow.js';
+import { flowBody, flowIdentity, flowIdentityOf, sameFlowBody } from '../../../src/flow/flow-key.js';
+import type { FlowAction, FlowMatch, FlowRule } from '../../../src/model/flow.js';
 
 const rule = (tableId: number, priority: number, match: FlowMatch): FlowRule => ({
   device: '0000000000000001',
@@ -90,6 +90,73 @@ describe('flowIdentity', () => {
       fc.property(tableArb, priorityArb, matchArb, (t, p, m) => {
         expect(flowIdentityOf(t, p, m)).toBe(flowIdentity(rule(t, p, m)));
       }),
+    );
+  });
+});
+
+describe('sameFlowBody', () => {
+  /** Small value spaces, so that equal bodies are frequent. */
+  const actionArb: fc.Arbitrary<FlowAction> = fc.oneof(
+    fc.record({ type: fc.constant('output' as const), port: fc.constantFrom(1, 2, 'controller' as const, 'in-port' as const) }),
+    fc.record({ type: fc.constant('group' as const), groupId: fc.constantFrom(1, 2) }),
+    fc.record({ type: fc.constant('push-vlan' as const), ethType: fc.constantFrom(undefined, 0x8100, 0x88a8) }),
+    fc.constant({ type: 'pop-vlan' as const }),
+    fc.record({ type: fc.constant('set-vlan-vid' as const), vid: fc.constantFrom(1, 2) }),
+    fc.record({ type: fc.constant('push-mpls' as const), ethType: fc.constantFrom(undefined, 0x8847, 0x8848) }),
+    fc.record({ type: fc.constant('pop-mpls' as const), ethType: fc.constantFrom(0x0800, 0x86dd) }),
+    fc.record({ type: fc.constant('set-mpls-label' as const), label: fc.constantFrom(16, 17) }),
+    fc.record({
+      type: fc.constantFrom('set-eth-src' as const, 'set-eth-dst' as const),
+      mac: fc.constantFrom('02:00:00:00:00:01', '02:00:00:00:00:02'),
+    }),
+    fc.record({ type: fc.constant('set-queue' as const), queueId: fc.constantFrom(0, 1) }),
+    fc.constant({ type: 'dec-ttl' as const }),
+  );
+  const ruleArb = fc
+    .record(
+      {
+        actions: fc.array(actionArb, { maxLength: 3 }),
+        meterId: fc.constantFrom(undefined, 0, 1),
+        cookie: fc.constantFrom(1, 2),
+        idleTimeoutS: fc.constantFrom(undefined, 0, 5),
+        hardTimeoutS: fc.constantFrom(undefined, 0, 5),
+      },
+      { requiredKeys: ['actions', 'cookie'] },
+    )
+    .map((r): FlowRule => ({ ...rule(0, 1, { inPort: 1 }), ...r }));
+
+  /** The same action written another way (a default spelled out or left out), or itself. */
+  const twin = (x: FlowAction): FlowAction => {
+    if (x.type === 'push-vlan') return { type: 'push-vlan', ethType: x.ethType === undefined ? 0x8100 : undefined };
+    if (x.type === 'push-mpls') return { type: 'push-mpls', ethType: x.ethType === undefined ? 0x8847 : undefined };
+    return { ...x };
+  };
+  /** `r` rewritten: equal bodies written differently, or one field or action changed. */
+  const variantArb = (r: FlowRule) =>
+    fc.oneof(
+      fc.constant<FlowRule>({
+        ...r,
+        actions: r.actions.map(twin),
+        meterId: r.meterId === undefined ? 0 : r.meterId === 0 ? undefined : r.meterId,
+        idleTimeoutS: r.idleTimeoutS ?? 0,
+        hardTimeoutS: r.hardTimeoutS === 0 ? undefined : r.hardTimeoutS,
+      }),
+      ruleArb.map((o): FlowRule => ({ ...r, actions: o.actions })),
+      ruleArb.map((o): FlowRule => ({ ...r, cookie: o.cookie, meterId: o.meterId })),
+      ruleArb,
+    );
+
+  it('says equal exactly when flowBody does', () => {
+    fc.assert(
+      fc.property(
+        ruleArb.chain((a) => fc.tuple(fc.constant(a), variantArb(a))),
+        ([a, b]) => {
+          expect(sameFlowBody(a, b)).toBe(flowBody(a) === flowBody(b));
+          expect(sameFlowBody(b, a)).toBe(flowBody(a) === flowBody(b));
+          expect(sameFlowBody(a, a)).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });
