@@ -130,6 +130,8 @@ interface Hop extends CrankbackHop {
  * would raise at that point, so the rules and the errors are exactly those of looking everything up.
  */
 interface PathPorts {
+  /** The topology and its versions this was looked up in. */
+  readonly topo: CompileTopology;
   readonly shape: number | undefined;
   readonly attr: number | undefined;
   /** Datapath id of the first node (undefined: none). */
@@ -150,7 +152,8 @@ function pathPorts(topo: CompileTopology, path: Path): PathPorts {
   const shape = topo.shapeVersion;
   const attr = topo.attrVersion;
   const known = portsByPath.get(path);
-  if (known !== undefined && shape !== undefined && known.shape === shape && known.attr === attr) return known;
+  if (known !== undefined && shape !== undefined && known.topo === topo && known.shape === shape && known.attr === attr)
+    return known;
   const p = resolvePorts(topo, path, shape, attr);
   if (shape !== undefined) portsByPath.set(path, p);
   return p;
@@ -190,7 +193,7 @@ function resolvePorts(topo: CompileTopology, path: Path, shape: number | undefin
     if (!(err instanceof NotProgrammable)) throw err;
     switchError = err.message;
   }
-  return { shape, attr, first, firstOut, firstOutError, transit, egress, switchError };
+  return { topo, shape, attr, first, firstOut, firstOutError, transit, egress, switchError };
 }
 
 function compileDirection(

@@ -5,8 +5,8 @@ import type { Path } from '../../../src/model/path.js';
 import type { TopoLink } from '../../../src/model/topology.js';
 import { TopologyStore } from '../../../src/topology/topology-store.js';
 
-/** s1 -> s2 -> s3, port 2 towards the next switch and port 1 from the previous one. */
-function line() {
+/** s1 -> s2 -> s3, port `out` towards the next switch and port 1 from the previous one. */
+function line(out = 2, primary?: Path) {
   const topo = new TopologyStore(new EventBus());
   for (const [i, id] of ['s1', 's2', 's3'].entries()) {
     topo.addNode({ id, kind: 'switch', name: id, provider: 'p', jurisdiction: 'DE', datapathId: `dp${i + 1}`, operUp: true });
@@ -16,7 +16,7 @@ function line() {
     cable: id,
     src,
     dst,
-    srcPort: 2,
+    srcPort: out,
     dstPort: 1,
     capacityMbps: 1000,
     reservedMbps: 0,
@@ -33,7 +33,7 @@ function line() {
   });
   topo.addLink(link('l1', 's1', 's2'));
   topo.addLink(link('l2', 's2', 's3'));
-  const primary: Path = {
+  const path: Path = primary ?? {
     nodes: ['s1', 's2', 's3'],
     links: ['l1', 'l2'],
     latencyMs: 2,
@@ -49,12 +49,12 @@ function line() {
       {
         from: [{ endpoint: 'h1', node: 's1', port: 9, prefixes: ['10.0.0.1/32'] }],
         to: [{ endpoint: 'h3', node: 's3', port: 9, prefixes: ['10.0.0.3/32'] }],
-        primary,
+        primary: path,
         label,
       },
     ],
   });
-  return { topo, input };
+  return { topo, input, path };
 }
 
 const labelRules = (r: ReturnType<typeof compileIntent>) =>
@@ -84,5 +84,15 @@ describe('intent compiler', () => {
     topo.updateNode('s3', (n) => ({ ...n, datapathId: 'dp3' }));
     const gone = compileIntent(input(103), topo);
     expect(gone.ok ? 'compiled' : gone.reason.message).toBe('link l2 no longer exists');
+  });
+
+  it('compiles one path object against each topology it is given', () => {
+    const a = line(2);
+    const b = line(7, a.path);
+    // Built alike: both stores are at the same versions, only their ports differ.
+    expect(b.topo.attrVersion).toBe(a.topo.attrVersion);
+    expect(b.topo.shapeVersion).toBe(a.topo.shapeVersion);
+    expect(labelRules(compileIntent(a.input(100), a.topo))[0]).toEqual(['dp2', 1, [{ type: 'output', port: 2 }]]);
+    expect(labelRules(compileIntent(b.input(100), b.topo))[0]).toEqual(['dp2', 1, [{ type: 'output', port: 7 }]]);
   });
 });
