@@ -92,7 +92,8 @@ describe('intent compiler', () => {
     // Built alike: both stores are at the same versions, only their ports differ.
     expect(b.topo.attrVersion).toBe(a.topo.attrVersion);
     expect(b.topo.shapeVersion).toBe(a.topo.shapeVersion);
-    expect(labelRules(compileIntent(a.input(100), a.topo))[0]).toEqual(['dp2', 1, [{ type: 'output', port: 2 }]]);
-    expect(labelRules(compileIntent(b.input(100), b.topo))[0]).toEqual(['dp2', 1, [{ type: 'output', port: 7 }]]);
+    const egress = ['dp3', 1, [{ type: 'pop-vlan' }, { type: 'output', port: 9 }]];
+    expect(labelRules(compileIntent(a.input(100), a.topo))).toEqual([['dp2', 1, [{ type: 'output', port: 2 }]], egress]);
+    expect(labelRules(compileIntent(b.input(100), b.topo))).toEqual([['dp2', 1, [{ type: 'output', port: 7 }]], egress]);
   });
 });
