@@ -12,17 +12,19 @@ export interface OwnedState {
 const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
 
 /**
+ * One kind's entries of an owner on the device, each followed by its index slot: [entry, slot, entry,
+ * slot, ...] (one array per owner and kind; an owner's slot stays in the index while it wants it).
+ */
+type Held<K, T> = (T | Slot<K, T>)[];
+
+/**
  * One owner's entries on the device (arrays it owns). The same object for as long as the owner has a
  * place on the device: the indexes know the owner by it.
  */
 interface OwnerSlot extends EntryOwner {
-  flows: FlowRule[];
-  /** The index slots of `flows`, at the same positions (likewise for groups and meters). */
-  flowSlots: Slot<FlowIdentity, FlowRule>[];
-  groups: GroupEntry[];
-  groupSlots: Slot<number, GroupEntry>[];
-  meters: MeterEntry[];
-  meterSlots: Slot<number, MeterEntry>[];
+  flows: Held<FlowIdentity, FlowRule>;
+  groups: Held<number, GroupEntry>;
+  meters: Held<number, MeterEntry>;
   /** Whether the owner named an identity twice here: a removal then looks for its other entry. */
   dups: boolean;
 }
@@ -31,40 +33,49 @@ interface OwnerSlot extends EntryOwner {
 const NONE: never[] = Object.freeze([]) as never[];
 
 function newSlot(seq: number): OwnerSlot {
-  return {
-    seq,
-    flows: NONE,
-    flowSlots: NONE,
-    groups: NONE,
-    groupSlots: NONE,
-    meters: NONE,
-    meterSlots: NONE,
-    dups: false,
-  };
+  return { seq, flows: NONE, groups: NONE, meters: NONE, dups: false };
 }
 
-/** A copy the slot may change, or the shared empty array. */
-function own<T>(xs: readonly T[]): T[] {
-  return xs.length === 0 ? NONE : xs.slice();
+/** The entries of a held list. */
+function entriesOf<K, T>(held: Held<K, T>): T[] {
+  const out: T[] = new Array(held.length / 2);
+  for (let i = 0; i < held.length; i += 2) out[i / 2] = held[i] as T;
+  return out;
+}
+
+/** The slots of a held list. */
+function slotsOf<K, T>(held: Held<K, T>): Slot<K, T>[] {
+  const out: Slot<K, T>[] = new Array(held.length / 2);
+  for (let i = 1; i < held.length; i += 2) out[(i - 1) / 2] = held[i] as Slot<K, T>;
+  return out;
+}
+
+/** Entries and their slots as a held list (the shared empty array when there are none). */
+function heldOf<K, T>(entries: readonly T[], slots: readonly Slot<K, T>[]): Held<K, T> {
+  if (entries.length === 0) return NONE;
+  const out: Held<K, T> = new Array(entries.length * 2);
+  for (let i = 0; i < entries.length; i++) {
+    out[2 * i] = entries[i];
+    out[2 * i + 1] = slots[i];
+  }
+  return out;
 }
 
 /**
- * `xs` with `x` appended. Most owners have a few entries on a device: small arrays are rebuilt at
- * their exact size (a push would reserve room for 16 more), larger ones grow in place.
+ * `held` with `e` and its slot appended. Most owners have a few entries on a device: small lists are
+ * rebuilt at their exact size (a push would reserve room for 16 more), larger ones grow in place.
  */
-function append<T>(xs: T[], x: T): T[] {
-  switch (xs.length) {
+function append<K, T>(held: Held<K, T>, e: T, slot: Slot<K, T>): Held<K, T> {
+  switch (held.length) {
     case 0:
-      return [x];
-    case 1:
-      return [xs[0], x];
+      return [e, slot];
     case 2:
-      return [xs[0], xs[1], x];
-    case 3:
-      return [xs[0], xs[1], xs[2], x];
+      return [held[0], held[1], e, slot];
+    case 4:
+      return [held[0], held[1], held[2], held[3], e, slot];
     default:
-      xs.push(x);
-      return xs;
+      held.push(e, slot);
+      return held;
   }
 }
 
@@ -117,16 +128,13 @@ export class DeviceFlowState {
       this.owners.set(owner, slot);
     }
     const after = state ?? NOTHING;
-    const flows = this.flows.replace(slot, slot.flows, slot.flowSlots, after.flows);
-    const groups = this.groups.replace(slot, slot.groups, slot.groupSlots, after.groups);
-    const meters = this.meters.replace(slot, slot.meters, slot.meterSlots, after.meters);
+    const flows = this.flows.replace(slot, entriesOf(slot.flows), slotsOf(slot.flows), after.flows);
+    const groups = this.groups.replace(slot, entriesOf(slot.groups), slotsOf(slot.groups), after.groups);
+    const meters = this.meters.replace(slot, entriesOf(slot.meters), slotsOf(slot.meters), after.meters);
     if (flows.again || groups.again || meters.again) slot.dups = true;
-    slot.flows = own(after.flows);
-    slot.flowSlots = own(flows.slots);
-    slot.groups = own(after.groups);
-    slot.groupSlots = own(groups.slots);
-    slot.meters = own(after.meters);
-    slot.meterSlots = own(meters.slots);
+    slot.flows = heldOf(after.flows, flows.slots);
+    slot.groups = heldOf(after.groups, groups.slots);
+    slot.meters = heldOf(after.meters, meters.slots);
     if (state === undefined) this.owners.delete(owner);
   }
 
@@ -156,40 +164,37 @@ export class DeviceFlowState {
     const slot = this.joined(owner);
     const at = this.flows.slotFor(flowIdentity(f));
     if (this.flows.addAt(at, slot, f)) slot.dups = true;
-    slot.flows = append(slot.flows, f);
-    slot.flowSlots = append(slot.flowSlots, at);
+    slot.flows = append(slot.flows, f, at);
   }
 
   addGroup(owner: string, g: GroupEntry): void {
     const slot = this.joined(owner);
     const at = this.groups.slotFor(g.groupId);
     if (this.groups.addAt(at, slot, g)) slot.dups = true;
-    slot.groups = append(slot.groups, g);
-    slot.groupSlots = append(slot.groupSlots, at);
+    slot.groups = append(slot.groups, g, at);
   }
 
   addMeter(owner: string, m: MeterEntry): void {
     const slot = this.joined(owner);
     const at = this.meters.slotFor(m.meterId);
     if (this.meters.addAt(at, slot, m)) slot.dups = true;
-    slot.meters = append(slot.meters, m);
-    slot.meterSlots = append(slot.meterSlots, at);
+    slot.meters = append(slot.meters, m, at);
   }
 
   /** `owner` no longer gives this entry object (every occurrence of it goes). */
   removeFlow(owner: string, f: FlowRule): void {
     const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.flows, slot, slot.flows, slot.flowSlots, f);
+    if (slot !== undefined) removeEntry(this.flows, slot, slot.flows, f);
   }
 
   removeGroup(owner: string, g: GroupEntry): void {
     const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.groups, slot, slot.groups, slot.groupSlots, g);
+    if (slot !== undefined) removeEntry(this.groups, slot, slot.groups, g);
   }
 
   removeMeter(owner: string, m: MeterEntry): void {
     const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.meters, slot, slot.meters, slot.meterSlots, m);
+    if (slot !== undefined) removeEntry(this.meters, slot, slot.meters, m);
   }
 
   /** Ends a delta of `owner`: left without entries, it leaves the device. True when it stays. */
@@ -238,7 +243,10 @@ export class DeviceFlowState {
     const { tableId, priority, cookie, match } = removed;
     if (match !== undefined) return this.flows.wants(flowIdentityOf(tableId, priority, match));
     for (const slot of this.owners.values()) {
-      for (const f of slot.flows) if (f.tableId === tableId && f.priority === priority && f.cookie === cookie) return true;
+      for (let i = 0; i < slot.flows.length; i += 2) {
+        const f = slot.flows[i] as FlowRule;
+        if (f.tableId === tableId && f.priority === priority && f.cookie === cookie) return true;
+      }
     }
     return false;
   }
@@ -249,9 +257,9 @@ export class DeviceFlowState {
     const groups: GroupEntry[] = [];
     const meters: MeterEntry[] = [];
     for (const slot of this.owners.values()) {
-      for (const f of slot.flows) flows.push(f);
-      for (const g of slot.groups) groups.push(g);
-      for (const m of slot.meters) meters.push(m);
+      for (let i = 0; i < slot.flows.length; i += 2) flows.push(slot.flows[i] as FlowRule);
+      for (let i = 0; i < slot.groups.length; i += 2) groups.push(slot.groups[i] as GroupEntry);
+      for (let i = 0; i < slot.meters.length; i += 2) meters.push(slot.meters[i] as MeterEntry);
     }
     return { flows, groups, meters };
   }
@@ -275,28 +283,25 @@ export class DeviceFlowState {
   }
 }
 
-/**
- * Removes every occurrence of one entry object from one kind's entries of an owner and their slots
- * (in place), and from the index.
- */
-function removeEntry<K, T>(index: EntryIndex<K, T>, owner: OwnerSlot, entries: T[], slots: Slot<K, T>[], e: T): void {
-  let w = entries.indexOf(e);
+/** Removes every occurrence of one entry object (and its slot) from a held list, in place, and from the index. */
+function removeEntry<K, T>(index: EntryIndex<K, T>, owner: OwnerSlot, held: Held<K, T>, e: T): void {
+  let w = held.indexOf(e);
+  // An entry is never a slot, so it is found at an even position.
   if (w < 0) return;
   // Every occurrence of the object has its identity, so its slot.
-  const at = slots[w];
-  for (let i = w + 1; i < entries.length; i++) {
-    if (entries[i] !== e) {
-      entries[w] = entries[i];
-      slots[w] = slots[i];
-      w++;
+  const at = held[w + 1] as Slot<K, T>;
+  for (let i = w + 2; i < held.length; i += 2) {
+    if (held[i] !== e) {
+      held[w] = held[i];
+      held[w + 1] = held[i + 1];
+      w += 2;
     }
   }
-  entries.length = w;
-  slots.length = w;
+  held.length = w;
   if (!index.dropAt(at, owner, e) || !owner.dups) return;
   // The owner still names the dropped identity with another entry: its latest one wants it again.
-  const j = slots.lastIndexOf(at);
-  if (j >= 0) index.addAt(at, owner, entries[j]);
+  const j = held.lastIndexOf(at);
+  if (j > 0) index.addAt(at, owner, held[j - 1] as T);
 }
 
 function toBatch(
