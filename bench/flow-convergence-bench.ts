@@ -5,7 +5,9 @@
  *
  * 1,000 devices; 1,000 owners with two rules on each of twelve random devices plus every owner on two
  * hub devices (the bridge switches every path crosses): about 28,000 rules. Measured: the initial
- * install, a reroute (every owner moves the rules of half its devices to a new label), and one owner
+ * install, a reroute (every owner moves the rules of half its devices to a new label) given as each
+ * owner's whole new state (setDesired), the same move back given as a delta (changeDesired: the old
+ * rules go, the new ones come, as the intent layer's make-before-break phases give it), and one owner
  * changing alone. Run: `npx tsx bench/flow-convergence-bench.ts`, or `make bench GROUPS=intent`.
  */
 import { pathToFileURL } from 'node:url';
@@ -51,6 +53,15 @@ class FullDiffConverger {
   private readonly ownerDevices = new Map<string, readonly string[]>();
   private readonly dirty = new Set<string>();
   constructor(private readonly driver: FakeDriver) {}
+  /** The resulting state set in full: all this algorithm can do with a delta. */
+  changeDesired(owner: string, add: DeviceState, remove: DeviceState): void {
+    const gone = new Set(remove.flows);
+    const flows: FlowRule[] = [];
+    for (const d of this.ownerDevices.get(owner) ?? []) {
+      for (const f of this.desired.get(d)?.get(owner) ?? []) if (!gone.has(f)) flows.push(f);
+    }
+    this.setDesired(owner, { flows: [...flows, ...add.flows], groups: [], meters: [] });
+  }
   setDesired(owner: string, state: DeviceState): void {
     for (const d of this.ownerDevices.get(owner) ?? []) {
       this.desired.get(d)?.delete(owner);
@@ -88,6 +99,7 @@ class FullDiffConverger {
 
 interface Subject {
   setDesired(owner: string, state: DeviceState): void;
+  changeDesired(owner: string, add: DeviceState, remove: DeviceState): void;
   flush(): Promise<unknown>;
 }
 
@@ -111,12 +123,18 @@ async function scenario(make: (driver: FakeDriver) => Subject): Promise<Record<s
   await subject.flush();
   const installMs = performance.now() - t0;
   const t1 = performance.now();
+  const moved: DeviceState[] = [];
   for (let o = 0; o < OWNERS; o++) {
-    const moved = placement[o].map((d, i) => (i % 2 === 0 ? d : 2 + ((d + 500) % (DEVICES - 2))));
-    subject.setDesired(`o${o}`, ownerRules(o, o + OWNERS, moved));
+    const devices = placement[o].map((d, i) => (i % 2 === 0 ? d : 2 + ((d + 500) % (DEVICES - 2))));
+    moved.push(ownerRules(o, o + OWNERS, devices));
+    subject.setDesired(`o${o}`, moved[o]);
   }
   await subject.flush();
   const rerouteMs = performance.now() - t1;
+  const tDelta = performance.now();
+  for (let o = 0; o < OWNERS; o++) subject.changeDesired(`o${o}`, ownerRules(o, o + 2 * OWNERS, placement[o]), moved[o]);
+  await subject.flush();
+  const deltaRerouteMs = performance.now() - tDelta;
   const t2 = performance.now();
   const singles = 20;
   for (let i = 0; i < singles; i++) {
@@ -124,7 +142,7 @@ async function scenario(make: (driver: FakeDriver) => Subject): Promise<Record<s
     await subject.flush();
   }
   const oneOwnerMs = (performance.now() - t2) / singles;
-  return { rules: driver.totalFlows(), installMs, rerouteMs, oneOwnerMs };
+  return { rules: driver.totalFlows(), installMs, rerouteMs, deltaRerouteMs, oneOwnerMs };
 }
 
 export async function runFlowConvergenceBench(): Promise<object> {
@@ -144,16 +162,20 @@ export async function runFlowConvergenceBench(): Promise<object> {
     rules: incremental.rules,
     installMs: incremental.installMs,
     rerouteMs: incremental.rerouteMs,
+    deltaRerouteMs: incremental.deltaRerouteMs,
     oneOwnerMs: incremental.oneOwnerMs,
     fullDiff: baseline,
     rerouteSpeedup: baseline.rerouteMs / incremental.rerouteMs,
+    deltaRerouteSpeedup: baseline.deltaRerouteMs / incremental.deltaRerouteMs,
     oneOwnerSpeedup: baseline.oneOwnerMs / incremental.oneOwnerMs,
   };
   console.log(
     `flow convergence (${out.rules} rules on ${DEVICES} devices): install ${out.installMs.toFixed(1)} ms, ` +
-      `reroute of ${OWNERS} owners ${out.rerouteMs.toFixed(1)} ms, one owner ${out.oneOwnerMs.toFixed(2)} ms; ` +
-      `full read-and-diff baseline ${baseline.rerouteMs.toFixed(1)} / ${baseline.oneOwnerMs.toFixed(2)} ms ` +
-      `(x${out.rerouteSpeedup.toFixed(1)}, x${out.oneOwnerSpeedup.toFixed(1)})`,
+      `reroute of ${OWNERS} owners ${out.rerouteMs.toFixed(1)} ms (by delta ${out.deltaRerouteMs.toFixed(1)} ms), ` +
+      `one owner ${out.oneOwnerMs.toFixed(2)} ms; full read-and-diff baseline ${baseline.installMs.toFixed(1)} / ` +
+      `${baseline.rerouteMs.toFixed(1)} (${baseline.deltaRerouteMs.toFixed(1)}) / ${baseline.oneOwnerMs.toFixed(2)} ms ` +
+      `(reroute x${out.rerouteSpeedup.toFixed(1)}, by delta x${out.deltaRerouteSpeedup.toFixed(1)}, ` +
+      `one owner x${out.oneOwnerSpeedup.toFixed(1)})`,
   );
   return out;
 }
