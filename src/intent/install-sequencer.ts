@@ -32,8 +32,8 @@ interface Phase {
   readonly remove: readonly DeviceState[];
   /** The whole state after this phase: set instead of the delta when the starting state is not known. */
   readonly state: () => DeviceState;
-  /** Devices that must confirm this phase before the next one may start. */
-  readonly confirm: readonly string[];
+  /** The devices of these entries must confirm this phase before the next one may start. */
+  readonly confirm: readonly DeviceState[];
 }
 
 interface Run {
@@ -78,7 +78,7 @@ export class InstallSequencer {
   /** The devices a held move waits for. */
   waitingOn(id: string): readonly string[] {
     const r = this.held.get(id);
-    return r ? r.phases[r.at - 1].confirm.filter((d) => !this.flows.isConverged(d)) : [];
+    return r ? devicesOf(r.phases[r.at - 1].confirm).filter((d) => !this.flows.isConverged(d)) : [];
   }
 
   /**
@@ -156,7 +156,19 @@ export class InstallSequencer {
   }
 
   private confirmed(phase: Phase): boolean {
-    return phase.confirm.every((d) => this.flows.isConverged(d));
+    // Entry by entry, with the previous entry's device skipped: no device list to build.
+    let last: string | undefined;
+    const converged = (device: string): boolean => {
+      if (device === last) return true;
+      last = device;
+      return this.flows.isConverged(device);
+    };
+    for (const s of phase.confirm) {
+      for (const f of s.flows) if (!converged(f.device)) return false;
+      for (const g of s.groups) if (!converged(g.device)) return false;
+      for (const m of s.meters) if (!converged(m.device)) return false;
+    }
+    return true;
   }
 }
 
@@ -182,17 +194,17 @@ function partsOf(c: Compiled): DeviceState[] {
 
 function phasesOf(c: InstallChange): Phase[] {
   const { old, next } = c;
-  if (!next) return [{ add: NO_PARTS, remove: old ? partsOf(old) : NO_PARTS, state: () => NOTHING, confirm: [] }];
-  if (!old) return [{ add: partsOf(next), remove: NO_PARTS, state: () => merge(next), confirm: [] }];
+  if (!next) return [{ add: NO_PARTS, remove: old ? partsOf(old) : NO_PARTS, state: () => NOTHING, confirm: NO_PARTS }];
+  if (!old) return [{ add: partsOf(next), remove: NO_PARTS, state: () => merge(next), confirm: NO_PARTS }];
   return [
-    { add: [next.rest], remove: NO_PARTS, state: () => merge(old, next.rest), confirm: devicesOf([next.rest]) },
+    { add: [next.rest], remove: NO_PARTS, state: () => merge(old, next.rest), confirm: [next.rest] },
     {
       add: [flowsOnly(next.ingress)],
       remove: [{ flows: old.ingress, groups: old.rest.groups, meters: old.rest.meters }],
       state: () => merge(next, flowsOnly(old.rest.flows)),
-      confirm: devicesOf([flowsOnly(next.ingress), flowsOnly(old.ingress)]),
+      confirm: [flowsOnly(next.ingress), flowsOnly(old.ingress)],
     },
-    { add: NO_PARTS, remove: [flowsOnly(old.rest.flows)], state: () => merge(next), confirm: [] },
+    { add: NO_PARTS, remove: [flowsOnly(old.rest.flows)], state: () => merge(next), confirm: NO_PARTS },
   ];
 }
 
