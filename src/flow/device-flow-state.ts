@@ -100,7 +100,14 @@ export class DeviceFlowState {
   private cachedSlot: OwnerSlot | undefined;
   stale = true;
 
-  constructor(policy: OwnershipPolicy) {
+  /** The FlowService change that last touched the device (see FlowService.changeDesired). */
+  edit = 0;
+
+  constructor(
+    policy: OwnershipPolicy,
+    /** The device's id (datapath id). */
+    readonly id = '',
+  ) {
     this.flows = new EntryIndex({
       identity: flowIdentity,
       sameBody: sameFlowBody,

@@ -70,7 +70,10 @@ const INFRASTRUCTURE_OWNER = '#infrastructure';
  */
 export class FlowService {
   private readonly devices = new Map<string, DeviceFlowState>();
-  private readonly ownerDevices = new Map<string, Set<string>>();
+  /** Per owner, the devices it has state on (and their state). */
+  private readonly ownerDevices = new Map<string, Map<string, DeviceFlowState>>();
+  /** Counts changeDesired calls; a device state notes the last one that touched it. */
+  private edits = 0;
   /** desiredVersion() per owner that wants something; `changes` counts every change of any owner. */
   private readonly versions = new Map<string, number>();
   private changes = 0;
@@ -128,22 +131,25 @@ export class FlowService {
     const perDevice = byDevice(state);
     const before = this.ownerDevices.get(owner);
     if (before) {
-      for (const device of before) {
+      for (const [device, state] of before) {
         if (!perDevice.has(device)) {
-          this.devices.get(device)?.setOwner(owner, undefined);
+          state.setOwner(owner, undefined);
           this.dirty.add(device);
         }
       }
     }
+    const mine = new Map<string, DeviceFlowState>();
     for (const [device, s] of perDevice) {
-      this.device(device).setOwner(owner, s);
+      const state = this.device(device);
+      state.setOwner(owner, s);
+      mine.set(device, state);
       this.dirty.add(device);
     }
     if (perDevice.size === 0) {
       this.ownerDevices.delete(owner);
       this.versions.delete(owner);
     } else {
-      this.ownerDevices.set(owner, new Set(perDevice.keys()));
+      this.ownerDevices.set(owner, mine);
       this.versions.set(owner, ++this.changes);
     }
     this.scheduleFlush();
@@ -161,16 +167,18 @@ export class FlowService {
   ): void {
     // Entry by entry, removals first, with the device of the previous entry at hand (entries mostly
     // come grouped by device); then the owner settles on every device touched.
-    const touched = new Map<string, DeviceFlowState>();
+    const edit = ++this.edits;
+    const touched: DeviceFlowState[] = [];
+    let mine = this.ownerDevices.get(owner);
     let id: string | undefined;
     let at: DeviceFlowState | undefined;
     const on = (device: string): DeviceFlowState => {
       if (device !== id || at === undefined) {
         id = device;
-        at = touched.get(device);
-        if (at === undefined) {
-          at = this.device(device);
-          touched.set(device, at);
+        at = mine?.get(device) ?? this.device(device);
+        if (at.edit !== edit) {
+          at.edit = edit;
+          touched.push(at);
         }
       }
       return at;
@@ -185,22 +193,21 @@ export class FlowService {
       for (const g of part.groups) on(g.device).addGroup(owner, g);
       for (const m of part.meters) on(m.device).addMeter(owner, m);
     }
-    let mine = this.ownerDevices.get(owner);
-    for (const [device, state] of touched) {
-      this.dirty.add(device);
+    for (const state of touched) {
+      this.dirty.add(state.id);
       if (state.settle(owner)) {
         if (mine === undefined) {
-          mine = new Set();
+          mine = new Map();
           this.ownerDevices.set(owner, mine);
         }
-        mine.add(device);
-      } else mine?.delete(device);
+        mine.set(state.id, state);
+      } else mine?.delete(state.id);
     }
     if (mine === undefined || mine.size === 0) {
       this.ownerDevices.delete(owner);
       this.versions.delete(owner);
     } else this.versions.set(owner, ++this.changes);
-    if (touched.size > 0) this.scheduleFlush();
+    if (touched.length > 0) this.scheduleFlush();
   }
 
   removeDesired(owner: string): void {
@@ -218,7 +225,7 @@ export class FlowService {
 
   /** Devices `owner` has state on. */
   devicesOf(owner: string): string[] {
-    return [...(this.ownerDevices.get(owner) ?? [])];
+    return [...(this.ownerDevices.get(owner)?.keys() ?? [])];
   }
 
   /** Everything wanted on the device, owners in the order they joined it (infrastructure included). */
@@ -274,7 +281,7 @@ export class FlowService {
   private device(id: string): DeviceFlowState {
     let s = this.devices.get(id);
     if (s === undefined) {
-      s = new DeviceFlowState(this.ownership);
+      s = new DeviceFlowState(this.ownership, id);
       this.devices.set(id, s);
     }
     return s;
