@@ -99,6 +99,9 @@ export function flowIdentityOf(tableId: number, priority: number, match: FlowMat
  * process uses few (the intent compiler a handful of priorities in table 0). At most 255.
  */
 const pairs = new Map<number, number>();
+/** The pair looked up last and its number (rules come in runs of one priority). */
+let lastPair = -1;
+let lastNumber = 0;
 
 /**
  * The identity of a match on in_port and VLAN id only (either may be absent), NaN for any other.
@@ -136,12 +139,16 @@ function packedIdentity(tableId: number, priority: number, m: FlowMatch): number
   const vlan = vid === undefined ? 0 : vid + 1;
   const pair = tableId * 65536 + priority;
   if (port < 1024) {
-    let n = pairs.get(pair);
+    let n = pair === lastPair ? lastNumber : pairs.get(pair);
     if (n === undefined && pairs.size < 256) {
       n = pairs.size;
       pairs.set(pair, n);
     }
-    if (n !== undefined) return n * 8388608 + port * 8192 + vlan;
+    if (n !== undefined) {
+      lastPair = pair;
+      lastNumber = n;
+      return n * 8388608 + port * 8192 + vlan;
+    }
   }
   return -1 - (pair * 536870912 + (port * 8192 + vlan));
 }
