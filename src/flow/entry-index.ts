@@ -60,10 +60,6 @@ export class EntryIndex<K, T> {
 
   constructor(private readonly kind: EntryKind<K, T>) {}
 
-  identity(entry: T): K {
-    return this.kind.identity(entry);
-  }
-
   /** The slot of an identity, created (and listed as touched) when missing. */
   slotFor(k: K): Slot<K, T> {
     let slot = this.slots.get(k);
