@@ -1,5 +1,5 @@
 import type { DeviceBatch, DeviceState, FlowMatch, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
-import { EntryIndex, type EntryOwner, type Slot } from './entry-index.js';
+import { EntryIndex, type EntryKind, type EntryOwner, type Slot, SlotPool } from './entry-index.js';
 import type { OwnershipPolicy } from './flow-diff.js';
 import { type FlowIdentity, flowIdentity, flowIdentityOf, groupBody, meterBody, sameFlowBody } from './flow-key.js';
 
@@ -15,16 +15,16 @@ const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
  * One kind's entries of an owner on the device, each followed by its index slot: [entry, slot, entry,
  * slot, ...] (one array per owner and kind; an owner's slot stays in the index while it wants it).
  */
-type Held<K, T> = (T | Slot<K, T>)[];
+type Held<T> = (T | Slot)[];
 
 /**
  * One owner's entries on the device (arrays it owns). The same object for as long as the owner has a
  * place on the device: the indexes know the owner by it.
  */
 interface OwnerSlot extends EntryOwner {
-  flows: Held<FlowIdentity, FlowRule>;
-  groups: Held<number, GroupEntry>;
-  meters: Held<number, MeterEntry>;
+  flows: Held<FlowRule>;
+  groups: Held<GroupEntry>;
+  meters: Held<MeterEntry>;
   /** Whether the owner named an identity twice here: a removal then looks for its other entry. */
   dups: boolean;
 }
@@ -37,23 +37,23 @@ function newSlot(seq: number): OwnerSlot {
 }
 
 /** The entries of a held list. */
-function entriesOf<K, T>(held: Held<K, T>): T[] {
+function entriesOf<T>(held: Held<T>): T[] {
   const out: T[] = new Array(held.length / 2);
   for (let i = 0; i < held.length; i += 2) out[i / 2] = held[i] as T;
   return out;
 }
 
 /** The slots of a held list. */
-function slotsOf<K, T>(held: Held<K, T>): Slot<K, T>[] {
-  const out: Slot<K, T>[] = new Array(held.length / 2);
-  for (let i = 1; i < held.length; i += 2) out[(i - 1) / 2] = held[i] as Slot<K, T>;
+function slotsOf<T>(held: Held<T>): Slot[] {
+  const out: Slot[] = new Array(held.length / 2);
+  for (let i = 1; i < held.length; i += 2) out[(i - 1) / 2] = held[i] as Slot;
   return out;
 }
 
 /** Entries and their slots as a held list (the shared empty array when there are none). */
-function heldOf<K, T>(entries: readonly T[], slots: readonly Slot<K, T>[]): Held<K, T> {
+function heldOf<T>(entries: readonly T[], slots: readonly Slot[]): Held<T> {
   if (entries.length === 0) return NONE;
-  const out: Held<K, T> = new Array(entries.length * 2);
+  const out: Held<T> = new Array(entries.length * 2);
   for (let i = 0; i < entries.length; i++) {
     out[2 * i] = entries[i];
     out[2 * i + 1] = slots[i];
@@ -65,7 +65,7 @@ function heldOf<K, T>(entries: readonly T[], slots: readonly Slot<K, T>[]): Held
  * `held` with `e` and its slot appended. Most owners have a few entries on a device: small lists are
  * rebuilt at their exact size (a push would reserve room for 16 more), larger ones grow in place.
  */
-function append<K, T>(held: Held<K, T>, e: T, slot: Slot<K, T>): Held<K, T> {
+function append<T>(held: Held<T>, e: T, slot: Slot): Held<T> {
   switch (held.length) {
     case 0:
       return [e, slot];
@@ -81,6 +81,37 @@ function append<K, T>(held: Held<K, T>, e: T, slot: Slot<K, T>): Held<K, T> {
 
 const groupIdentity = (g: GroupEntry): number => g.groupId;
 const meterIdentity = (m: MeterEntry): number => m.meterId;
+
+/**
+ * What the device states of one flow service share: the kinds of entries under its ownership policy
+ * and the pools their index slots come from (few large columns instead of an object per identity).
+ */
+export class SharedFlowState {
+  readonly flowKind: EntryKind<FlowIdentity, FlowRule>;
+  readonly groupKind: EntryKind<number, GroupEntry>;
+  readonly meterKind: EntryKind<number, MeterEntry>;
+  readonly flowPool = new SlotPool<FlowRule>();
+  readonly groupPool = new SlotPool<GroupEntry>();
+  readonly meterPool = new SlotPool<MeterEntry>();
+
+  constructor(policy: OwnershipPolicy) {
+    this.flowKind = {
+      identity: flowIdentity,
+      sameBody: sameFlowBody,
+      manages: (f) => policy.managesFlow(f),
+    };
+    this.groupKind = {
+      identity: groupIdentity,
+      sameBody: (a, b) => groupBody(a) === groupBody(b),
+      manages: (g) => policy.managesGroup(g.groupId),
+    };
+    this.meterKind = {
+      identity: meterIdentity,
+      sameBody: (a, b) => meterBody(a) === meterBody(b),
+      manages: (m) => policy.managesMeter(m.meterId),
+    };
+  }
+}
 
 /**
  * Everything the flow service knows about one device: the desired state per owner (in the order the
@@ -107,22 +138,12 @@ export class DeviceFlowState {
     policy: OwnershipPolicy,
     /** The device's id (datapath id). */
     readonly id = '',
+    /** What this state shares with the other devices' (one per flow service and policy). */
+    shared: SharedFlowState = new SharedFlowState(policy),
   ) {
-    this.flows = new EntryIndex({
-      identity: flowIdentity,
-      sameBody: sameFlowBody,
-      manages: (f) => policy.managesFlow(f),
-    });
-    this.groups = new EntryIndex({
-      identity: groupIdentity,
-      sameBody: (a, b) => groupBody(a) === groupBody(b),
-      manages: (g) => policy.managesGroup(g.groupId),
-    });
-    this.meters = new EntryIndex({
-      identity: meterIdentity,
-      sameBody: (a, b) => meterBody(a) === meterBody(b),
-      manages: (m) => policy.managesMeter(m.meterId),
-    });
+    this.flows = new EntryIndex(shared.flowKind, shared.flowPool);
+    this.groups = new EntryIndex(shared.groupKind, shared.groupPool);
+    this.meters = new EntryIndex(shared.meterKind, shared.meterPool);
   }
 
   /** Replaces what `owner` wants here; undefined removes the owner from the device. */
@@ -291,12 +312,12 @@ export class DeviceFlowState {
 }
 
 /** Removes every occurrence of one entry object (and its slot) from a held list, in place, and from the index. */
-function removeEntry<K, T>(index: EntryIndex<K, T>, owner: OwnerSlot, held: Held<K, T>, e: T): void {
+function removeEntry<K, T>(index: EntryIndex<K, T>, owner: OwnerSlot, held: Held<T>, e: T): void {
   let w = held.indexOf(e);
   // An entry is never a slot, so it is found at an even position.
   if (w < 0) return;
   // Every occurrence of the object has its identity, so its slot.
-  const at = held[w + 1] as Slot<K, T>;
+  const at = held[w + 1] as Slot;
   for (let i = w + 2; i < held.length; i += 2) {
     if (held[i] !== e) {
       held[w] = held[i];

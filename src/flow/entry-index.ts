@@ -19,19 +19,64 @@ interface Contribution<T> {
 }
 
 /**
- * One identity on the device: who wants which entry under it and what the device confirmed. The first
- * owner's contribution is held inline (most identities have one owner), further owners' in `more`.
- * Owners may keep the slots of their entries (an owner's slot stays in the index while it wants it).
+ * One identity on a device, as a number into a SlotPool's columns. Owners may keep the slots of their
+ * entries (an owner's slot stays in the index while it wants it).
  */
-export interface Slot<K, T> {
-  readonly key: K;
-  owner: EntryOwner | undefined;
-  entry: T | undefined;
-  more: Contribution<T>[] | undefined;
+export type Slot = number;
+
+/** The mark of a slot taken out of its index (nobody wanted it and the device did not have it). */
+const GONE = -1;
+
+/**
+ * The slots of many indexes (one per device, of one kind) as columns: a slot is a row number, so a
+ * slot costs no object of its own, and the columns, few and large, are not copied by minor collections
+ * as a small object per identity would be. The first owner's contribution is held inline (most
+ * identities have one owner), further owners' in the index's `more`.
+ */
+export class SlotPool<T> {
+  /** The identity of the slot (its key in its index). */
+  readonly key: unknown[] = [];
+  /** The first owner wanting the identity and its entry (undefined when nobody wants it). */
+  readonly owner: (EntryOwner | undefined)[] = [];
+  readonly entry: (T | undefined)[] = [];
   /** What the device confirmed it has under this identity. */
-  have: T | undefined;
-  /** The pass whose touched list holds the slot (a slot is listed once per pass); GONE once forgotten. */
-  mark: number;
+  readonly have: (T | undefined)[] = [];
+  /** The pass of its index whose touched list holds the slot (listed once per pass); GONE once forgotten. */
+  mark = new Int32Array(256);
+  private readonly free: number[] = [];
+
+  alloc(key: unknown, mark: number, have: T | undefined): Slot {
+    const n = this.free.pop();
+    if (n !== undefined) {
+      this.key[n] = key;
+      this.have[n] = have;
+      this.mark[n] = mark;
+      return n;
+    }
+    const m = this.key.length;
+    this.key.push(key);
+    this.owner.push(undefined);
+    this.entry.push(undefined);
+    this.have.push(have);
+    if (m === this.mark.length) {
+      const grown = new Int32Array(m * 2);
+      grown.set(this.mark);
+      this.mark = grown;
+    }
+    this.mark[m] = mark;
+    return m;
+  }
+
+  /** Rows of forgotten slots that no list of their index names any more: free for reuse. */
+  release(slots: readonly Slot[]): void {
+    for (const n of slots) {
+      this.key[n] = undefined;
+      this.owner[n] = undefined;
+      this.entry[n] = undefined;
+      this.have[n] = undefined;
+      this.free.push(n);
+    }
+  }
 }
 
 export interface EntryDiff<T> {
@@ -48,23 +93,32 @@ export interface EntryKind<K, T> {
   manages(entry: T): boolean;
 }
 
-/** The mark of a slot taken out of the index (nobody wanted it and the device did not have it). */
-const GONE = -1;
-
 export class EntryIndex<K, T> {
-  private readonly slots = new Map<K, Slot<K, T>>();
-  private touched: Slot<K, T>[] = [];
+  private readonly slots = new Map<K, Slot>();
+  /** Contributions of further owners, per slot that has any. */
+  private more: Map<Slot, Contribution<T>[]> | undefined;
+  private touched: Slot[] = [];
   private pass = 1;
   /** Slots of the last diff's entries, committed once the device confirms that diff. */
-  private pending: Slot<K, T>[][] = [[], [], []];
+  private pendingAdd: Slot[] = [];
+  private pendingModify: Slot[] = [];
+  private pendingRemove: Slot[] = [];
+  /**
+   * Slots forgotten since the last diff began. A forgotten slot may still be listed as touched; its
+   * row goes back to the pool once the next diff has passed over that list.
+   */
+  private forgotten: Slot[] = [];
 
-  constructor(private readonly kind: EntryKind<K, T>) {}
+  constructor(
+    private readonly kind: EntryKind<K, T>,
+    private readonly pool: SlotPool<T> = new SlotPool<T>(),
+  ) {}
 
   /** The slot of an identity, created (and listed as touched) when missing. */
-  slotFor(k: K): Slot<K, T> {
+  slotFor(k: K): Slot {
     let slot = this.slots.get(k);
     if (slot === undefined) {
-      slot = { key: k, owner: undefined, entry: undefined, more: undefined, have: undefined, mark: this.pass };
+      slot = this.pool.alloc(k, this.pass, undefined);
       this.slots.set(k, slot);
       this.touched.push(slot);
     }
@@ -75,17 +129,19 @@ export class EntryIndex<K, T> {
    * One more entry of `owner` under the slot's identity; it wins over the owner's earlier entry there,
    * as in a full diff. True when there was such an earlier entry.
    */
-  addAt(slot: Slot<K, T>, owner: EntryOwner, entry: T): boolean {
+  addAt(slot: Slot, owner: EntryOwner, entry: T): boolean {
     this.touch(slot);
-    if (slot.owner === undefined || slot.owner === owner) {
-      const again = slot.owner === owner;
-      slot.owner = owner;
-      slot.entry = entry;
-      return again;
+    const pool = this.pool;
+    const first = pool.owner[slot];
+    if (first === undefined || first === owner) {
+      pool.owner[slot] = owner;
+      pool.entry[slot] = entry;
+      return first === owner;
     }
-    const more = slot.more;
+    this.more ??= new Map();
+    const more = this.more.get(slot);
     if (more === undefined) {
-      slot.more = [{ owner, entry }];
+      this.more.set(slot, [{ owner, entry }]);
       return false;
     }
     const mine = more.find((c) => c.owner === owner);
@@ -98,32 +154,35 @@ export class EntryIndex<K, T> {
    * One entry of `owner` gone; nothing changes when the owner's entry there is another object (a later
    * entry of the owner with the same identity won). True when the owner no longer wants the identity.
    */
-  dropAt(slot: Slot<K, T>, owner: EntryOwner, entry: T): boolean {
-    const mine = slot.owner === owner ? slot.entry : slot.more?.find((c) => c.owner === owner)?.entry;
+  dropAt(slot: Slot, owner: EntryOwner, entry: T): boolean {
+    const pool = this.pool;
+    const mine = pool.owner[slot] === owner ? pool.entry[slot] : this.more?.get(slot)?.find((c) => c.owner === owner)?.entry;
     if (mine !== entry || mine === undefined) return false;
     this.unwant(slot, owner);
     return true;
   }
 
-  private touch(slot: Slot<K, T>): void {
-    if (slot.mark !== this.pass) {
-      slot.mark = this.pass;
+  private touch(slot: Slot): void {
+    const mark = this.pool.mark;
+    if (mark[slot] !== this.pass) {
+      mark[slot] = this.pass;
       this.touched.push(slot);
     }
   }
 
-  private unwant(slot: Slot<K, T>, owner: EntryOwner): void {
+  private unwant(slot: Slot, owner: EntryOwner): void {
     this.touch(slot);
-    const more = slot.more;
-    if (slot.owner === owner) {
+    const pool = this.pool;
+    const more = this.more?.get(slot);
+    if (pool.owner[slot] === owner) {
       const next = more?.shift();
-      slot.owner = next?.owner;
-      slot.entry = next?.entry;
+      pool.owner[slot] = next?.owner;
+      pool.entry[slot] = next?.entry;
     } else if (more !== undefined) {
       const i = more.findIndex((c) => c.owner === owner);
       if (i >= 0) more.splice(i, 1);
     }
-    if (more !== undefined && more.length === 0) slot.more = undefined;
+    if (more !== undefined && more.length === 0) this.more?.delete(slot);
   }
 
   /**
@@ -134,13 +193,13 @@ export class EntryIndex<K, T> {
   replace(
     owner: EntryOwner,
     before: readonly T[],
-    beforeSlots: readonly Slot<K, T>[],
+    beforeSlots: readonly Slot[],
     after: readonly T[],
-  ): { slots: Slot<K, T>[]; again: boolean } {
+  ): { slots: Slot[]; again: boolean } {
     let again = false;
-    const prev = new Map<Slot<K, T>, T>();
+    const prev = new Map<Slot, T>();
     for (let i = 0; i < before.length; i++) prev.set(beforeSlots[i], before[i]);
-    const slots: Slot<K, T>[] = new Array(after.length);
+    const slots: Slot[] = new Array(after.length);
     for (let i = 0; i < after.length; i++) {
       const e = after[i];
       const slot = this.slotFor(this.kind.identity(e));
@@ -156,7 +215,8 @@ export class EntryIndex<K, T> {
 
   /** Whether any owner wants an entry under this identity. */
   wants(k: K): boolean {
-    return this.slots.get(k)?.owner !== undefined;
+    const slot = this.slots.get(k);
+    return slot !== undefined && this.pool.owner[slot] !== undefined;
   }
 
   hasTouched(): boolean {
@@ -169,8 +229,10 @@ export class EntryIndex<K, T> {
     this.touched = [];
     this.pass++;
     const out: EntryDiff<T> = { add: [], modify: [], remove: [] };
-    this.pending = [[], [], []];
-    for (const slot of slots) this.diffOne(slot, out);
+    this.resetPending();
+    const mark = this.pool.mark;
+    for (const slot of slots) if (mark[slot] !== GONE) this.diffOne(slot, out);
+    this.releaseForgotten();
     return out;
   }
 
@@ -178,38 +240,56 @@ export class EntryIndex<K, T> {
   diffAll(actual: readonly T[]): EntryDiff<T> {
     this.touched = [];
     this.pass++;
-    for (const slot of this.slots.values()) slot.have = undefined;
+    const pool = this.pool;
+    for (const slot of this.slots.values()) pool.have[slot] = undefined;
     for (const a of actual) {
       const k = this.kind.identity(a);
       const slot = this.slots.get(k);
-      if (slot === undefined)
-        this.slots.set(k, { key: k, owner: undefined, entry: undefined, more: undefined, have: a, mark: 0 });
-      else slot.have = a;
+      if (slot === undefined) this.slots.set(k, pool.alloc(k, 0, a));
+      else pool.have[slot] = a;
     }
     const out: EntryDiff<T> = { add: [], modify: [], remove: [] };
-    this.pending = [[], [], []];
+    this.resetPending();
     for (const slot of this.slots.values()) this.diffOne(slot, out);
+    this.releaseForgotten();
     return out;
   }
 
   /** The device confirmed the last diff: what it has now. */
   commit(added: readonly T[], modified: readonly T[]): void {
-    const [add, modify, remove] = this.pending;
-    for (let i = 0; i < add.length; i++) add[i].have = added[i];
-    for (let i = 0; i < modify.length; i++) modify[i].have = modified[i];
-    for (const slot of remove) {
-      slot.have = undefined;
-      if (slot.owner === undefined) this.forget(slot);
+    const have = this.pool.have;
+    const add = this.pendingAdd;
+    const modify = this.pendingModify;
+    for (let i = 0; i < add.length; i++) have[add[i]] = added[i];
+    for (let i = 0; i < modify.length; i++) have[modify[i]] = modified[i];
+    for (const slot of this.pendingRemove) {
+      have[slot] = undefined;
+      if (this.pool.owner[slot] === undefined) this.forget(slot);
     }
-    this.pending = [[], [], []];
+    this.resetPending();
+  }
+
+  private resetPending(): void {
+    if (this.pendingAdd.length > 0) this.pendingAdd = [];
+    if (this.pendingModify.length > 0) this.pendingModify = [];
+    if (this.pendingRemove.length > 0) this.pendingRemove = [];
+  }
+
+  private releaseForgotten(): void {
+    if (this.forgotten.length === 0) return;
+    this.pool.release(this.forgotten);
+    this.forgotten = [];
   }
 
   /** The entry the device should have under this slot's identity: the latest owner's. */
-  private winner(slot: Slot<K, T>): T | undefined {
-    const more = slot.more;
-    if (more === undefined || slot.owner === undefined) return slot.entry;
-    let best = slot.entry;
-    let seq = slot.owner.seq;
+  private winner(slot: Slot): T | undefined {
+    const pool = this.pool;
+    const first = pool.owner[slot];
+    if (this.more === undefined || first === undefined) return pool.entry[slot];
+    const more = this.more.get(slot);
+    if (more === undefined) return pool.entry[slot];
+    let best = pool.entry[slot];
+    let seq = first.seq;
     for (const c of more) {
       if (c.owner.seq > seq) {
         best = c.entry;
@@ -220,31 +300,33 @@ export class EntryIndex<K, T> {
   }
 
   /**
-   * Drops a slot nobody wants and the device does not have. A forgotten slot may still be listed (as
-   * touched or pending); only the index hands slots out, so no change reaches it again.
+   * Drops a slot nobody wants and the device does not have. A forgotten slot may still be listed as
+   * touched; only the index hands slots out, and its row is reused only after the next diff.
    */
-  private forget(slot: Slot<K, T>): void {
-    if (slot.mark === GONE) return;
-    slot.mark = GONE;
-    this.slots.delete(slot.key);
+  private forget(slot: Slot): void {
+    const mark = this.pool.mark;
+    if (mark[slot] === GONE) return;
+    mark[slot] = GONE;
+    this.slots.delete(this.pool.key[slot] as K);
+    this.forgotten.push(slot);
   }
 
-  private diffOne(slot: Slot<K, T>, out: EntryDiff<T>): void {
+  private diffOne(slot: Slot, out: EntryDiff<T>): void {
     const want = this.winner(slot);
-    const have = slot.have;
+    const have = this.pool.have[slot];
     if (want !== undefined) {
       if (have === undefined) {
         out.add.push(want);
-        this.pending[0].push(slot);
+        this.pendingAdd.push(slot);
       } else if (have !== want && !this.kind.sameBody(have, want)) {
         out.modify.push(want);
-        this.pending[1].push(slot);
+        this.pendingModify.push(slot);
       }
     } else if (have === undefined) {
       this.forget(slot);
     } else if (this.kind.manages(have)) {
       out.remove.push(have);
-      this.pending[2].push(slot);
+      this.pendingRemove.push(slot);
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { DeviceState, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
-import { DeviceFlowState, type OwnedState } from './device-flow-state.js';
+import { DeviceFlowState, type OwnedState, SharedFlowState } from './device-flow-state.js';
 import type { Driver, DriverEvent, FlowRemovedEvent } from './driver.js';
 import { FlowAuditor } from './flow-auditor.js';
 import { batchSize, DEFAULT_OWNERSHIP, type OwnershipPolicy } from './flow-diff.js';
@@ -87,6 +87,7 @@ export class FlowService {
   private readonly unsubscribers: (() => void)[] = [];
   private readonly listeners = new Set<FlowServiceListener>();
   private readonly ownership: OwnershipPolicy;
+  private readonly shared: SharedFlowState;
   private readonly onError: (device: string, err: unknown) => void;
   private readonly maxConcurrent: number;
   private readonly auditor: FlowAuditor;
@@ -96,6 +97,7 @@ export class FlowService {
 
   constructor(options: FlowServiceOptions = {}) {
     this.ownership = options.ownership ?? DEFAULT_OWNERSHIP;
+    this.shared = new SharedFlowState(this.ownership);
     this.onError = options.onError ?? (() => {});
     this.maxConcurrent = Math.max(1, options.maxConcurrentDevices ?? 64);
     this.auditor = new FlowAuditor(this, {
@@ -281,7 +283,7 @@ export class FlowService {
   private device(id: string): DeviceFlowState {
     let s = this.devices.get(id);
     if (s === undefined) {
-      s = new DeviceFlowState(this.ownership, id);
+      s = new DeviceFlowState(this.ownership, id, this.shared);
       this.devices.set(id, s);
     }
     return s;
