@@ -237,9 +237,6 @@ export class IntentEngine {
     const ledger = this.deps.ledger;
     const held = ledger.heldBy(rec.id);
     if (held.length > 0) ledger.release(rec.id);
-    const restore = () => {
-      if (held.length > 0) ledger.reserve(rec.id, held, rec.spec.bandwidthMbps);
-    };
     // At most two rounds: the second only when the first planned on residuals that lagged the batch's
     // own bookings (see BandwidthLedger.batch) and the ledger refused; it plans on the real ones.
     for (let round = 0; ; round++) {
@@ -248,14 +245,14 @@ export class IntentEngine {
         ledger.syncReleases?.();
         const plan = this.deps.planner.plan(spec, ends.src, ends.dst, avoidNodes);
         if (!plan.ok) {
-          restore();
+          this.restoreHeld(rec, held);
           return plan;
         }
         paths = plan.paths;
       }
       const labels = allocateIntentLabels(pool, rec.key, paths);
       if (!labels) {
-        restore();
+        this.restoreHeld(rec, held);
         return { ok: false, reason: labelsExhausted(pool, labelsNeeded(paths)) };
       }
       const reservedLinks = spec.bandwidthMbps > 0 ? linksOfPaths(paths) : [];
@@ -264,7 +261,7 @@ export class IntentEngine {
         if (!r.ok) {
           this.freeLabels(rec.key, labels);
           if (round === 0 && !fixedPaths && ledger.syncTopology?.()) continue;
-          restore();
+          this.restoreHeld(rec, held);
           return r;
         }
       }
@@ -272,11 +269,16 @@ export class IntentEngine {
       if (!compiled.ok) {
         this.freeLabels(rec.key, labels);
         ledger.release(rec.id);
-        restore();
+        this.restoreHeld(rec, held);
         return compiled;
       }
       return { ok: true, admission: { paths, labels, reservedLinks, compiled: compiled.compiled } };
     }
+  }
+
+  /** Books again what an intent held before a refused admission (a method: admit runs for every intent). */
+  private restoreHeld(rec: IntentRecord, held: readonly string[]): void {
+    if (held.length > 0) this.deps.ledger.reserve(rec.id, held, rec.spec.bandwidthMbps);
   }
 
   /** Compiles known paths with known labels (restart reload: same rules as before the restart). */

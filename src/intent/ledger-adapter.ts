@@ -27,17 +27,21 @@ export interface ReservationBook {
  * have its bandwidth already). Re-booking exactly what an owner already holds is a no-op, which is what
  * a restart needs: the ledger restored its reservations from the database before intents reload.
  */
+const RESERVED: { ok: true } = { ok: true };
+const NOTHING_HELD: readonly string[] = Object.freeze([]);
+
 export class LedgerAdapter implements BandwidthLedger {
   constructor(private readonly book: ReservationBook) {}
 
   reserve(owner: string, links: readonly string[], mbps: number): { ok: true } | { ok: false; reason: IntentFailure } {
     const cur = this.book.get(owner);
-    if (cur && cur.bandwidthMbps === mbps && sameSet([...cur.primary, ...(cur.backup ?? [])], links)) return { ok: true };
+    if (cur && cur.bandwidthMbps === mbps && sameSet(cur.backup ? [...cur.primary, ...cur.backup] : cur.primary, links))
+      return RESERVED;
     this.book.release(owner);
     try {
       const r = this.book.reserve({ ownerId: owner, bandwidthMbps: mbps, primary: links });
       return r.ok
-        ? { ok: true }
+        ? RESERVED
         : { ok: false, reason: { code: r.reason.code, message: r.reason.message, details: r.reason.details } };
     } catch (err) {
       if (err instanceof SdncError)
@@ -64,7 +68,8 @@ export class LedgerAdapter implements BandwidthLedger {
 
   heldBy(owner: string): readonly string[] {
     const cur = this.book.get(owner);
-    return cur ? [...cur.primary, ...(cur.backup ?? [])] : [];
+    if (cur === undefined) return NOTHING_HELD;
+    return cur.backup ? [...cur.primary, ...cur.backup] : [...cur.primary];
   }
 }
 

@@ -267,9 +267,15 @@ const MAX_KEPT_PLANS = 10_000;
 function planKey(spec: IntentSpec, src: string, dst: string, avoid: readonly string[] | undefined): string {
   let key = `${src.length}:${src}${dst.length}:${dst}|${spec.objective}|${spec.bandwidthMbps}|${spec.maxLatencyMs}|${spec.protection}|${spec.bidirectional}|`;
   const c = spec.constraints;
-  if (Object.keys(c).length > 0) key += JSON.stringify(c);
+  if (hasKeys(c)) key += JSON.stringify(c);
   if (avoid !== undefined && avoid.length > 0) key += `|${JSON.stringify(avoid)}`;
   return key;
+}
+
+/** Whether `o` has an own enumerable key (without building the key list). */
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
 }
 
 function localPath(node: string): Path {

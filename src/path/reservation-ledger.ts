@@ -138,7 +138,8 @@ export class ReservationLedger {
   constructor(
     private readonly topology: LedgerTopology,
     private readonly store: ReservationStore | null = null,
-    private readonly now: () => Date = () => new Date(),
+    /** The clock of createdAt; the system clock when absent. */
+    private readonly now?: () => Date,
     options: LedgerOptions = {},
   ) {
     this.groupCommit = options.commit === 'end-of-turn' && store !== null;
@@ -318,10 +319,11 @@ export class ReservationLedger {
 
   /** createdAt for a new reservation (the ISO text is made once per millisecond). */
   private stamp(): string {
-    const d = this.now();
-    const ms = d.getTime();
+    const clock = this.now;
+    const d = clock === undefined ? undefined : clock();
+    const ms = d === undefined ? Date.now() : d.getTime();
     if (ms !== this.lastStampMs) {
-      this.lastStamp = d.toISOString();
+      this.lastStamp = (d ?? new Date(ms)).toISOString();
       this.lastStampMs = ms;
     }
     return this.lastStamp;
@@ -364,36 +366,45 @@ export class ReservationLedger {
     }
     const seen = ++this.seen;
     const bw = sign * r.bandwidthMbps;
-    const shape = this.topology.shapeVersion;
-    const attr = this.topology.attrVersion;
-    const add = (ids: readonly string[]) => {
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i];
-        let b = this.books.get(id);
-        if (b !== undefined && b.seen === seen) {
-          b.delta += bw;
-          continue;
-        }
-        if (withLinks) {
-          const known = b !== undefined && shape !== undefined && b.linkShape === shape && b.linkAttr === attr;
-          const l = known ? (b as LinkBook).link : this.topology.findLink(id);
-          if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
-          links.push(l);
-          b ??= this.book(id);
-          b.link = l;
-          b.linkShape = shape;
-          b.linkAttr = attr;
-        }
-        b ??= this.book(id);
-        b.seen = seen;
-        b.delta = bw;
-        books.push(b);
-      }
-    };
-    add(r.primary);
-    if (r.backup !== null) add(r.backup);
+    this.collect(r.primary, seen, bw, withLinks, books, links);
+    if (r.backup !== null) this.collect(r.backup, seen, bw, withLinks, books, links);
     for (let i = 0; i < books.length; i++) deltas.push(books[i].delta);
     return { books, deltas, links };
+  }
+
+  /** changesOf's walk over one list of links (a method, not a closure: it runs for every booking). */
+  private collect(
+    ids: readonly string[],
+    seen: number,
+    bw: number,
+    withLinks: boolean,
+    books: LinkBook[],
+    links: TopoLink[],
+  ): void {
+    const shape = withLinks ? this.topology.shapeVersion : undefined;
+    const attr = withLinks ? this.topology.attrVersion : undefined;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      let b = this.books.get(id);
+      if (b !== undefined && b.seen === seen) {
+        b.delta += bw;
+        continue;
+      }
+      if (withLinks) {
+        const known = b !== undefined && shape !== undefined && b.linkShape === shape && b.linkAttr === attr;
+        const l = known ? (b as LinkBook).link : this.topology.findLink(id);
+        if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
+        links.push(l);
+        b ??= this.book(id);
+        b.link = l;
+        b.linkShape = shape;
+        b.linkAttr = attr;
+      }
+      b ??= this.book(id);
+      b.seen = seen;
+      b.delta = bw;
+      books.push(b);
+    }
   }
 
   /** Per-link change of booked Mbps if `r` were added (sign +1) or removed (-1). Pure. */

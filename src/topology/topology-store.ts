@@ -187,12 +187,16 @@ export class TopologyStore {
   updateLink(id: string, change: (link: TopoLink) => TopoLink): TopoLink {
     const before = this.getLink(id);
     const changed = change(before);
-    // Identity fields never change; copy again only when a change function touched them (admission
-    // control calls this once per link per reservation, so the common path avoids a second object copy).
+    // Identity fields never change; copy again only when a change function touched them.
     const after =
       changed.id === before.id && changed.cable === before.cable && changed.src === before.src && changed.dst === before.dst
         ? changed
         : { ...changed, id: before.id, cable: before.cable, src: before.src, dst: before.dst };
+    return this.replaceLink(id, before, after);
+  }
+
+  /** Puts `after` in place of `before` (same id, cable and ends) and publishes link-updated. */
+  private replaceLink(id: string, before: TopoLink, after: TopoLink): TopoLink {
     this.graph.replaceEdgeAttributes(id, after);
     this.linkById.set(id, after);
     if (after.srcPort !== before.srcPort) {
@@ -224,7 +228,9 @@ export class TopologyStore {
 
   /** Change the reserved bandwidth by `deltaMbps` (negative to release). The ledger guarantees bounds. */
   adjustReserved(id: string, deltaMbps: number): TopoLink {
-    return this.updateLink(id, (l) => ({ ...l, reservedMbps: Math.max(0, round6(l.reservedMbps + deltaMbps)) }));
+    // Admission control calls this once per link per booking (or per batch): no change function, no identity checks.
+    const before = this.getLink(id);
+    return this.replaceLink(id, before, { ...before, reservedMbps: Math.max(0, round6(before.reservedMbps + deltaMbps)) });
   }
 }
 
