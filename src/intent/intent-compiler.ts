@@ -144,6 +144,8 @@ interface PathPorts {
   readonly egress: Hop | undefined;
   /** The first failure label switching along this path hits. */
   readonly switchError: string | undefined;
+  /** [output firstOut], made on first use. */
+  firstOutput: FlowAction | undefined;
 }
 
 const portsByPath = new WeakMap<Path, PathPorts>();
@@ -193,7 +195,7 @@ function resolvePorts(topo: CompileTopology, path: Path, shape: number | undefin
     if (!(err instanceof NotProgrammable)) throw err;
     switchError = err.message;
   }
-  return { topo, shape, attr, first, firstOut, firstOutError, transit, egress, switchError };
+  return { topo, shape, attr, first, firstOut, firstOutError, transit, egress, switchError, firstOutput: undefined };
 }
 
 function compileDirection(
@@ -226,7 +228,7 @@ function compileDirection(
     const primaryOut = firstOutOf(primary, ingressNode);
     const backupOut = backup === undefined ? undefined : firstOutOf(backup, ingressNode);
     if (backupOut === undefined || backupOut === primaryOut) {
-      toNetwork = [{ type: 'push-vlan' }, { type: 'set-vlan-vid', vid: d.label }, { type: 'output', port: primaryOut }];
+      toNetwork = [PUSH_VLAN, { type: 'set-vlan-vid', vid: d.label }, outputTo(primary, primaryOut)];
     } else {
       groups.push({
         device: ingress,
@@ -237,7 +239,7 @@ function compileDirection(
           { watchPort: backupOut, actions: [{ type: 'output', port: backupOut }] },
         ],
       });
-      toNetwork = [{ type: 'push-vlan' }, { type: 'set-vlan-vid', vid: d.label }, { type: 'group', groupId: d.label }];
+      toNetwork = [PUSH_VLAN, { type: 'set-vlan-vid', vid: d.label }, { type: 'group', groupId: d.label }];
       if (d.crankbackLabel !== undefined) crankbackFrom = { primaryOut, backupOut };
     }
   }
@@ -273,6 +275,19 @@ function compileDirection(
     if (backup.switchError !== undefined) throw new NotProgrammable(backup.switchError);
     labelSwitch(backup, d, cookie, flows);
   }
+}
+
+/** Actions are values shared by the rules that use them (rules are never changed). */
+const PUSH_VLAN: FlowAction = { type: 'push-vlan' };
+
+/** [output port] at the first node of a path: one object per path and topology version. */
+function outputTo(p: PathPorts, port: number): FlowAction {
+  let out = p.firstOutput;
+  if (out === undefined) {
+    out = { type: 'output', port };
+    p.firstOutput = out;
+  }
+  return out;
 }
 
 function firstOutOf(p: PathPorts, ingressNode: string): number {

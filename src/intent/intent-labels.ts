@@ -66,5 +66,9 @@ export function claimIntentLabels(pool: LabelAllocator, owner: number, labels: I
 }
 
 export function releaseIntentLabels(pool: LabelAllocator, owner: number, labels: IntentLabels): void {
-  for (const l of labelsHeld(labels)) pool.release(l, owner);
+  // labelsHeld's order, without its arrays (this runs for every intent a move retires).
+  pool.release(labels.forward, owner);
+  if (labels.reverse !== undefined) pool.release(labels.reverse, owner);
+  if (labels.forwardCrankback !== undefined) pool.release(labels.forwardCrankback, owner);
+  if (labels.reverseCrankback !== undefined) pool.release(labels.reverseCrankback, owner);
 }

@@ -113,7 +113,7 @@ export class PathPlanner {
       if (hit.checked !== undefined && shape !== undefined && hit.shape === shape && hit.attr === attr) return hit.checked;
       const reused = this.stillFeasible(hit.result.paths, spec.bandwidthMbps);
       if (reused) {
-        const again: PlanResult = { ok: true, paths: reused };
+        const again: PlanResult = reused === hit.result.paths ? hit.result : { ok: true, paths: reused };
         hit.checked = again;
         hit.shape = shape;
         hit.attr = attr;
@@ -125,30 +125,39 @@ export class PathPlanner {
     return result;
   }
 
-  /** The paths again with current bottlenecks, when every link still qualifies; undefined otherwise. */
+  /**
+   * The paths again with current bottlenecks, when every link still qualifies; undefined otherwise.
+   * What did not change is returned as it was (the same objects): whatever is remembered per path or per
+   * paths object (compiled ports, link lists) is then found again.
+   */
   private stillFeasible(paths: IntentPaths, mbps: number): IntentPaths | undefined {
-    const check = (p: Path): Path | undefined => {
-      let bottleneck = Number.POSITIVE_INFINITY;
-      const links = p.links;
-      for (let i = 0; i < links.length; i++) {
-        const l = this.topo.findLink(links[i]);
-        if (l === undefined || !l.adminUp || !l.operUp) return undefined;
-        const residual = l.capacityMbps - l.reservedMbps;
-        if (residual < mbps) return undefined;
-        if (residual < bottleneck) bottleneck = residual;
-      }
-      return links.length === 0 ? p : { ...p, bottleneckMbps: bottleneck };
-    };
-    const dir = (d: DirectionPaths): DirectionPaths | undefined => {
-      const primary = check(d.primary);
-      const backup = d.backup ? check(d.backup) : undefined;
-      if (!primary || (d.backup && !backup)) return undefined;
-      return { primary, ...(backup ? { backup } : {}), active: d.active };
-    };
-    const forward = dir(paths.forward);
-    const reverse = paths.reverse ? dir(paths.reverse) : undefined;
+    const forward = this.feasibleDirection(paths.forward, mbps);
+    const reverse = paths.reverse ? this.feasibleDirection(paths.reverse, mbps) : undefined;
     if (!forward || (paths.reverse && !reverse)) return undefined;
+    if (forward === paths.forward && reverse === paths.reverse) return paths;
     return { forward, ...(reverse ? { reverse } : {}) };
+  }
+
+  private feasibleDirection(d: DirectionPaths, mbps: number): DirectionPaths | undefined {
+    const primary = this.feasiblePath(d.primary, mbps);
+    const backup = d.backup ? this.feasiblePath(d.backup, mbps) : undefined;
+    if (!primary || (d.backup && !backup)) return undefined;
+    if (primary === d.primary && backup === d.backup) return d;
+    return { primary, ...(backup ? { backup } : {}), active: d.active };
+  }
+
+  /** The path with its current bottleneck when every link still qualifies (itself when that is unchanged). */
+  private feasiblePath(p: Path, mbps: number): Path | undefined {
+    let bottleneck = Number.POSITIVE_INFINITY;
+    const links = p.links;
+    for (let i = 0; i < links.length; i++) {
+      const l = this.topo.findLink(links[i]);
+      if (l === undefined || !l.adminUp || !l.operUp) return undefined;
+      const residual = l.capacityMbps - l.reservedMbps;
+      if (residual < mbps) return undefined;
+      if (residual < bottleneck) bottleneck = residual;
+    }
+    return links.length === 0 || bottleneck === p.bottleneckMbps ? p : { ...p, bottleneckMbps: bottleneck };
   }
 
   private planNow(spec: IntentSpec, from: string, to: string, avoid: readonly string[] | undefined): PlanResult {

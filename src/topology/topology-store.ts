@@ -26,6 +26,8 @@ export class TopologyStore {
    */
   private readonly nodeById = new Map<string, TopoNode>();
   private readonly linkById = new Map<string, TopoLink>();
+  /** Cable -> the ids of its links, in the graph's edge order (cables never change on a link). */
+  private readonly cableLinks = new Map<string, Set<string>>();
   /** Node -> source port -> the id of the one link leaving there, or null when several do (then the graph is searched). */
   private readonly outPorts = new Map<string, Map<number, string | null>>();
 
@@ -79,8 +81,10 @@ export class TopologyStore {
   linksOf(idOrCable: string): TopoLink[] {
     const link = this.linkById.get(idOrCable);
     if (link !== undefined) return [link];
-    const found = this.graph.filterEdges((_id, attrs) => attrs.cable === idOrCable).map((id) => this.graph.getEdgeAttributes(id));
-    if (found.length === 0) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id: idOrCable });
+    const ids = this.cableLinks.get(idOrCable);
+    if (ids === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id: idOrCable });
+    const found: TopoLink[] = [];
+    for (const id of ids) found.push(this.linkById.get(id) as TopoLink);
     return found;
   }
 
@@ -162,6 +166,12 @@ export class TopologyStore {
     this.getNode(link.dst);
     this.graph.addDirectedEdgeWithKey(link.id, link.src, link.dst, link);
     this.linkById.set(link.id, link);
+    let cable = this.cableLinks.get(link.cable);
+    if (cable === undefined) {
+      cable = new Set();
+      this.cableLinks.set(link.cable, cable);
+    }
+    cable.add(link.id);
     if (link.srcPort !== undefined) {
       let ports = this.outPorts.get(link.src);
       if (ports === undefined) {
@@ -178,6 +188,11 @@ export class TopologyStore {
     const link = this.getLink(id);
     this.graph.dropEdge(id);
     this.linkById.delete(id);
+    const cable = this.cableLinks.get(link.cable);
+    if (cable !== undefined) {
+      cable.delete(id);
+      if (cable.size === 0) this.cableLinks.delete(link.cable);
+    }
     this.reindexPort(link.src, link.srcPort);
     this.shapeVer++;
     this.bus.publish({ type: 'link-removed', id });
