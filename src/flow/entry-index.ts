@@ -231,7 +231,7 @@ export class EntryIndex<K, T> {
     const out: EntryDiff<T> = { add: [], modify: [], remove: [] };
     this.resetPending();
     const mark = this.pool.mark;
-    for (const slot of slots) if (mark[slot] !== GONE) this.diffOne(slot, out);
+    for (let i = 0; i < slots.length; i++) if (mark[slots[i]] !== GONE) this.diffOne(slots[i], out);
     this.releaseForgotten();
     return out;
   }
@@ -262,7 +262,9 @@ export class EntryIndex<K, T> {
     const modify = this.pendingModify;
     for (let i = 0; i < add.length; i++) have[add[i]] = added[i];
     for (let i = 0; i < modify.length; i++) have[modify[i]] = modified[i];
-    for (const slot of this.pendingRemove) {
+    const remove = this.pendingRemove;
+    for (let i = 0; i < remove.length; i++) {
+      const slot = remove[i];
       have[slot] = undefined;
       if (this.pool.owner[slot] === undefined) this.forget(slot);
     }

@@ -75,11 +75,6 @@ export class FakeFlowTable {
     return { flows: [...this.flows.values()], groups: [...this.groups.values()], meters: [...this.meters.values()] };
   }
 
-  /** Whether an entry with this rule's identity (table, priority, match) is installed. */
-  hasFlow(rule: FlowRule): boolean {
-    return this.flows.has(flowIdentity(rule));
-  }
-
   flowCount(): number {
     return this.flows.size;
   }
@@ -126,8 +121,13 @@ export class FakeFlowTable {
       b.deleteGroups.length > 0
     )
       return true;
-    for (const f of b.addFlows) if (usesMeterOrGroup(f)) return true;
-    for (const f of b.modifyFlows) if (usesMeterOrGroup(f) || !this.flows.has(flowIdentity(f))) return true;
+    const adds = b.addFlows;
+    for (let i = 0; i < adds.length; i++) if (usesMeterOrGroup(adds[i])) return true;
+    const modifies = b.modifyFlows;
+    for (let i = 0; i < modifies.length; i++) {
+      const f = modifies[i];
+      if (usesMeterOrGroup(f) || !this.flows.has(flowIdentity(f))) return true;
+    }
     return false;
   }
 
@@ -153,13 +153,18 @@ export class FakeFlowTable {
       if (!this.groups.has(g.groupId)) throw new Error(`group ${g.groupId} unknown (OFPGMFC_UNKNOWN_GROUP)`);
       put(undo, this.groups, g.groupId, g);
     }
-    for (const f of batch.addFlows) this.putFlow(undo, flowIdentity(f), f, meters, groups);
-    for (const f of batch.modifyFlows) {
-      const k = flowIdentity(f);
+    const adds = batch.addFlows;
+    for (let i = 0; i < adds.length; i++) this.putFlow(undo, flowIdentity(adds[i]), adds[i], meters, groups);
+    const modifies = batch.modifyFlows;
+    for (let i = 0; i < modifies.length; i++) {
+      const k = flowIdentity(modifies[i]);
       if (!this.flows.has(k)) throw new Error(`modify of missing flow ${k}`);
-      this.putFlow(undo, k, f, meters, groups);
+      this.putFlow(undo, k, modifies[i], meters, groups);
     }
-    for (const f of batch.deleteFlows) if (this.putFlow(undo, flowIdentity(f), undefined, meters, groups)) removed.push(f);
+    const deletes = batch.deleteFlows;
+    for (let i = 0; i < deletes.length; i++) {
+      if (this.putFlow(undo, flowIdentity(deletes[i]), undefined, meters, groups)) removed.push(deletes[i]);
+    }
     for (const g of batch.deleteGroups) {
       put(undo, this.groups, g.groupId, undefined);
       groups.push(g.groupId);
@@ -198,7 +203,9 @@ export class FakeFlowTable {
       count(undo, this.meterUse, f.meterId, delta);
       meters.push(f.meterId);
     }
-    for (const a of f.actions) {
+    const actions = f.actions;
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i];
       if (a.type === 'group') {
         count(undo, this.groupUse, a.groupId, delta);
         groups.push(a.groupId);
@@ -285,7 +292,8 @@ function count(undo: Undo | null, uses: Map<number, number>, id: number, delta: 
 
 function usesMeterOrGroup(f: FlowRule): boolean {
   if (f.meterId !== undefined) return true;
-  for (const a of f.actions) if (a.type === 'group') return true;
+  const actions = f.actions;
+  for (let i = 0; i < actions.length; i++) if (actions[i].type === 'group') return true;
   return false;
 }
 

@@ -185,17 +185,22 @@ export class FlowService {
       }
       return at;
     };
-    for (const part of partsOf(remove)) {
-      for (const f of part.flows) on(f.device).removeFlow(owner, f);
-      for (const g of part.groups) on(g.device).removeGroup(owner, g);
-      for (const m of part.meters) on(m.device).removeMeter(owner, m);
+    const removed = partsOf(remove);
+    for (let p = 0; p < removed.length; p++) {
+      const { flows, groups, meters } = removed[p];
+      for (let i = 0; i < flows.length; i++) on(flows[i].device).removeFlow(owner, flows[i]);
+      for (let i = 0; i < groups.length; i++) on(groups[i].device).removeGroup(owner, groups[i]);
+      for (let i = 0; i < meters.length; i++) on(meters[i].device).removeMeter(owner, meters[i]);
     }
-    for (const part of partsOf(add)) {
-      for (const f of part.flows) on(f.device).addFlow(owner, f);
-      for (const g of part.groups) on(g.device).addGroup(owner, g);
-      for (const m of part.meters) on(m.device).addMeter(owner, m);
+    const added = partsOf(add);
+    for (let p = 0; p < added.length; p++) {
+      const { flows, groups, meters } = added[p];
+      for (let i = 0; i < flows.length; i++) on(flows[i].device).addFlow(owner, flows[i]);
+      for (let i = 0; i < groups.length; i++) on(groups[i].device).addGroup(owner, groups[i]);
+      for (let i = 0; i < meters.length; i++) on(meters[i].device).addMeter(owner, meters[i]);
     }
-    for (const state of touched) {
+    for (let i = 0; i < touched.length; i++) {
+      const state = touched[i];
       this.dirty.add(state.id);
       if (state.settle(owner)) {
         if (mine === undefined) {
