@@ -11,71 +11,88 @@ export interface OwnedState {
 
 const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
 
-/**
- * One kind's entries of an owner on the device, each followed by its index slot: [entry, slot, entry,
- * slot, ...] (one array per owner and kind; an owner's slot stays in the index while it wants it).
- */
-type Held<T> = (T | Slot)[];
+/** The kinds of entries, as offsets of their list ends among an owner's ENDS. */
+const FLOWS = 0;
+const GROUPS = 2;
+const METERS = 4;
+/** List ends per owner: first and last row of its flows, groups and meters (-1: none). */
+const ENDS = 6;
 
-/**
- * One owner's entries on the device (arrays it owns). The same object for as long as the owner has a
- * place on the device: the indexes know the owner by it.
- */
-interface OwnerSlot extends EntryOwner {
-  flows: Held<FlowRule>;
-  groups: Held<GroupEntry>;
-  meters: Held<MeterEntry>;
-  /** Whether the owner named an identity twice here: a removal then looks for its other entry. */
-  dups: boolean;
-}
-
-/** Shared by slots without entries of a kind; frozen, so a write would throw. */
-const NONE: never[] = Object.freeze([]) as never[];
-
-function newSlot(seq: number): OwnerSlot {
-  return { seq, flows: NONE, groups: NONE, meters: NONE, dups: false };
-}
-
-/** The entries of a held list. */
-function entriesOf<T>(held: Held<T>): T[] {
-  const out: T[] = new Array(held.length / 2);
-  for (let i = 0; i < held.length; i += 2) out[i / 2] = held[i] as T;
+function grownInt32(a: Int32Array, min: number): Int32Array {
+  const out = new Int32Array(Math.max(min, a.length * 2));
+  out.set(a);
   return out;
 }
 
-/** The slots of a held list. */
-function slotsOf<T>(held: Held<T>): Slot[] {
-  const out: Slot[] = new Array(held.length / 2);
-  for (let i = 1; i < held.length; i += 2) out[(i - 1) / 2] = held[i] as Slot;
-  return out;
-}
+/**
+ * Owners on devices as rows (an owner on two devices is two rows): the order in which each joined its
+ * device (a counter over all devices keeps the order within each), whether it named an identity twice
+ * there (a removal then looks for its other entry), and the ends of its lists of entries, one per kind,
+ * in the order the owner gave them. The rows of one flow service share these columns, so an owner's
+ * place on a device costs no object.
+ */
+export class OwnerPool {
+  seq = new Float64Array(256);
+  dups = new Uint8Array(256);
+  ends: Int32Array = new Int32Array(256 * ENDS);
+  private size = 0;
+  private nextSeq = 0;
+  private readonly free: number[] = [];
 
-/** Entries and their slots as a held list (the shared empty array when there are none). */
-function heldOf<T>(entries: readonly T[], slots: readonly Slot[]): Held<T> {
-  if (entries.length === 0) return NONE;
-  const out: Held<T> = new Array(entries.length * 2);
-  for (let i = 0; i < entries.length; i++) {
-    out[2 * i] = entries[i];
-    out[2 * i + 1] = slots[i];
+  alloc(): EntryOwner {
+    let n = this.free.pop();
+    if (n === undefined) {
+      n = this.size++;
+      if (n === this.seq.length) {
+        const seq = new Float64Array(n * 2);
+        seq.set(this.seq);
+        this.seq = seq;
+        const dups = new Uint8Array(n * 2);
+        dups.set(this.dups);
+        this.dups = dups;
+        this.ends = grownInt32(this.ends, n * 2 * ENDS);
+      }
+    }
+    this.seq[n] = this.nextSeq++;
+    this.dups[n] = 0;
+    this.ends.fill(-1, n * ENDS, n * ENDS + ENDS);
+    return n;
   }
-  return out;
+
+  /** A row whose owner left its device (no list holds a row of it, no index slot names it). */
+  release(n: EntryOwner): void {
+    this.free.push(n);
+  }
 }
 
 /**
- * `held` with `e` and its slot appended. Most owners have a few entries on a device: small lists are
- * rebuilt at their exact size (a push would reserve room for 16 more), larger ones grow in place.
+ * The entries owners hold on devices, as rows of singly linked lists (one per owner, device and kind):
+ * the entry, its index slot (an owner's slot stays in the index while it wants it) and the next row.
  */
-function append<T>(held: Held<T>, e: T, slot: Slot): Held<T> {
-  switch (held.length) {
-    case 0:
-      return [e, slot];
-    case 2:
-      return [held[0], held[1], e, slot];
-    case 4:
-      return [held[0], held[1], held[2], held[3], e, slot];
-    default:
-      held.push(e, slot);
-      return held;
+export class HeldPool {
+  readonly entry: unknown[] = [];
+  slot: Int32Array = new Int32Array(1024);
+  next: Int32Array = new Int32Array(1024);
+  private readonly free: number[] = [];
+
+  alloc(e: unknown, slot: Slot): number {
+    let n = this.free.pop();
+    if (n === undefined) {
+      n = this.entry.length;
+      this.entry.push(e);
+      if (n === this.slot.length) {
+        this.slot = grownInt32(this.slot, n * 2);
+        this.next = grownInt32(this.next, n * 2);
+      }
+    } else this.entry[n] = e;
+    this.slot[n] = slot;
+    this.next[n] = -1;
+    return n;
+  }
+
+  release(n: number): void {
+    this.entry[n] = undefined;
+    this.free.push(n);
   }
 }
 
@@ -84,7 +101,8 @@ const meterIdentity = (m: MeterEntry): number => m.meterId;
 
 /**
  * What the device states of one flow service share: the kinds of entries under its ownership policy
- * and the pools their index slots come from (few large columns instead of an object per identity).
+ * and the pools their owners, held entries and index slots come from (few large columns instead of
+ * objects and small arrays per owner and identity).
  */
 export class SharedFlowState {
   readonly flowKind: EntryKind<FlowIdentity, FlowRule>;
@@ -93,6 +111,8 @@ export class SharedFlowState {
   readonly flowPool = new SlotPool<FlowRule>();
   readonly groupPool = new SlotPool<GroupEntry>();
   readonly meterPool = new SlotPool<MeterEntry>();
+  readonly owners = new OwnerPool();
+  readonly held = new HeldPool();
 
   constructor(policy: OwnershipPolicy) {
     this.flowKind = {
@@ -121,14 +141,16 @@ export class SharedFlowState {
  * otherwise a pass diffs only the identities owners changed since the previous one.
  */
 export class DeviceFlowState {
-  private readonly owners = new Map<string, OwnerSlot>();
-  private nextSeq = 0;
+  /** Owner id to its row, in the order the owners joined. */
+  private readonly owners = new Map<string, EntryOwner>();
+  private readonly ownerPool: OwnerPool;
+  private readonly held: HeldPool;
   private readonly flows: EntryIndex<FlowIdentity, FlowRule>;
   private readonly groups: EntryIndex<number, GroupEntry>;
   private readonly meters: EntryIndex<number, MeterEntry>;
-  /** The owner last looked up and its slot (a change goes through one owner's entries in a row). */
+  /** The owner last looked up and its row (a change goes through one owner's entries in a row). */
   private cachedOwner: string | undefined;
-  private cachedSlot: OwnerSlot | undefined;
+  private cachedRow: EntryOwner | undefined;
   stale = true;
 
   /** The FlowService change that last touched the device (see FlowService.changeDesired). */
@@ -141,29 +163,52 @@ export class DeviceFlowState {
     /** What this state shares with the other devices' (one per flow service and policy). */
     shared: SharedFlowState = new SharedFlowState(policy),
   ) {
-    this.flows = new EntryIndex(shared.flowKind, shared.flowPool);
-    this.groups = new EntryIndex(shared.groupKind, shared.groupPool);
-    this.meters = new EntryIndex(shared.meterKind, shared.meterPool);
+    this.ownerPool = shared.owners;
+    this.held = shared.held;
+    this.flows = new EntryIndex(shared.flowKind, shared.flowPool, shared.owners);
+    this.groups = new EntryIndex(shared.groupKind, shared.groupPool, shared.owners);
+    this.meters = new EntryIndex(shared.meterKind, shared.meterPool, shared.owners);
   }
 
   /** Replaces what `owner` wants here; undefined removes the owner from the device. */
   setOwner(owner: string, state: OwnedState | undefined): void {
     this.cachedOwner = undefined;
-    let slot = this.owners.get(owner);
-    if (slot === undefined) {
+    let row = this.owners.get(owner);
+    if (row === undefined) {
       if (state === undefined) return;
-      slot = newSlot(this.nextSeq++);
-      this.owners.set(owner, slot);
+      row = this.ownerPool.alloc();
+      this.owners.set(owner, row);
     }
     const after = state ?? NOTHING;
-    const flows = this.flows.replace(slot, entriesOf(slot.flows), slotsOf(slot.flows), after.flows);
-    const groups = this.groups.replace(slot, entriesOf(slot.groups), slotsOf(slot.groups), after.groups);
-    const meters = this.meters.replace(slot, entriesOf(slot.meters), slotsOf(slot.meters), after.meters);
-    if (flows.again || groups.again || meters.again) slot.dups = true;
-    slot.flows = heldOf(after.flows, flows.slots);
-    slot.groups = heldOf(after.groups, groups.slots);
-    slot.meters = heldOf(after.meters, meters.slots);
-    if (state === undefined) this.owners.delete(owner);
+    const flows = this.replaceList(this.flows, row, FLOWS, after.flows);
+    const groups = this.replaceList(this.groups, row, GROUPS, after.groups);
+    const meters = this.replaceList(this.meters, row, METERS, after.meters);
+    if (flows || groups || meters) this.ownerPool.dups[row] = 1;
+    if (state === undefined) {
+      this.owners.delete(owner);
+      this.ownerPool.release(row);
+    }
+  }
+
+  /** setOwner for one kind: the owner's list becomes `after`. True when `after` names an identity twice. */
+  private replaceList<K, T>(index: EntryIndex<K, T>, row: EntryOwner, kind: number, after: readonly T[]): boolean {
+    const held = this.held;
+    const ends = this.ownerPool.ends;
+    const before: T[] = [];
+    const beforeSlots: Slot[] = [];
+    for (let r = ends[row * ENDS + kind]; r >= 0; ) {
+      before.push(held.entry[r] as T);
+      beforeSlots.push(held.slot[r]);
+      const next = held.next[r];
+      held.release(r);
+      r = next;
+    }
+    ends[row * ENDS + kind] = -1;
+    ends[row * ENDS + kind + 1] = -1;
+    if (before.length === 0 && after.length === 0) return false;
+    const { slots, again } = index.replace(row, before, beforeSlots, after);
+    for (let i = 0; i < after.length; i++) this.append(row, kind, after[i], slots[i]);
+    return again;
   }
 
   /**
@@ -189,68 +234,109 @@ export class DeviceFlowState {
 
   /** One more entry of `owner`; it wins over the owner's earlier entry with its identity. */
   addFlow(owner: string, f: FlowRule): void {
-    const slot = this.joined(owner);
+    const row = this.joined(owner);
     const at = this.flows.slotFor(flowIdentity(f));
-    if (this.flows.addAt(at, slot, f)) slot.dups = true;
-    slot.flows = append(slot.flows, f, at);
+    if (this.flows.addAt(at, row, f)) this.ownerPool.dups[row] = 1;
+    this.append(row, FLOWS, f, at);
   }
 
   addGroup(owner: string, g: GroupEntry): void {
-    const slot = this.joined(owner);
+    const row = this.joined(owner);
     const at = this.groups.slotFor(g.groupId);
-    if (this.groups.addAt(at, slot, g)) slot.dups = true;
-    slot.groups = append(slot.groups, g, at);
+    if (this.groups.addAt(at, row, g)) this.ownerPool.dups[row] = 1;
+    this.append(row, GROUPS, g, at);
   }
 
   addMeter(owner: string, m: MeterEntry): void {
-    const slot = this.joined(owner);
+    const row = this.joined(owner);
     const at = this.meters.slotFor(m.meterId);
-    if (this.meters.addAt(at, slot, m)) slot.dups = true;
-    slot.meters = append(slot.meters, m, at);
+    if (this.meters.addAt(at, row, m)) this.ownerPool.dups[row] = 1;
+    this.append(row, METERS, m, at);
   }
 
   /** `owner` no longer gives this entry object (every occurrence of it goes). */
   removeFlow(owner: string, f: FlowRule): void {
-    const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.flows, slot, slot.flows, f);
+    const row = this.rowOf(owner);
+    if (row !== undefined) this.removeEntry(this.flows, row, FLOWS, f);
   }
 
   removeGroup(owner: string, g: GroupEntry): void {
-    const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.groups, slot, slot.groups, g);
+    const row = this.rowOf(owner);
+    if (row !== undefined) this.removeEntry(this.groups, row, GROUPS, g);
   }
 
   removeMeter(owner: string, m: MeterEntry): void {
-    const slot = this.slotOf(owner);
-    if (slot !== undefined) removeEntry(this.meters, slot, slot.meters, m);
+    const row = this.rowOf(owner);
+    if (row !== undefined) this.removeEntry(this.meters, row, METERS, m);
   }
 
   /** Ends a delta of `owner`: left without entries, it leaves the device. True when it stays. */
   settle(owner: string): boolean {
-    const slot = this.slotOf(owner);
-    if (slot === undefined) return false;
-    if (slot.flows.length > 0 || slot.groups.length > 0 || slot.meters.length > 0) return true;
+    const row = this.rowOf(owner);
+    if (row === undefined) return false;
+    const ends = this.ownerPool.ends;
+    const at = row * ENDS;
+    if (ends[at + FLOWS] >= 0 || ends[at + GROUPS] >= 0 || ends[at + METERS] >= 0) return true;
     this.owners.delete(owner);
+    this.ownerPool.release(row);
     this.cachedOwner = undefined;
     return false;
   }
 
-  private slotOf(owner: string): OwnerSlot | undefined {
+  private rowOf(owner: string): EntryOwner | undefined {
     if (owner !== this.cachedOwner) {
       this.cachedOwner = owner;
-      this.cachedSlot = this.owners.get(owner);
+      this.cachedRow = this.owners.get(owner);
     }
-    return this.cachedSlot;
+    return this.cachedRow;
   }
 
-  private joined(owner: string): OwnerSlot {
-    let slot = this.slotOf(owner);
-    if (slot === undefined) {
-      slot = newSlot(this.nextSeq++);
-      this.owners.set(owner, slot);
-      this.cachedSlot = slot;
+  private joined(owner: string): EntryOwner {
+    let row = this.rowOf(owner);
+    if (row === undefined) {
+      row = this.ownerPool.alloc();
+      this.owners.set(owner, row);
+      this.cachedRow = row;
     }
-    return slot;
+    return row;
+  }
+
+  /** Appends an entry and its slot to the owner's list of one kind. */
+  private append(row: EntryOwner, kind: number, e: unknown, slot: Slot): void {
+    const held = this.held;
+    const r = held.alloc(e, slot);
+    const ends = this.ownerPool.ends;
+    const tail = ends[row * ENDS + kind + 1];
+    if (tail < 0) ends[row * ENDS + kind] = r;
+    else held.next[tail] = r;
+    ends[row * ENDS + kind + 1] = r;
+  }
+
+  /** Removes every occurrence of one entry object from the owner's list of its kind, and from the index. */
+  private removeEntry<K, T>(index: EntryIndex<K, T>, row: EntryOwner, kind: number, e: T): void {
+    const held = this.held;
+    const { entry, slot, next } = held;
+    const ends = this.ownerPool.ends;
+    const head = row * ENDS + kind;
+    let at = -1;
+    let prev = -1;
+    for (let r = ends[head]; r >= 0; ) {
+      const after = next[r];
+      if (entry[r] === e) {
+        // Every occurrence of the object has its identity, so its slot.
+        at = slot[r];
+        if (prev < 0) ends[head] = after;
+        else next[prev] = after;
+        if (ends[head + 1] === r) ends[head + 1] = prev;
+        held.release(r);
+      } else prev = r;
+      r = after;
+    }
+    if (at < 0 || !index.dropAt(at, row, e) || this.ownerPool.dups[row] === 0) return;
+    // The owner still names the dropped identity with another entry: its latest one wants it again.
+    let latest = -1;
+    for (let r = ends[head]; r >= 0; r = next[r]) if (slot[r] === at) latest = r;
+    if (latest >= 0) index.addAt(at, row, entry[latest] as T);
   }
 
   hasOwner(owner: string): boolean {
@@ -270,9 +356,11 @@ export class DeviceFlowState {
   wantsFlow(removed: { tableId: number; priority: number; cookie: number; match?: FlowMatch }): boolean {
     const { tableId, priority, cookie, match } = removed;
     if (match !== undefined) return this.flows.wants(flowIdentityOf(tableId, priority, match));
-    for (const slot of this.owners.values()) {
-      for (let i = 0; i < slot.flows.length; i += 2) {
-        const f = slot.flows[i] as FlowRule;
+    const { entry, next } = this.held;
+    const ends = this.ownerPool.ends;
+    for (const row of this.owners.values()) {
+      for (let r = ends[row * ENDS + FLOWS]; r >= 0; r = next[r]) {
+        const f = entry[r] as FlowRule;
         if (f.tableId === tableId && f.priority === priority && f.cookie === cookie) return true;
       }
     }
@@ -284,10 +372,12 @@ export class DeviceFlowState {
     const flows: FlowRule[] = [];
     const groups: GroupEntry[] = [];
     const meters: MeterEntry[] = [];
-    for (const slot of this.owners.values()) {
-      for (let i = 0; i < slot.flows.length; i += 2) flows.push(slot.flows[i] as FlowRule);
-      for (let i = 0; i < slot.groups.length; i += 2) groups.push(slot.groups[i] as GroupEntry);
-      for (let i = 0; i < slot.meters.length; i += 2) meters.push(slot.meters[i] as MeterEntry);
+    const { entry, next } = this.held;
+    const ends = this.ownerPool.ends;
+    for (const row of this.owners.values()) {
+      for (let r = ends[row * ENDS + FLOWS]; r >= 0; r = next[r]) flows.push(entry[r] as FlowRule);
+      for (let r = ends[row * ENDS + GROUPS]; r >= 0; r = next[r]) groups.push(entry[r] as GroupEntry);
+      for (let r = ends[row * ENDS + METERS]; r >= 0; r = next[r]) meters.push(entry[r] as MeterEntry);
     }
     return { flows, groups, meters };
   }
@@ -309,27 +399,6 @@ export class DeviceFlowState {
     this.groups.commit(batch.addGroups, batch.modifyGroups);
     this.meters.commit(batch.addMeters, batch.modifyMeters);
   }
-}
-
-/** Removes every occurrence of one entry object (and its slot) from a held list, in place, and from the index. */
-function removeEntry<K, T>(index: EntryIndex<K, T>, owner: OwnerSlot, held: Held<T>, e: T): void {
-  let w = held.indexOf(e);
-  // An entry is never a slot, so it is found at an even position.
-  if (w < 0) return;
-  // Every occurrence of the object has its identity, so its slot.
-  const at = held[w + 1] as Slot;
-  for (let i = w + 2; i < held.length; i += 2) {
-    if (held[i] !== e) {
-      held[w] = held[i];
-      held[w + 1] = held[i + 1];
-      w += 2;
-    }
-  }
-  held.length = w;
-  if (!index.dropAt(at, owner, e) || !owner.dups) return;
-  // The owner still names the dropped identity with another entry: its latest one wants it again.
-  const j = held.lastIndexOf(at);
-  if (j > 0) index.addAt(at, owner, held[j - 1] as T);
 }
 
 function toBatch(

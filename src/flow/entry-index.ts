@@ -7,10 +7,16 @@
  * identities already agree (desired entry installed, or nothing desired and nothing managed there).
  */
 
-/** An owner as an index knows it: the same object for as long as the owner has entries on the device. */
-export interface EntryOwner {
-  /** Order in which the owner joined the device: among owners wanting one identity the latest wins. */
-  readonly seq: number;
+/**
+ * An owner as an index knows it: a row of an OwnerOrder, the same for as long as the owner has entries
+ * on the device.
+ */
+export type EntryOwner = number;
+
+/** Where an index finds the order of its owners. */
+export interface OwnerOrder {
+  /** Per owner, the order in which it joined its device: among owners wanting one identity the latest wins. */
+  readonly seq: Float64Array;
 }
 
 interface Contribution<T> {
@@ -111,7 +117,8 @@ export class EntryIndex<K, T> {
 
   constructor(
     private readonly kind: EntryKind<K, T>,
-    private readonly pool: SlotPool<T> = new SlotPool<T>(),
+    private readonly pool: SlotPool<T>,
+    private readonly order: OwnerOrder,
   ) {}
 
   /** The slot of an identity, created (and listed as touched) when missing. */
@@ -290,12 +297,13 @@ export class EntryIndex<K, T> {
     if (this.more === undefined || first === undefined) return pool.entry[slot];
     const more = this.more.get(slot);
     if (more === undefined) return pool.entry[slot];
+    const seqs = this.order.seq;
     let best = pool.entry[slot];
-    let seq = first.seq;
+    let seq = seqs[first];
     for (const c of more) {
-      if (c.owner.seq > seq) {
+      if (seqs[c.owner] > seq) {
         best = c.entry;
-        seq = c.owner.seq;
+        seq = seqs[c.owner];
       }
     }
     return best;
