@@ -70,8 +70,8 @@ const INFRASTRUCTURE_OWNER = '#infrastructure';
  */
 export class FlowService {
   private readonly devices = new Map<string, DeviceFlowState>();
-  /** Per owner, the devices it has state on (and their state). */
-  private readonly ownerDevices = new Map<string, Map<string, DeviceFlowState>>();
+  /** Per owner, the states of the devices it has state on. */
+  private readonly ownerDevices = new Map<string, DeviceFlowState[]>();
   /** Counts changeDesired calls; a device state notes the last one that touched it. */
   private edits = 0;
   /** desiredVersion() per owner that wants something; `changes` counts every change of any owner. */
@@ -133,21 +133,21 @@ export class FlowService {
     const perDevice = byDevice(state);
     const before = this.ownerDevices.get(owner);
     if (before) {
-      for (const [device, state] of before) {
-        if (!perDevice.has(device)) {
+      for (const state of before) {
+        if (!perDevice.has(state.id)) {
           state.setOwner(owner, undefined);
-          this.dirty.add(device);
+          this.dirty.add(state.id);
         }
       }
     }
-    const mine = new Map<string, DeviceFlowState>();
+    const mine: DeviceFlowState[] = [];
     for (const [device, s] of perDevice) {
       const state = this.device(device);
       state.setOwner(owner, s);
-      mine.set(device, state);
+      mine.push(state);
       this.dirty.add(device);
     }
-    if (perDevice.size === 0) {
+    if (mine.length === 0) {
       this.ownerDevices.delete(owner);
       this.versions.delete(owner);
     } else {
@@ -171,13 +171,12 @@ export class FlowService {
     // come grouped by device); then the owner settles on every device touched.
     const edit = ++this.edits;
     const touched: DeviceFlowState[] = [];
-    let mine = this.ownerDevices.get(owner);
     let id: string | undefined;
     let at: DeviceFlowState | undefined;
     const on = (device: string): DeviceFlowState => {
       if (device !== id || at === undefined) {
         id = device;
-        at = mine?.get(device) ?? this.device(device);
+        at = this.device(device);
         if (at.edit !== edit) {
           at.edit = edit;
           touched.push(at);
@@ -199,21 +198,22 @@ export class FlowService {
       for (let i = 0; i < groups.length; i++) on(groups[i].device).addGroup(owner, groups[i]);
       for (let i = 0; i < meters.length; i++) on(meters[i].device).addMeter(owner, meters[i]);
     }
+    // The owner's devices: those the change left alone, then those it touched where the owner stays.
+    const before = this.ownerDevices.get(owner);
+    const mine: DeviceFlowState[] = [];
+    if (before !== undefined) for (let i = 0; i < before.length; i++) if (before[i].edit !== edit) mine.push(before[i]);
     for (let i = 0; i < touched.length; i++) {
       const state = touched[i];
       this.dirty.add(state.id);
-      if (state.settle(owner)) {
-        if (mine === undefined) {
-          mine = new Map();
-          this.ownerDevices.set(owner, mine);
-        }
-        mine.set(state.id, state);
-      } else mine?.delete(state.id);
+      if (state.settle(owner)) mine.push(state);
     }
-    if (mine === undefined || mine.size === 0) {
+    if (mine.length === 0) {
       this.ownerDevices.delete(owner);
       this.versions.delete(owner);
-    } else this.versions.set(owner, ++this.changes);
+    } else {
+      this.ownerDevices.set(owner, mine);
+      this.versions.set(owner, ++this.changes);
+    }
     if (touched.length > 0) this.scheduleFlush();
   }
 
@@ -232,7 +232,7 @@ export class FlowService {
 
   /** Devices `owner` has state on. */
   devicesOf(owner: string): string[] {
-    return [...(this.ownerDevices.get(owner)?.keys() ?? [])];
+    return (this.ownerDevices.get(owner) ?? []).map((s) => s.id);
   }
 
   /** Everything wanted on the device, owners in the order they joined it (infrastructure included). */
