@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { IntentLabels, IntentRecord, StateChange } from '../intent/intent-types.js';
+import type { IntentLabels, IntentPaths, IntentRecord, StateChange } from '../intent/intent-types.js';
+import { linksOfPaths } from '../intent/path-planner.js';
 import { type Db, migrate } from './database.js';
 
 const MIGRATIONS = [
@@ -52,6 +53,13 @@ const MIGRATIONS = [
 /** The label columns of IntentLabels, as stored in intent_labels.direction. */
 const LABEL_ROLES = ['forward', 'reverse', 'forwardCrankback', 'reverseCrankback'] as const;
 type LabelRole = (typeof LABEL_ROLES)[number];
+
+/**
+ * reserved_links of a row whose reserved links are the links of its paths (linksOfPaths, what admission
+ * reserves for an intent with bandwidth): most rows, and the links are then not written twice. Never
+ * the JSON of an array, so rows of either kind reload.
+ */
+const LINKS_OF_PATHS = '';
 
 /** Values per history row in Unwritten.history: intent_key, seq, state, at, reason. */
 const HISTORY_WIDTH = 5;
@@ -353,6 +361,13 @@ export class IntentStore {
     return s;
   }
 
+  /** The reserved_links column of a record: LINKS_OF_PATHS when they are those of its paths. */
+  private reservedJson(r: IntentRecord): string {
+    const links = r.reservedLinks;
+    if (r.paths !== undefined && links.length > 0 && links === linksOfPaths(r.paths)) return LINKS_OF_PATHS;
+    return this.json(links);
+  }
+
   /**
    * Writes the rows of a group commit. A row whose spec (and paths and links) are those the database
    * holds gets only the columns that changed, many rows per statement.
@@ -372,7 +387,7 @@ export class IntentStore {
         states.push(r.key, r.state, reason, r.updatedAt);
       } else {
         const paths = r.paths ? this.json(r.paths) : null;
-        routes.push(r.key, r.state, reason, paths, this.json(r.reservedLinks), r.updatedAt);
+        routes.push(r.key, r.state, reason, paths, this.reservedJson(r), r.updatedAt);
       }
     }
     this.updateState.run(states);
@@ -389,7 +404,7 @@ export class IntentStore {
       r.state,
       reason,
       r.paths ? this.json(r.paths) : null,
-      this.json(r.reservedLinks),
+      this.reservedJson(r),
       r.createdAt,
       r.updatedAt,
     );
@@ -477,6 +492,7 @@ export class IntentStore {
     const rows = this.db.prepare('SELECT * FROM intents ORDER BY key').all() as IntentRow[];
     const records = rows.map((r): IntentRecord => {
       const l = labels.get(r.key);
+      const paths: IntentPaths | undefined = r.paths ? JSON.parse(r.paths) : undefined;
       // The members in the order the intent engine makes them (one object shape), absent ones undefined.
       return {
         id: r.id,
@@ -484,9 +500,10 @@ export class IntentStore {
         spec: JSON.parse(r.spec),
         state: r.state as IntentRecord['state'],
         reason: r.reason ? JSON.parse(r.reason) : undefined,
-        paths: r.paths ? JSON.parse(r.paths) : undefined,
+        paths,
         labels: l?.forward !== undefined ? { ...l, forward: l.forward } : undefined,
-        reservedLinks: JSON.parse(r.reserved_links),
+        reservedLinks:
+          r.reserved_links === LINKS_OF_PATHS && paths !== undefined ? linksOfPaths(paths) : JSON.parse(r.reserved_links),
         createdAt: r.created_at,
         updatedAt: r.updated_at,
         history: history.get(r.key) ?? [],

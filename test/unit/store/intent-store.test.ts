@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IntentPaths, IntentRecord, StateChange } from '../../../src/intent/intent-types.js';
+import { linksOfPaths } from '../../../src/intent/path-planner.js';
 import type { Path } from '../../../src/model/path.js';
 import { type Db, openDatabase } from '../../../src/store/database.js';
 import { IntentStore } from '../../../src/store/intent-store.js';
@@ -233,5 +234,30 @@ describe('IntentStore group commit', () => {
     store.flush();
     expect(count(reader, 'intent_history')).toBe(300 * 4);
     expect(new IntentStore(reader).loadAll()).toEqual(moved);
+  });
+
+  it('leaves out reserved links that are the links of the paths, and reloads them, as well as others and old rows', () => {
+    const { writer, reader } = twoConnections();
+    const store = new IntentStore(writer);
+    const p: IntentPaths = {
+      forward: { primary: path('a', 'b', 'c'), backup: path('a', 'd', 'c'), active: 'primary' },
+      reverse: { primary: path('c', 'b', 'a'), active: 'primary' },
+    };
+    const h: StateChange = { state: 'installing', at: 2 };
+    const derived = { ...record(store.nextKey(), 'installing', [h]), paths: p, reservedLinks: linksOfPaths(p) };
+    // Equal links that are not the planner's array, and links that are not those of the paths.
+    const copied = { ...record(store.nextKey(), 'installing', [h]), paths: p, reservedLinks: [...linksOfPaths(p)] };
+    const other = { ...record(store.nextKey(), 'installing', [h]), paths: p, reservedLinks: ['a-b'] };
+    for (const r of [derived, copied, other]) store.save(r, h);
+    store.flush();
+    const stored = reader.prepare('SELECT key, reserved_links FROM intents ORDER BY key').all() as {
+      key: number;
+      reserved_links: string;
+    }[];
+    expect(stored.map((r) => r.reserved_links)).toEqual(['', JSON.stringify(copied.reservedLinks), '["a-b"]']);
+    expect(new IntentStore(reader).loadAll()).toEqual([derived, copied, other]);
+    // A row written before links were left out holds their JSON: it reloads as it was.
+    reader.prepare('UPDATE intents SET reserved_links = ? WHERE key = ?').run(JSON.stringify(derived.reservedLinks), derived.key);
+    expect(new IntentStore(reader).loadAll()[0]).toEqual(derived);
   });
 });
