@@ -191,7 +191,8 @@ export class FakeFlowTable {
     const prev = this.flows.get(k);
     if (prev === next) return prev !== undefined;
     if (prev !== undefined) this.countUses(undo, prev, -1, meters, groups);
-    if (next !== undefined) this.countUses(undo, next, 1, meters, groups);
+    // Written straight through (no undo), a batch adds and modifies no flow using a meter or group.
+    if (next !== undefined && undo !== null) this.countUses(undo, next, 1, meters, groups);
     undo?.push(this.flows, k, prev);
     if (next === undefined) this.flows.delete(k);
     else this.flows.set(k, next);

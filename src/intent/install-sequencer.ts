@@ -163,10 +163,12 @@ export class InstallSequencer {
       last = device;
       return this.flows.isConverged(device);
     };
-    for (const s of phase.confirm) {
-      for (const f of s.flows) if (!converged(f.device)) return false;
-      for (const g of s.groups) if (!converged(g.device)) return false;
-      for (const m of s.meters) if (!converged(m.device)) return false;
+    const parts = phase.confirm;
+    for (let p = 0; p < parts.length; p++) {
+      const { flows, groups, meters } = parts[p];
+      for (let i = 0; i < flows.length; i++) if (!converged(flows[i].device)) return false;
+      for (let i = 0; i < groups.length; i++) if (!converged(groups[i].device)) return false;
+      for (let i = 0; i < meters.length; i++) if (!converged(meters[i].device)) return false;
     }
     return true;
   }
