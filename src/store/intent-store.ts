@@ -183,6 +183,7 @@ class BulkStatement {
  */
 export class IntentStore {
   private readonly upsertIntent: Statement;
+  private readonly insertIntents: BulkStatement;
   private readonly updateState: BulkStatement;
   private readonly updateRoute: BulkStatement;
   private readonly insertHistory: Statement;
@@ -224,6 +225,13 @@ export class IntentStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET spec = excluded.spec, state = excluded.state, reason = excluded.reason,
          paths = excluded.paths, reserved_links = excluded.reserved_links, updated_at = excluded.updated_at`,
+    );
+    this.insertIntents = new BulkStatement(
+      db,
+      'INSERT INTO intents (key, id, spec, state, reason, paths, reserved_links, created_at, updated_at) VALUES ',
+      '(?,?,?,?,?,?,?,?,?)',
+      '',
+      9,
     );
     // Rows of (key, state, reason, updated_at) and (key, state, reason, paths, reserved_links, updated_at).
     this.updateState = new BulkStatement(
@@ -373,11 +381,27 @@ export class IntentStore {
    * holds gets only the columns that changed, many rows per statement.
    */
   private writeRows(rows: ReadonlyMap<number, IntentRecord>, deleted: ReadonlySet<number>): void {
+    const fresh: (string | number | null)[] = [];
     const states: (string | number | null)[] = [];
     const routes: (string | number | null)[] = [];
     for (const r of rows.values()) {
       if (deleted.has(r.key)) continue;
       const prev = this.written.get(r.key);
+      if (prev === undefined && r.key > this.committedKey) {
+        // A key handed out after the last commit has no row yet: inserted, many rows per statement.
+        fresh.push(
+          r.key,
+          r.id,
+          JSON.stringify(r.spec),
+          r.state,
+          r.reason ? JSON.stringify(r.reason) : null,
+          r.paths ? this.json(r.paths) : null,
+          this.reservedJson(r),
+          r.createdAt,
+          r.updatedAt,
+        );
+        continue;
+      }
       if (prev === undefined || prev.spec !== r.spec) {
         this.writeRow(r);
         continue;
@@ -390,6 +414,7 @@ export class IntentStore {
         routes.push(r.key, r.state, reason, paths, this.reservedJson(r), r.updatedAt);
       }
     }
+    this.insertIntents.run(fresh);
     this.updateState.run(states);
     this.updateRoute.run(routes);
   }
