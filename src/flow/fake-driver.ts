@@ -134,8 +134,10 @@ export class FakeDriver implements Driver {
   }
 
   private reportRemoved(device: string, flows: readonly FlowRule[]): void {
-    for (const { cookie, tableId, priority, match } of flows)
+    for (let i = 0; i < flows.length; i++) {
+      const { cookie, tableId, priority, match } = flows[i];
       this.emit({ type: 'flow-removed', device, cookie, tableId, priority, reason: 'delete', match });
+    }
   }
 
   private emit(event: DriverEvent): void {

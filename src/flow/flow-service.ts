@@ -173,30 +173,61 @@ export class FlowService {
     const touched: DeviceFlowState[] = [];
     let id: string | undefined;
     let at: DeviceFlowState | undefined;
-    const on = (device: string): DeviceFlowState => {
-      if (device !== id || at === undefined) {
-        id = device;
-        at = this.device(device);
-        if (at.edit !== edit) {
-          at.edit = edit;
-          touched.push(at);
-        }
-      }
-      return at;
-    };
     const removed = partsOf(remove);
     for (let p = 0; p < removed.length; p++) {
       const { flows, groups, meters } = removed[p];
-      for (let i = 0; i < flows.length; i++) on(flows[i].device).removeFlow(owner, flows[i]);
-      for (let i = 0; i < groups.length; i++) on(groups[i].device).removeGroup(owner, groups[i]);
-      for (let i = 0; i < meters.length; i++) on(meters[i].device).removeMeter(owner, meters[i]);
+      for (let i = 0; i < flows.length; i++) {
+        const f = flows[i];
+        if (f.device !== id || at === undefined) {
+          id = f.device;
+          at = this.touch(id, edit, touched);
+        }
+        at.removeFlow(owner, f);
+      }
+      for (let i = 0; i < groups.length; i++) {
+        const g = groups[i];
+        if (g.device !== id || at === undefined) {
+          id = g.device;
+          at = this.touch(id, edit, touched);
+        }
+        at.removeGroup(owner, g);
+      }
+      for (let i = 0; i < meters.length; i++) {
+        const m = meters[i];
+        if (m.device !== id || at === undefined) {
+          id = m.device;
+          at = this.touch(id, edit, touched);
+        }
+        at.removeMeter(owner, m);
+      }
     }
     const added = partsOf(add);
     for (let p = 0; p < added.length; p++) {
       const { flows, groups, meters } = added[p];
-      for (let i = 0; i < flows.length; i++) on(flows[i].device).addFlow(owner, flows[i]);
-      for (let i = 0; i < groups.length; i++) on(groups[i].device).addGroup(owner, groups[i]);
-      for (let i = 0; i < meters.length; i++) on(meters[i].device).addMeter(owner, meters[i]);
+      for (let i = 0; i < flows.length; i++) {
+        const f = flows[i];
+        if (f.device !== id || at === undefined) {
+          id = f.device;
+          at = this.touch(id, edit, touched);
+        }
+        at.addFlow(owner, f);
+      }
+      for (let i = 0; i < groups.length; i++) {
+        const g = groups[i];
+        if (g.device !== id || at === undefined) {
+          id = g.device;
+          at = this.touch(id, edit, touched);
+        }
+        at.addGroup(owner, g);
+      }
+      for (let i = 0; i < meters.length; i++) {
+        const m = meters[i];
+        if (m.device !== id || at === undefined) {
+          id = m.device;
+          at = this.touch(id, edit, touched);
+        }
+        at.addMeter(owner, m);
+      }
     }
     // The owner's devices: those the change left alone, then those it touched where the owner stays.
     const before = this.ownerDevices.get(owner);
@@ -215,6 +246,16 @@ export class FlowService {
       this.versions.set(owner, ++this.changes);
     }
     if (touched.length > 0) this.scheduleFlush();
+  }
+
+  /** The device's state, listed in `touched` the first time change `edit` reaches it. */
+  private touch(device: string, edit: number, touched: DeviceFlowState[]): DeviceFlowState {
+    const state = this.device(device);
+    if (state.edit !== edit) {
+      state.edit = edit;
+      touched.push(state);
+    }
+    return state;
   }
 
   removeDesired(owner: string): void {

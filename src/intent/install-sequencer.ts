@@ -30,8 +30,12 @@ interface Phase {
   /** How the owner's state changes in this phase, in parts (see FlowService.changeDesired). */
   readonly add: readonly DeviceState[];
   readonly remove: readonly DeviceState[];
-  /** The whole state after this phase: set instead of the delta when the starting state is not known. */
-  readonly state: () => DeviceState;
+  /**
+   * The whole state after this phase, `base` merged with `more` (nothing without `base`): set instead
+   * of the delta when the starting state is not known.
+   */
+  readonly base: Compiled | undefined;
+  readonly more: readonly DeviceState[];
   /** The devices of these entries must confirm this phase before the next one may start. */
   readonly confirm: readonly DeviceState[];
 }
@@ -121,7 +125,7 @@ export class InstallSequencer {
         const phase = r.phases[r.at];
         const id = r.change.id;
         if (r.at > 0 || this.has(id, r.change.old)) this.flows.changeDesired(id, phase.add, phase.remove);
-        else this.flows.setDesired(id, phase.state());
+        else this.flows.setDesired(id, phase.base === undefined ? NOTHING : merge(phase.base, ...phase.more));
         r.version = this.flows.desiredVersion(id);
       }
       await this.flows.flush();
@@ -158,17 +162,27 @@ export class InstallSequencer {
   private confirmed(phase: Phase): boolean {
     // Entry by entry, with the previous entry's device skipped: no device list to build.
     let last: string | undefined;
-    const converged = (device: string): boolean => {
-      if (device === last) return true;
-      last = device;
-      return this.flows.isConverged(device);
-    };
     const parts = phase.confirm;
     for (let p = 0; p < parts.length; p++) {
       const { flows, groups, meters } = parts[p];
-      for (let i = 0; i < flows.length; i++) if (!converged(flows[i].device)) return false;
-      for (let i = 0; i < groups.length; i++) if (!converged(groups[i].device)) return false;
-      for (let i = 0; i < meters.length; i++) if (!converged(meters[i].device)) return false;
+      for (let i = 0; i < flows.length; i++) {
+        const d = flows[i].device;
+        if (d === last) continue;
+        last = d;
+        if (!this.flows.isConverged(d)) return false;
+      }
+      for (let i = 0; i < groups.length; i++) {
+        const d = groups[i].device;
+        if (d === last) continue;
+        last = d;
+        if (!this.flows.isConverged(d)) return false;
+      }
+      for (let i = 0; i < meters.length; i++) {
+        const d = meters[i].device;
+        if (d === last) continue;
+        last = d;
+        if (!this.flows.isConverged(d)) return false;
+      }
     }
     return true;
   }
@@ -196,17 +210,19 @@ function partsOf(c: Compiled): DeviceState[] {
 
 function phasesOf(c: InstallChange): Phase[] {
   const { old, next } = c;
-  if (!next) return [{ add: NO_PARTS, remove: old ? partsOf(old) : NO_PARTS, state: () => NOTHING, confirm: NO_PARTS }];
-  if (!old) return [{ add: partsOf(next), remove: NO_PARTS, state: () => merge(next), confirm: NO_PARTS }];
+  if (!next)
+    return [{ add: NO_PARTS, remove: old ? partsOf(old) : NO_PARTS, base: undefined, more: NO_PARTS, confirm: NO_PARTS }];
+  if (!old) return [{ add: partsOf(next), remove: NO_PARTS, base: next, more: NO_PARTS, confirm: NO_PARTS }];
   return [
-    { add: [next.rest], remove: NO_PARTS, state: () => merge(old, next.rest), confirm: [next.rest] },
+    { add: [next.rest], remove: NO_PARTS, base: old, more: [next.rest], confirm: [next.rest] },
     {
       add: [flowsOnly(next.ingress)],
       remove: [{ flows: old.ingress, groups: old.rest.groups, meters: old.rest.meters }],
-      state: () => merge(next, flowsOnly(old.rest.flows)),
+      base: next,
+      more: [flowsOnly(old.rest.flows)],
       confirm: [flowsOnly(next.ingress), flowsOnly(old.ingress)],
     },
-    { add: NO_PARTS, remove: [flowsOnly(old.rest.flows)], state: () => merge(next), confirm: NO_PARTS },
+    { add: NO_PARTS, remove: [flowsOnly(old.rest.flows)], base: next, more: NO_PARTS, confirm: NO_PARTS },
   ];
 }
 
