@@ -363,7 +363,7 @@ export class FlowService {
   }
 
   private async convergeDevice(device: string): Promise<DeviceOutcome> {
-    const driver = this.drivers.find((d) => d.isConnected(device));
+    const driver = this.driverOf(device);
     if (driver === undefined) return { device, status: 'pending', writes: 0 };
     const state = this.device(device);
     const fullRead = state.stale;
@@ -381,6 +381,13 @@ export class FlowService {
       this.onError(device, err);
       return { device, status: 'failed', writes: 0, error: err instanceof Error ? err.message : String(err) };
     }
+  }
+
+  /** The driver that has the device connected. */
+  private driverOf(device: string): Driver | undefined {
+    const drivers = this.drivers;
+    for (let i = 0; i < drivers.length; i++) if (drivers[i].isConnected(device)) return drivers[i];
+    return undefined;
   }
 
   private deviceUp(driver: Driver, device: string): void {
