@@ -307,7 +307,8 @@ export function linksOfPaths(paths: IntentPaths): readonly string[] {
       for (const l of d.primary.links) out.add(l);
       for (const l of d.backup?.links ?? []) out.add(l);
     }
-    links = [...out];
+    // Frozen: it is shared, and the ledger keeps a frozen list as it is instead of copying it.
+    links = Object.freeze([...out]);
     linksByPaths.set(paths, links);
   }
   return links;

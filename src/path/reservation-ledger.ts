@@ -174,15 +174,18 @@ export class ReservationLedger {
   /** Applies every unapplied change to the graph now (one link-updated per link); true when there were any. */
   syncTopology(): boolean {
     if (this.unapplied.size === 0) return false;
-    const changes: [string, number][] = [];
+    // Taken out of the books first: applying publishes events, whose listeners may book again.
+    const ids: string[] = [];
+    const deltas: number[] = [];
     for (const b of this.unapplied) {
-      changes.push([b.id, b.unapplied]);
+      ids.push(b.id);
+      deltas.push(b.unapplied);
       b.unapplied = 0;
       b.queued = false;
     }
     this.unapplied.clear();
     this.releasesUnapplied = false;
-    for (const [id, delta] of changes) this.applyToGraph(id, delta);
+    for (let i = 0; i < ids.length; i++) this.applyToGraph(ids[i], deltas[i]);
     return true;
   }
 
@@ -213,8 +216,8 @@ export class ReservationLedger {
     const r: StoredReservation = {
       ownerId: req.ownerId,
       bandwidthMbps: req.bandwidthMbps,
-      primary: [...req.primary],
-      backup: req.backup === undefined ? null : [...req.backup],
+      primary: owned(req.primary),
+      backup: req.backup === undefined ? null : owned(req.backup),
       backupPolicy: req.backupPolicy ?? 'dedicated',
       createdAt: this.stamp(),
     };
@@ -506,6 +509,11 @@ export class ReservationLedger {
     }
     return b;
   }
+}
+
+/** The ledger's own copy of a link list: a frozen list cannot change under it and is kept as it is. */
+function owned(ids: readonly string[]): readonly string[] {
+  return Object.isFrozen(ids) ? ids : [...ids];
 }
 
 function maxOf(m: Map<string, number>): number {
