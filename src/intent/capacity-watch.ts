@@ -31,10 +31,13 @@ export class CapacityWatch {
     this.labelsFree = labels.free;
   }
 
-  /** A link changed; `before` is its state before this change (undefined: it is new). */
-  linkChanged(id: string, before: LinkBaseline | undefined): void {
+  /**
+   * A link changed; `before` is the link as it was before this change (undefined: it is new). Only the
+   * first change after a mark records a baseline: later ones cost a lookup.
+   */
+  linkChanged(id: string, before: TopoLink | undefined): void {
     if (this.baselines.has(id)) return;
-    this.baselines.set(id, before ?? { usable: false, freeMbps: 0, latencyMs: Infinity });
+    this.baselines.set(id, before ? linkBaseline(before) : { usable: false, freeMbps: 0, latencyMs: Infinity });
   }
 
   /** Something was added to the network (a link, a node coming up): always worth a retry. */

@@ -153,13 +153,17 @@ export class IntentReactor {
     this.dataPlane.observe(e);
     const planner = this.engine.deps.planner;
     if (e.type === 'link-updated') {
-      const before = this.links.get(e.link.id);
-      this.links.set(e.link.id, e.link);
+      const link = e.link;
+      const before = this.links.get(link.id);
+      this.links.set(link.id, link);
+      this.watch.linkChanged(link.id, before);
+      // A booking only takes bandwidth away (admission publishes one per booked link): kept plans stay
+      // valid, nothing broke and nothing grew.
+      if (before !== undefined && onlyBooked(before, link)) return;
+      // Anything else may improve on kept plans.
+      planner.invalidate();
       const prev = before && linkBaseline(before);
-      const now = linkBaseline(e.link);
-      this.watch.linkChanged(e.link.id, prev);
-      // A booking only takes bandwidth away: kept plans stay valid. Anything else may improve on them.
-      if (!before || !onlyBooked(before, e.link)) planner.invalidate();
+      const now = linkBaseline(link);
       if (prev?.usable && !now.usable) this.schedule('failure');
       // Only a hint: the retry pass itself decides, net, whether anything grew (CapacityWatch).
       else if (!prev || improved(prev, now)) this.schedule('retry');

@@ -12,10 +12,16 @@ export function isDegraded(rec: IntentRecord): boolean {
 /** Whether `now` differs from `before` only by more bandwidth booked (the same link otherwise). */
 export function onlyBooked(before: TopoLink, now: TopoLink): boolean {
   if (now.reservedMbps < before.reservedMbps) return false;
-  for (const k of Object.keys(now) as (keyof TopoLink)[]) {
-    if (k !== 'reservedMbps' && now[k] !== before[k] && JSON.stringify(now[k]) !== JSON.stringify(before[k])) return false;
+  // Called for every link a booking touches: members walked in place, no key arrays.
+  let members = 0;
+  for (const k in now) {
+    members++;
+    const a = now[k as keyof TopoLink];
+    const b = before[k as keyof TopoLink];
+    if (a !== b && k !== 'reservedMbps' && JSON.stringify(a) !== JSON.stringify(b)) return false;
   }
-  return Object.keys(before).length === Object.keys(now).length;
+  for (const _ in before) members--;
+  return members === 0;
 }
 
 export function samePaths(a: IntentPaths, b: IntentPaths): boolean {
