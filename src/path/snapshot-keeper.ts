@@ -28,11 +28,13 @@ export class SnapshotKeeper {
     bus: EventBus,
   ) {
     this.unsubscribe = bus.subscribe(({ event }) => {
+      // Most events on the bus are not topology changes (intent updates, flows): the type is checked first.
+      const type = event.type;
+      if (type !== 'link-updated' && type !== 'node-updated') return;
       const s = this.snap;
       if (s === null || s.stale || s.shapeVersion !== this.source.shapeVersion) return;
-      if (event.type === 'link-updated') s.patchLink(event.link);
-      else if (event.type === 'node-updated') s.patchNode(event.node);
-      else return;
+      if (type === 'link-updated') s.patchLink(event.link);
+      else s.patchNode(event.node);
       s.attrVersion = this.source.attrVersion;
     });
   }
