@@ -30,6 +30,10 @@ interface Contribution<T> {
  */
 export type Slot = number;
 
+/** The diff of an index with nothing touched: frozen, shared by all of them. */
+const NONE: never[] = Object.freeze([]) as never[];
+const NO_CHANGES: EntryDiff<never> = Object.freeze({ add: NONE, modify: NONE, remove: NONE });
+
 /** The mark of a slot taken out of its index (nobody wanted it and the device did not have it). */
 const GONE = -1;
 
@@ -233,10 +237,15 @@ export class EntryIndex<K, T> {
   /** Changes for the identities touched since the last pass, against the confirmed entries. */
   diffTouched(): EntryDiff<T> {
     const slots = this.touched;
-    this.touched = [];
     this.pass++;
-    const out: EntryDiff<T> = { add: [], modify: [], remove: [] };
     this.resetPending();
+    if (slots.length === 0) {
+      // Nothing touched (most devices have no groups or meters): nothing to diff, nothing named forgotten rows.
+      this.releaseForgotten();
+      return NO_CHANGES as EntryDiff<T>;
+    }
+    this.touched = [];
+    const out: EntryDiff<T> = { add: [], modify: [], remove: [] };
     const mark = this.pool.mark;
     for (let i = 0; i < slots.length; i++) if (mark[slots[i]] !== GONE) this.diffOne(slots[i], out);
     this.releaseForgotten();
