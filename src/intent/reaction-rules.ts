@@ -5,8 +5,14 @@ import type { DirectionPaths, IntentPaths, IntentRecord } from './intent-types.j
 
 /** A protected intent running on its backup, or without a backup, is degraded. */
 export function isDegraded(rec: IntentRecord): boolean {
-  const dirs = [rec.paths?.forward, rec.paths?.reverse].filter((d): d is DirectionPaths => d !== undefined);
-  return dirs.some((d) => d.active === 'backup' || (rec.spec.protection !== 'none' && d.primary.links.length > 0 && !d.backup));
+  const paths = rec.paths;
+  if (!paths) return false;
+  const protect = rec.spec.protection !== 'none';
+  return degradedDirection(paths.forward, protect) || (paths.reverse !== undefined && degradedDirection(paths.reverse, protect));
+}
+
+function degradedDirection(d: DirectionPaths, protect: boolean): boolean {
+  return d.active === 'backup' || (protect && d.primary.links.length > 0 && !d.backup);
 }
 
 /** Whether `now` differs from `before` only by more bandwidth booked (the same link otherwise). */

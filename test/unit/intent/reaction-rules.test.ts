@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { onlyBooked } from '../../../src/intent/reaction-rules.js';
+import type { DirectionPaths, IntentRecord } from '../../../src/intent/intent-types.js';
+import { isDegraded, onlyBooked } from '../../../src/intent/reaction-rules.js';
+import type { Path } from '../../../src/model/path.js';
 import type { TopoLink } from '../../../src/model/topology.js';
 
 const base: TopoLink = {
@@ -46,5 +48,46 @@ describe('onlyBooked', () => {
     const { dstPort: _, ...withoutPort } = base;
     expect(onlyBooked(base, { ...withoutPort, reservedMbps: 20 } as TopoLink)).toBe(false);
     expect(onlyBooked({ ...withoutPort } as TopoLink, { ...base, reservedMbps: 20 })).toBe(false);
+  });
+});
+
+function path(links: string[]): Path {
+  return { nodes: [], links, latencyMs: 1, cost: 1, energyJPerGbit: 1, hops: links.length, bottleneckMbps: 100 };
+}
+
+function record(protection: 'none' | 'link-disjoint', forward: DirectionPaths, reverse?: DirectionPaths): IntentRecord {
+  return {
+    id: 'intent-1',
+    key: 1,
+    spec: { protection } as IntentRecord['spec'],
+    state: 'installing',
+    paths: reverse ? { forward, reverse } : { forward },
+    reservedLinks: [],
+    createdAt: 0,
+    updatedAt: 0,
+    history: [],
+  };
+}
+
+describe('isDegraded', () => {
+  const primary = path(['a-b.a']);
+  const backup = path(['a-c.a', 'c-b.a']);
+  const both: DirectionPaths = { primary, backup, active: 'primary' };
+
+  it('is true for a direction on its backup, protected or not', () => {
+    expect(isDegraded(record('none', { primary, backup, active: 'backup' }))).toBe(true);
+    expect(isDegraded(record('link-disjoint', both, { primary, backup, active: 'backup' }))).toBe(true);
+  });
+
+  it('is true for a protected intent without a backup in either direction', () => {
+    expect(isDegraded(record('link-disjoint', { primary, active: 'primary' }))).toBe(true);
+    expect(isDegraded(record('link-disjoint', both, { primary, active: 'primary' }))).toBe(true);
+  });
+
+  it('is false on the primary with a backup, without protection, on a one-switch path or without paths', () => {
+    expect(isDegraded(record('link-disjoint', both, both))).toBe(false);
+    expect(isDegraded(record('none', { primary, active: 'primary' }, { primary, active: 'primary' }))).toBe(false);
+    expect(isDegraded(record('link-disjoint', { primary: path([]), active: 'primary' }))).toBe(false);
+    expect(isDegraded({ ...record('link-disjoint', both), paths: undefined })).toBe(false);
   });
 });
