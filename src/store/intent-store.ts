@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { IntentLabels, IntentPaths, IntentRecord, StateChange } from '../intent/intent-types.js';
 import { linksOfPaths } from '../intent/path-planner.js';
+import { BulkStatement, withoutDeleted } from './bulk-statement.js';
 import { type Db, migrate } from './database.js';
 
 const MIGRATIONS = [
@@ -108,62 +109,6 @@ interface HistoryRow {
   state: string;
   at: number;
   reason: string | null;
-}
-
-/** Largest number of rows of one multi-row statement (2^7), and of bound values (SQLite's historic limit). */
-const BULK_ROWS_LOG2 = 7;
-const BULK_MAX_VALUES = 999;
-
-/**
- * One statement over many rows at a time (`INSERT ... VALUES (?,?),(?,?),...`, `... IN (?,?,...)` or
- * `UPDATE ... FROM (VALUES ...)`): a bulk write costs one statement run per up to 128 rows instead of
- * one per row. Statements are prepared for power-of-two row counts on first use: n rows take one run
- * per full 128 (or fewer, for wide rows) plus at most seven for the rest.
- */
-class BulkStatement {
-  private readonly stmts: (Statement | undefined)[] = [];
-  private readonly buffers: (string | number | null)[][] = [];
-  private readonly maxLog2: number;
-
-  constructor(
-    private readonly db: Db,
-    private readonly head: string,
-    private readonly row: string,
-    private readonly tail: string,
-    private readonly width: number,
-  ) {
-    this.maxLog2 = Math.min(BULK_ROWS_LOG2, Math.floor(Math.log2(BULK_MAX_VALUES / width)));
-  }
-
-  /** Runs over `values` (`width` values per row). */
-  run(values: readonly (string | number | null)[]): void {
-    const rows = values.length / this.width;
-    let done = 0;
-    for (let log2 = this.maxLog2; log2 >= 0; log2--) {
-      const n = 1 << log2;
-      if (rows - done < n) continue;
-      const stmt = this.statement(log2);
-      const buf = this.buffers[log2];
-      const size = n * this.width;
-      while (rows - done >= n) {
-        const from = done * this.width;
-        for (let i = 0; i < size; i++) buf[i] = values[from + i];
-        stmt.run(buf);
-        done += n;
-      }
-    }
-  }
-
-  private statement(log2: number): Statement {
-    let stmt = this.stmts[log2];
-    if (!stmt) {
-      const n = 1 << log2;
-      stmt = this.db.prepare(`${this.head}${Array(n).fill(this.row).join(',')}${this.tail}`);
-      this.stmts[log2] = stmt;
-      this.buffers[log2] = new Array(n * this.width).fill(null);
-    }
-    return stmt;
-  }
 }
 
 /**
@@ -537,15 +482,6 @@ export class IntentStore {
     if (this.groupCommit) for (const r of records) this.written.set(r.key, r);
     return records;
   }
-}
-
-/** The rows of `values` (`width` values each) whose first value is not in `deleted`. */
-function withoutDeleted<T>(values: readonly T[], width: number, deleted: ReadonlySet<unknown>): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < values.length; i += width) {
-    if (!deleted.has(values[i])) for (let j = 0; j < width; j++) out.push(values[i + j]);
-  }
-  return out;
 }
 
 function emptyUnwritten(): Unwritten {
