@@ -2,6 +2,7 @@ import { SdncError } from '../model/errors.js';
 import type { NoPathReason } from '../model/path.js';
 import type { TopoLink } from '../model/topology.js';
 import type { BackupPolicy, ReservationStore, StoredReservation } from '../store/reservation-store.js';
+import { DeferredTopologySync, EPS, type UnappliedBook } from './deferred-topology-sync.js';
 
 export type { BackupPolicy } from '../store/reservation-store.js';
 
@@ -54,17 +55,13 @@ export interface RestoreReport {
 }
 
 /** Booked bandwidth on one link, by kind. Total = primary + dedicated + max over failure units of shared. */
-interface LinkBook {
+interface LinkBook extends UnappliedBook {
   readonly id: string;
   primaryMbps: number;
   dedicatedMbps: number;
   /** Shared backups: failure unit (cable of a protected primary link) -> Mbps that would move here. */
   readonly shared: Map<string, number>;
   sharedMaxMbps: number;
-  /** Mbps booked (positive) or released (negative) and not yet applied to the graph (see `unapplied`). */
-  unapplied: number;
-  /** Whether this book is in the ledger's `unapplied` set. */
-  queued: boolean;
   /** Scratch of `changesOf`: the call that last saw this link and its change there. */
   seen: number;
   delta: number;
@@ -80,8 +77,6 @@ interface Changes {
   readonly deltas: number[];
   readonly links: TopoLink[];
 }
-
-const EPS = 1e-9;
 
 /**
  * Admission control. `reserve` books a path's bandwidth on every link atomically or not at all; all
@@ -114,18 +109,12 @@ export class ReservationLedger {
   /** Group commit: each changed owner's state to write (null: no row), in change order. */
   private readonly unwritten = new Map<string, StoredReservation | null>();
   private flushQueued = false;
-  /**
-   * Links whose `unapplied` is not zero, in the order they became so: bookings of the batch not yet
-   * applied to the graph.
-   */
-  private readonly unapplied = new Set<LinkBook>();
+  /** The graph's reservedMbps, brought up to the books at once or at the end of a deferral. */
+  private readonly sync: DeferredTopologySync;
   private seen = 0;
   /** createdAt of the last reservation, for `now()` values in the same millisecond. */
   private lastStampMs = Number.NaN;
   private lastStamp = '';
-  /** Whether some link in `unapplied` is released net: the graph shows less free than the books. */
-  private releasesUnapplied = false;
-  private deferDepth = 0;
   /**
    * Set by restore(): every row of the database is then an owner in memory (restored or pending) or
    * one this ledger wrote since, with its change still in `unwritten` until flushed (the ledger is the
@@ -144,6 +133,7 @@ export class ReservationLedger {
   ) {
     this.groupCommit = options.commit === 'end-of-turn' && store !== null;
     this.onFlushError = options.onFlushError ?? (() => {});
+    this.sync = new DeferredTopologySync(topology);
   }
 
   /** Writes every change not yet in the database now (group commit); throws when the write fails. */
@@ -163,30 +153,12 @@ export class ReservationLedger {
    * comment), also when `fn` throws. Nests: the outermost call applies.
    */
   deferTopology<T>(fn: () => T): T {
-    this.deferDepth++;
-    try {
-      return fn();
-    } finally {
-      if (--this.deferDepth === 0) this.syncTopology();
-    }
+    return this.sync.deferTopology(fn);
   }
 
   /** Applies every unapplied change to the graph now (one link-updated per link); true when there were any. */
   syncTopology(): boolean {
-    if (this.unapplied.size === 0) return false;
-    // Taken out of the books first: applying publishes events, whose listeners may book again.
-    const ids: string[] = [];
-    const deltas: number[] = [];
-    for (const b of this.unapplied) {
-      ids.push(b.id);
-      deltas.push(b.unapplied);
-      b.unapplied = 0;
-      b.queued = false;
-    }
-    this.unapplied.clear();
-    this.releasesUnapplied = false;
-    for (let i = 0; i < ids.length; i++) this.applyToGraph(ids[i], deltas[i]);
-    return true;
+    return this.sync.syncTopology();
   }
 
   /**
@@ -194,16 +166,7 @@ export class ReservationLedger {
    * planning inside a deferral, so that no path is refused for bandwidth that was given back.
    */
   syncReleases(): void {
-    if (!this.releasesUnapplied) return;
-    this.releasesUnapplied = false;
-    for (const b of this.unapplied) {
-      const delta = b.unapplied;
-      if (delta >= 0) continue;
-      b.unapplied = 0;
-      b.queued = false;
-      this.unapplied.delete(b);
-      this.applyToGraph(b.id, delta);
-    }
+    this.sync.syncReleases();
   }
 
   reserve(req: ReservationRequest): AdmissionResult {
@@ -452,36 +415,7 @@ export class ReservationLedger {
         book.sharedMaxMbps = maxOf(book.shared);
       }
     }
-    for (let i = 0; i < books.length; i++) {
-      const delta = deltas[i];
-      if (delta === 0) continue;
-      const book = books[i];
-      if (this.deferDepth === 0) {
-        this.topology.adjustReserved(book.id, delta);
-        continue;
-      }
-      const net = book.unapplied + delta;
-      // Booked and released within the batch: the graph is right as it is (and nobody is woken up).
-      if (Math.abs(net) <= EPS) {
-        book.unapplied = 0;
-        if (book.queued) {
-          book.queued = false;
-          this.unapplied.delete(book);
-        }
-      } else {
-        book.unapplied = net;
-        if (!book.queued) {
-          book.queued = true;
-          this.unapplied.add(book);
-        }
-      }
-      if (net < -EPS) this.releasesUnapplied = true;
-    }
-  }
-
-  private applyToGraph(id: string, delta: number): void {
-    // A link removed meanwhile has no graph entry to correct (its books stay until released).
-    if (this.topology.findLink(id) !== undefined) this.topology.adjustReserved(id, delta);
+    this.sync.apply(books, deltas);
   }
 
   private failureUnits(r: StoredReservation): Set<string> {
