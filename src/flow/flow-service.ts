@@ -50,6 +50,15 @@ const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
 /** Owner of a driver's own infrastructure rules (the LLDP punt): no intent id looks like this. */
 const INFRASTRUCTURE_OWNER = '#infrastructure';
 
+/** What FlowService.walk does with each entry of a list: the kind of the entries and the direction. */
+const REMOVE_FLOW = 0;
+const REMOVE_GROUP = 1;
+const REMOVE_METER = 2;
+const ADD_FLOW = 3;
+const ADD_GROUP = 4;
+const ADD_METER = 5;
+type Step = 0 | 1 | 2 | 3 | 4 | 5;
+
 /**
  * Desired forwarding state per device, contributed by owners (one per intent, keyed by the owner's id),
  * and the loop that makes devices match it. Per device it keeps the state the device last confirmed
@@ -171,63 +180,20 @@ export class FlowService {
     // come grouped by device); then the owner settles on every device touched.
     const edit = ++this.edits;
     const touched: DeviceFlowState[] = [];
-    let id: string | undefined;
     let at: DeviceFlowState | undefined;
     const removed = partsOf(remove);
     for (let p = 0; p < removed.length; p++) {
-      const { flows, groups, meters } = removed[p];
-      for (let i = 0; i < flows.length; i++) {
-        const f = flows[i];
-        if (f.device !== id || at === undefined) {
-          id = f.device;
-          at = this.touch(id, edit, touched);
-        }
-        at.removeFlow(owner, f);
-      }
-      for (let i = 0; i < groups.length; i++) {
-        const g = groups[i];
-        if (g.device !== id || at === undefined) {
-          id = g.device;
-          at = this.touch(id, edit, touched);
-        }
-        at.removeGroup(owner, g);
-      }
-      for (let i = 0; i < meters.length; i++) {
-        const m = meters[i];
-        if (m.device !== id || at === undefined) {
-          id = m.device;
-          at = this.touch(id, edit, touched);
-        }
-        at.removeMeter(owner, m);
-      }
+      const part = removed[p];
+      at = this.walk(owner, part.flows, REMOVE_FLOW, edit, touched, at);
+      at = this.walk(owner, part.groups, REMOVE_GROUP, edit, touched, at);
+      at = this.walk(owner, part.meters, REMOVE_METER, edit, touched, at);
     }
     const added = partsOf(add);
     for (let p = 0; p < added.length; p++) {
-      const { flows, groups, meters } = added[p];
-      for (let i = 0; i < flows.length; i++) {
-        const f = flows[i];
-        if (f.device !== id || at === undefined) {
-          id = f.device;
-          at = this.touch(id, edit, touched);
-        }
-        at.addFlow(owner, f);
-      }
-      for (let i = 0; i < groups.length; i++) {
-        const g = groups[i];
-        if (g.device !== id || at === undefined) {
-          id = g.device;
-          at = this.touch(id, edit, touched);
-        }
-        at.addGroup(owner, g);
-      }
-      for (let i = 0; i < meters.length; i++) {
-        const m = meters[i];
-        if (m.device !== id || at === undefined) {
-          id = m.device;
-          at = this.touch(id, edit, touched);
-        }
-        at.addMeter(owner, m);
-      }
+      const part = added[p];
+      at = this.walk(owner, part.flows, ADD_FLOW, edit, touched, at);
+      at = this.walk(owner, part.groups, ADD_GROUP, edit, touched, at);
+      at = this.walk(owner, part.meters, ADD_METER, edit, touched, at);
     }
     // The owner's devices: those the change left alone, then those it touched where the owner stays.
     const before = this.ownerDevices.get(owner);
@@ -246,6 +212,32 @@ export class FlowService {
       this.versions.set(owner, ++this.changes);
     }
     if (touched.length > 0) this.scheduleFlush();
+  }
+
+  /**
+   * One step of change `edit` for each entry of `entries` (all of the kind `step` names), in order.
+   * `at` is the state of the device the previous entry was on; the one of the last entry is returned,
+   * so the next list starts from it.
+   */
+  private walk(
+    owner: string,
+    entries: readonly (FlowRule | GroupEntry | MeterEntry)[],
+    step: Step,
+    edit: number,
+    touched: DeviceFlowState[],
+    at: DeviceFlowState | undefined,
+  ): DeviceFlowState | undefined {
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      if (at === undefined || e.device !== at.id) at = this.touch(e.device, edit, touched);
+      if (step === REMOVE_FLOW) at.removeFlow(owner, e as FlowRule);
+      else if (step === REMOVE_GROUP) at.removeGroup(owner, e as GroupEntry);
+      else if (step === REMOVE_METER) at.removeMeter(owner, e as MeterEntry);
+      else if (step === ADD_FLOW) at.addFlow(owner, e as FlowRule);
+      else if (step === ADD_GROUP) at.addGroup(owner, e as GroupEntry);
+      else at.addMeter(owner, e as MeterEntry);
+    }
+    return at;
   }
 
   /** The device's state, listed in `touched` the first time change `edit` reaches it. */
