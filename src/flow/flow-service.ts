@@ -4,6 +4,7 @@ import type { Driver, DriverEvent, FlowRemovedEvent } from './driver.js';
 import { FlowAuditor } from './flow-auditor.js';
 import { batchSize, DEFAULT_OWNERSHIP, type OwnershipPolicy } from './flow-diff.js';
 import { RemovalAuditScheduler } from './removal-audit.js';
+import { byDevice, partsOf } from './state-parts.js';
 
 export type DeviceStatus = 'in-sync' | 'applied' | 'pending' | 'failed';
 
@@ -412,56 +413,4 @@ export class FlowService {
     if (this.removalAudits === null || e.reason === 'idle-timeout' || e.reason === 'hard-timeout') return;
     if (this.devices.get(e.device)?.wantsFlow(e)) this.removalAudits.removed(e.device);
   }
-}
-
-interface Bucket {
-  flows: FlowRule[];
-  groups: GroupEntry[];
-  meters: MeterEntry[];
-}
-
-/** Shared by buckets without entries of a kind; never written (a bucket gets its own array first). */
-const NONE: never[] = [];
-
-/** The entries of a state per device. */
-function byDevice(state: DeviceState): Map<string, Bucket> {
-  const out = new Map<string, Bucket>();
-  // Entries come grouped by device more often than not: remember the last device's bucket.
-  let last = '';
-  let bucket: Bucket | undefined;
-  const slot = (device: string): Bucket => {
-    if (device === last && bucket !== undefined) return bucket;
-    let b = out.get(device);
-    if (b === undefined) {
-      b = { flows: NONE, groups: NONE, meters: NONE };
-      out.set(device, b);
-    }
-    last = device;
-    bucket = b;
-    return b;
-  };
-  for (const f of state.flows) {
-    const b = slot(f.device);
-    if (b.flows === NONE) b.flows = [f];
-    else b.flows.push(f);
-  }
-  for (const g of state.groups) {
-    const b = slot(g.device);
-    if (b.groups === NONE) b.groups = [g];
-    else b.groups.push(g);
-  }
-  for (const m of state.meters) {
-    const b = slot(m.device);
-    if (b.meters === NONE) b.meters = [m];
-    else b.meters.push(m);
-  }
-  return out;
-}
-
-function partsOf(s: DeviceState | readonly DeviceState[]): readonly DeviceState[] {
-  return isParts(s) ? s : [s];
-}
-
-function isParts(s: DeviceState | readonly DeviceState[]): s is readonly DeviceState[] {
-  return Array.isArray(s);
 }
