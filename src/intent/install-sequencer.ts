@@ -74,6 +74,15 @@ export class InstallSequencer {
 
   constructor(private readonly flows: Flows) {}
 
+  /**
+   * Drops what the sequencer remembers of an intent that is gone (withdrawn, forgotten by the engine):
+   * a move still held for a device and the rules it last installed.
+   */
+  forget(id: string): void {
+    this.held.delete(id);
+    this.installed.delete(id);
+  }
+
   /** Whether a move of this intent waits for a device. */
   isHeld(id: string): boolean {
     return this.held.has(id);

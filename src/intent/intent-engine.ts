@@ -198,6 +198,7 @@ export class IntentEngine {
     this.records.delete(id);
     this.count(rec.state, -1);
     this.compiledState.delete(id);
+    this.sequencer.forget(id);
     this.deps.store.delete(rec.key);
     this.deps.bus.publish({ type: 'intent-removed', intentId: id });
   }

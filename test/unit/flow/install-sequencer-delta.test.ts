@@ -103,4 +103,24 @@ describe('install sequencer deltas', () => {
     expect(d.flows.desiredVersion('i')).toBe(0);
     expect(d.driver.totalFlows()).toBe(0);
   });
+
+  it('forgets a move held for a device of an intent that is gone', async () => {
+    const a = compiled(7, 100, [0, 1, 3]);
+    const b = compiled(7, 101, [0, 2, 3]);
+    const h = await setup();
+    await h.seq.run([{ id: 'i', next: a }]);
+    h.driver.disconnect(DEVICES[2]);
+    // Phase A puts b's transit rule on device 2, which cannot confirm: the move is held there.
+    const finished = await h.seq.run([{ id: 'i', old: a, next: b }]);
+    expect(finished).toEqual([]);
+    expect(h.seq.isHeld('i')).toBe(true);
+    expect(h.seq.heldCompiled('i')).toBe(a);
+
+    h.seq.forget('i');
+    expect(h.seq.isHeld('i')).toBe(false);
+    expect(h.seq.heldCompiled('i')).toBeUndefined();
+    h.driver.connect(DEVICES[2]);
+    await h.flows.flush();
+    expect(await h.seq.resume()).toEqual([]);
+  });
 });
