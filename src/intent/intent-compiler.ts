@@ -15,8 +15,6 @@ import {
 import type { IntentFailure, TrafficMatch } from './intent-types.js';
 import { prefixOf as parseIpPrefix } from './prefix-cache.js';
 
-export { PRIORITY_CLASSIFY_BASE, PRIORITY_EGRESS_SELECT, PRIORITY_LABEL } from './ingress-classifier.js';
-
 /** One direction of an intent, ready to compile. */
 export interface DirectionInput {
   readonly from: readonly AttachedHost[];
