@@ -21,15 +21,16 @@ export interface ReservationBook {
   syncTopology?(): boolean;
 }
 
+/** Shared answers (the callers never change them). */
+const RESERVED: { ok: true } = { ok: true };
+const NOTHING_HELD: readonly string[] = Object.freeze([]);
+
 /**
  * Books an intent's links on the admission ledger as one dedicated reservation (the union of its
  * primary and pre-installed backup paths: a backup that carries traffic the instant a link fails must
  * have its bandwidth already). Re-booking exactly what an owner already holds is a no-op, which is what
  * a restart needs: the ledger restored its reservations from the database before intents reload.
  */
-const RESERVED: { ok: true } = { ok: true };
-const NOTHING_HELD: readonly string[] = Object.freeze([]);
-
 export class LedgerAdapter implements BandwidthLedger {
   constructor(private readonly book: ReservationBook) {}
 
