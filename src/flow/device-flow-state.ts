@@ -339,10 +339,6 @@ export class DeviceFlowState {
     if (latest >= 0) index.addAt(at, row, entry[latest] as T);
   }
 
-  hasOwner(owner: string): boolean {
-    return this.owners.has(owner);
-  }
-
   /** Whether a non-stale pass would have anything to look at. */
   hasChanges(): boolean {
     return this.stale || this.flows.hasTouched() || this.groups.hasTouched() || this.meters.hasTouched();
