@@ -66,8 +66,9 @@ export class SearchContext {
   /** Live indexes (over the links usable when built, see LandmarkIndex), preferred while current. */
   private readonly liveIndexes = new Map<Float64Array, LandmarkIndex>();
   /**
-   * Nodes goal-directed searches settled (they add it): what weak bounds cost, counted from the first
-   * query that finds its index weakened by links that went down (see landmarksFor).
+   * Nodes the bidirectional landmark search settled (bidirectionalAlt adds them; the one-way search of
+   * suurballe does not): what weak bounds cost, counted since a query last found its index not
+   * weakened by links that went down, or since the last build (see liveOr).
    */
   searchWork = 0;
   private pointQueries = 0;
