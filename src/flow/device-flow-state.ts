@@ -26,10 +26,10 @@ function grownInt32(a: Int32Array, min: number): Int32Array {
 
 /**
  * Owners on devices as rows (an owner on two devices is two rows): the order in which each joined its
- * device (a counter over all devices keeps the order within each), whether it named an identity twice
- * there (a removal then looks for its other entry), and the ends of its lists of entries, one per kind,
- * in the order the owner gave them. The rows of one flow service share these columns, so an owner's
- * place on a device costs no object.
+ * device (a counter over all devices keeps the order within each), whether it has named an identity
+ * twice there since it joined (never cleared before it leaves; a removal then looks for its other
+ * entry), and the ends of its lists of entries, one per kind, in the order the owner gave them. The
+ * rows of one flow service share these columns, so an owner's place on a device costs no object.
  */
 export class OwnerPool {
   seq = new Float64Array(256);

@@ -96,7 +96,8 @@ export function flowIdentityOf(tableId: number, priority: number, match: FlowMat
 
 /**
  * Small numbers for the (table, priority) pairs seen so far, in the order they were first seen; a
- * process uses few (the intent compiler a handful of priorities in table 0). At most 255.
+ * process uses few (the intent compiler a handful of priorities in table 0). The first 256 pairs get
+ * one (0 to 255); later ones none.
  */
 const pairs = new Map<number, number>();
 /** The pair looked up last and its number (rules come in runs of one priority). */
@@ -107,8 +108,8 @@ let lastNumber = 0;
  * The identity of a match on in_port and VLAN id only (either may be absent), NaN for any other.
  * Common values give a non-negative integer of 31 bits, which the engine keeps unboxed: the number of
  * the (table, priority) pair (8 bits), in_port + 1 (10 bits, 0 when absent), VLAN id + 1 (13 bits, 0
- * when absent). Others (in_port above 1022, the 256th pair on) give a negative integer: minus one minus
- * table (8 bits), priority (16), in_port + 1 (16) and VLAN id + 1 (13) packed in 53 bits.
+ * when absent). Others (in_port above 1022, a pair after the first 256) give a negative integer: minus
+ * one minus table (8 bits), priority (16), in_port + 1 (16) and VLAN id + 1 (13) packed in 53 bits.
  */
 function packedIdentity(tableId: number, priority: number, m: FlowMatch): number {
   if (
