@@ -213,15 +213,15 @@ function flowsOnly(flows: readonly FlowRule[]): DeviceState {
 }
 
 /** A compiled intent's rules as parts of a delta (ingress and the rest), without merging them. */
-function partsOf(c: Compiled): DeviceState[] {
+function compiledParts(c: Compiled): DeviceState[] {
   return [flowsOnly(c.ingress), c.rest];
 }
 
 function phasesOf(c: InstallChange): Phase[] {
   const { old, next } = c;
   if (!next)
-    return [{ add: NO_PARTS, remove: old ? partsOf(old) : NO_PARTS, base: undefined, more: NO_PARTS, confirm: NO_PARTS }];
-  if (!old) return [{ add: partsOf(next), remove: NO_PARTS, base: next, more: NO_PARTS, confirm: NO_PARTS }];
+    return [{ add: NO_PARTS, remove: old ? compiledParts(old) : NO_PARTS, base: undefined, more: NO_PARTS, confirm: NO_PARTS }];
+  if (!old) return [{ add: compiledParts(next), remove: NO_PARTS, base: next, more: NO_PARTS, confirm: NO_PARTS }];
   return [
     { add: [next.rest], remove: NO_PARTS, base: old, more: [next.rest], confirm: [next.rest] },
     {
