@@ -85,13 +85,7 @@ export function transportMatch(m: TrafficMatch | undefined): Transport | undefin
   if (m?.ipProto === undefined) return undefined;
   const tcp = m.ipProto === 6;
   const udp = m.ipProto === 17;
-  const out: {
-    ipProto: number;
-    tcpSrc?: number;
-    tcpDst?: number;
-    udpSrc?: number;
-    udpDst?: number;
-  } = { ipProto: m.ipProto };
+  const out: Mutable<Transport> = { ipProto: m.ipProto };
   if (m.srcPort !== undefined && tcp) out.tcpSrc = m.srcPort;
   if (m.dstPort !== undefined && tcp) out.tcpDst = m.dstPort;
   if (m.srcPort !== undefined && udp) out.udpSrc = m.srcPort;
