@@ -124,7 +124,7 @@ export class IntentEngine {
     const at = this.now();
     const change: StateChange = { state: 'requested', at };
     const rec: IntentRecord = {
-      id: `intent-${key}`,
+      id: intentIdOf(key),
       key,
       spec,
       state: 'requested',
@@ -385,6 +385,11 @@ export class IntentEngine {
   private publish(rec: IntentRecord): void {
     this.deps.bus.publish(new IntentUpdatedEvent(rec));
   }
+}
+
+/** The id the engine gives the intent with store key `key` (the idempotency record keeps the key only). */
+export function intentIdOf(key: number): string {
+  return `intent-${key}`;
 }
 
 /** The reverse direction's traffic: the same protocol, source and destination ports swapped. */

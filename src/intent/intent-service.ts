@@ -1,6 +1,6 @@
 import { SdncError } from '../model/errors.js';
 import type { ResolvedEndpoint } from './endpoint-resolver.js';
-import { type InstallChange, IntentEngine, type IntentEngineDeps } from './intent-engine.js';
+import { type InstallChange, IntentEngine, type IntentEngineDeps, intentIdOf } from './intent-engine.js';
 import { IntentReactor } from './intent-reactor.js';
 import { applyPatch, type IntentRequest, normalizeRequest, requestHash } from './intent-request.js';
 import type { IntentPatch, IntentRecord, IntentSpec, IntentState, IntentView } from './intent-types.js';
@@ -121,7 +121,7 @@ export class IntentService {
     const stored = this.engine.deps.store.findIdempotency(key);
     if (stored) {
       if (stored.bodyHash !== hash) throw new SdncError('SDNC_ERR_IDEMPOTENCY_MISMATCH', { key });
-      const id = `intent-${stored.intentKey}`;
+      const id = intentIdOf(stored.intentKey);
       const found = this.engine.get(id);
       if (!found) throw new SdncError('SDNC_ERR_INTENT_NOT_FOUND', { id });
       return Promise.resolve(asRetry(toView(found)));
