@@ -82,9 +82,10 @@ export class FlowService {
   private readonly devices = new Map<string, DeviceFlowState>();
   /** Per owner, the states of the devices it has state on. */
   private readonly ownerDevices = new Map<string, DeviceFlowState[]>();
-  /** Counts changeDesired calls; a device state notes the last one that touched it. */
-  private edits = 0;
-  /** desiredVersion() per owner that wants something; `changes` counts every change of any owner. */
+  /**
+   * desiredVersion() per owner that wants something; `changes` counts every change of any owner (the
+   * number of a changeDesired call is also what a device state notes as the last change touching it).
+   */
   private readonly versions = new Map<string, number>();
   private changes = 0;
   private readonly dirty = new Set<string>();
@@ -179,7 +180,7 @@ export class FlowService {
   ): void {
     // Entry by entry, removals first, with the device of the previous entry at hand (entries mostly
     // come grouped by device); then the owner settles on every device touched.
-    const edit = ++this.edits;
+    const edit = ++this.changes;
     const touched: DeviceFlowState[] = [];
     let at: DeviceFlowState | undefined;
     const removed = partsOf(remove);
@@ -210,7 +211,7 @@ export class FlowService {
       this.versions.delete(owner);
     } else {
       this.ownerDevices.set(owner, mine);
-      this.versions.set(owner, ++this.changes);
+      this.versions.set(owner, edit);
     }
     if (touched.length > 0) this.scheduleFlush();
   }
