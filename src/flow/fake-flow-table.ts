@@ -83,9 +83,9 @@ export class FakeFlowTable {
    * Applies a batch all-or-nothing: a batch the resulting state refuses (a missing meter or group in
    * use, an add of an existing meter or group, a modify of a missing entry) changes nothing. Costs what
    * the batch touches, not what the table holds (use counts of meters and groups stand in for a scan of
-   * every flow). A batch that cannot be refused (flows only, none of them using a meter or group, every
-   * modify of an installed entry) is written straight through; any other is written with an undo log,
-   * replayed backwards on a refusal. Returns the flows of `deleteFlows` that were installed.
+   * every flow). A batch that cannot be refused (flows only, no added or modified one using a meter or
+   * group, every modify of an installed entry) is written straight through; any other is written with
+   * an undo log, replayed backwards on a refusal. Returns the flows of `deleteFlows` that were installed.
    */
   apply(batch: DeviceBatch): FlowRule[] {
     const removed: FlowRule[] = [];
