@@ -3,79 +3,17 @@ import type { IntentLabels, IntentPaths, IntentRecord, StateChange } from '../in
 import { linksOfPaths } from '../intent/path-planner.js';
 import { BulkStatement, withoutDeleted } from './bulk-statement.js';
 import { type Db, migrate } from './database.js';
-
-const MIGRATIONS = [
-  `CREATE TABLE intents (
-     key INTEGER PRIMARY KEY,
-     id TEXT NOT NULL UNIQUE,
-     spec TEXT NOT NULL,
-     state TEXT NOT NULL,
-     reason TEXT,
-     paths TEXT,
-     reserved_links TEXT NOT NULL,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL
-   );
-   CREATE TABLE intent_history (
-     intent_key INTEGER NOT NULL REFERENCES intents(key) ON DELETE CASCADE,
-     seq INTEGER NOT NULL,
-     state TEXT NOT NULL,
-     at INTEGER NOT NULL,
-     reason TEXT,
-     PRIMARY KEY (intent_key, seq)
-   );
-   CREATE TABLE intent_labels (
-     label INTEGER PRIMARY KEY,
-     intent_key INTEGER NOT NULL REFERENCES intents(key) ON DELETE CASCADE,
-     direction TEXT NOT NULL CHECK (direction IN ('forward', 'reverse'))
-   );
-   CREATE TABLE intent_idempotency (
-     idem_key TEXT PRIMARY KEY,
-     body_hash TEXT NOT NULL,
-     intent_key INTEGER NOT NULL REFERENCES intents(key) ON DELETE CASCADE,
-     created_at INTEGER NOT NULL
-   );
-   CREATE TABLE intent_key_seq (one INTEGER PRIMARY KEY CHECK (one = 1), last_key INTEGER NOT NULL);`,
-  // Crankback labels (local repair of protected paths): SQLite cannot alter a CHECK, so the table is rebuilt.
-  `CREATE TABLE intent_labels_v2 (
-     label INTEGER PRIMARY KEY,
-     intent_key INTEGER NOT NULL REFERENCES intents(key) ON DELETE CASCADE,
-     direction TEXT NOT NULL CHECK (direction IN ('forward', 'reverse', 'forwardCrankback', 'reverseCrankback'))
-   );
-   INSERT INTO intent_labels_v2 (label, intent_key, direction) SELECT label, intent_key, direction FROM intent_labels;
-   DROP TABLE intent_labels;
-   ALTER TABLE intent_labels_v2 RENAME TO intent_labels;`,
-  // Replacing an intent's labels and deleting an intent (cascade) look rows up by intent: without these
-  // every label change scanned the whole table.
-  `CREATE INDEX intent_labels_by_intent ON intent_labels (intent_key);
-   CREATE INDEX intent_idempotency_by_intent ON intent_idempotency (intent_key);`,
-];
-
-/** The label columns of IntentLabels, as stored in intent_labels.direction. */
-const LABEL_ROLES = ['forward', 'reverse', 'forwardCrankback', 'reverseCrankback'] as const;
-type LabelRole = (typeof LABEL_ROLES)[number];
-
-/**
- * reserved_links of a row whose reserved links are the links of its paths (linksOfPaths, what admission
- * reserves for an intent with bandwidth): most rows, and the links are then not written twice. Never
- * the JSON of an array, so rows of either kind reload.
- */
-const LINKS_OF_PATHS = '';
+import {
+  type HistoryRow,
+  INTENT_MIGRATIONS,
+  type IntentRow,
+  LABEL_ROLES,
+  type LabelRole,
+  LINKS_OF_PATHS,
+} from './intent-schema.js';
 
 /** Values per history row in Unwritten.history: intent_key, seq, state, at, reason. */
 const HISTORY_WIDTH = 5;
-
-interface IntentRow {
-  key: number;
-  id: string;
-  spec: string;
-  state: string;
-  reason: string | null;
-  paths: string | null;
-  reserved_links: string;
-  created_at: number;
-  updated_at: number;
-}
 
 /**
  * When intent changes reach the database.
@@ -102,13 +40,6 @@ interface Unwritten {
   readonly idem: Map<string, { bodyHash: string; intentKey: number; at: number }>;
   readonly deleted: Set<number>;
   lastKey?: number;
-}
-
-interface HistoryRow {
-  intent_key: number;
-  state: string;
-  at: number;
-  reason: string | null;
 }
 
 /**
@@ -164,7 +95,7 @@ export class IntentStore {
   ) {
     this.groupCommit = (options.commit ?? 'end-of-turn') === 'end-of-turn';
     this.onFlushError = options.onFlushError ?? (() => {});
-    migrate(db, 'intent', MIGRATIONS);
+    migrate(db, 'intent', INTENT_MIGRATIONS);
     this.upsertIntent = db.prepare(
       `INSERT INTO intents (key, id, spec, state, reason, paths, reserved_links, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
