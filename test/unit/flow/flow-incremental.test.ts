@@ -69,6 +69,43 @@ function canonical(b: DeviceBatch): Record<string, string[]> {
   };
 }
 
+/**
+ * One delta step of an owner holding `cur`: `step.flows` on device A added, the entries `step.keep`
+ * does not keep removed; `next` is what the owner holds after it.
+ */
+function deltaOf(
+  step: { readonly owner: number; readonly flows: readonly FlowSpec[]; readonly keep: readonly boolean[] },
+  cur: DeviceState = { flows: [], groups: [], meters: [] },
+): { add: DeviceState; remove: DeviceState; next: DeviceState } {
+  const add = ownerState(
+    step.owner,
+    step.flows.filter((f) => f.device === A),
+  );
+  let i = 0;
+  const pick = <T>(xs: readonly T[]) => xs.filter(() => !step.keep[i++ % step.keep.length]);
+  const remove = { flows: pick(cur.flows), groups: pick(cur.groups), meters: pick(cur.meters) };
+  const next: DeviceState = {
+    flows: [...cur.flows.filter((x) => !remove.flows.includes(x)), ...add.flows],
+    groups: [...cur.groups.filter((x) => !remove.groups.includes(x)), ...add.groups],
+    meters: [...cur.meters.filter((x) => !remove.meters.includes(x)), ...add.meters],
+  };
+  return { add, remove, next };
+}
+
+/**
+ * The incremental diff equals the full diff of desired against `actual`; the device confirms it and
+ * then agrees with the desired state. Returns what the device has after the batch.
+ */
+function convergeChecked(state: DeviceFlowState, actual: DeviceState): DeviceState {
+  const full = diffDeviceState(state.desired(), actual, DEFAULT_OWNERSHIP);
+  const incremental = state.diffTouched();
+  expect(canonical(incremental)).toEqual(canonical(full));
+  state.commit(incremental);
+  const after = applyTo(actual, incremental);
+  expect(batchSize(diffDeviceState(state.desired(), after))).toBe(0);
+  return after;
+}
+
 const canonicalState = (s: DeviceState) =>
   canonical({ ...diffDeviceState({ flows: [], groups: [], meters: [] }, s, DEFAULT_OWNERSHIP) });
 
@@ -88,12 +125,7 @@ describe('incremental convergence', () => {
             step.flows.filter((f) => f.device === A),
           );
           state.setOwner(`o${step.owner}`, step.remove ? undefined : s);
-          const full = diffDeviceState(state.desired(), actual, DEFAULT_OWNERSHIP);
-          const incremental = state.diffTouched();
-          expect(canonical(incremental)).toEqual(canonical(full));
-          state.commit(incremental);
-          actual = applyTo(actual, incremental);
-          expect(batchSize(diffDeviceState(state.desired(), actual))).toBe(0);
+          actual = convergeChecked(state, actual);
         }
       }),
       { numRuns: 300 },
@@ -114,28 +146,11 @@ describe('incremental convergence', () => {
         let actual: DeviceState = { flows: [], groups: [], meters: [] };
         state.commit(state.diffAll(actual));
         for (const step of steps) {
-          const add = ownerState(
-            step.owner,
-            step.flows.filter((f) => f.device === A),
-          );
-          const cur = mine.get(step.owner) ?? { flows: [], groups: [], meters: [] };
-          let i = 0;
-          const pick = <T>(xs: readonly T[]) => xs.filter(() => !step.keep[i++ % step.keep.length]);
-          const remove = { flows: pick(cur.flows), groups: pick(cur.groups), meters: pick(cur.meters) };
-          const next: DeviceState = {
-            flows: [...cur.flows.filter((x) => !remove.flows.includes(x)), ...add.flows],
-            groups: [...cur.groups.filter((x) => !remove.groups.includes(x)), ...add.groups],
-            meters: [...cur.meters.filter((x) => !remove.meters.includes(x)), ...add.meters],
-          };
+          const { add, remove, next } = deltaOf(step, mine.get(step.owner));
           if (step.whole) state.setOwner(`o${step.owner}`, next);
           else state.changeOwner(`o${step.owner}`, add, remove);
           mine.set(step.owner, next);
-          const full = diffDeviceState(state.desired(), actual, DEFAULT_OWNERSHIP);
-          const incremental = state.diffTouched();
-          expect(canonical(incremental)).toEqual(canonical(full));
-          state.commit(incremental);
-          actual = applyTo(actual, incremental);
-          expect(batchSize(diffDeviceState(state.desired(), actual))).toBe(0);
+          actual = convergeChecked(state, actual);
         }
       }),
       { numRuns: 300 },
@@ -173,19 +188,7 @@ describe('incremental convergence', () => {
           inFlight = undefined;
         };
         for (const step of steps) {
-          const add = ownerState(
-            step.owner,
-            step.flows.filter((f) => f.device === A),
-          );
-          const cur = mine.get(step.owner) ?? { flows: [], groups: [], meters: [] };
-          let i = 0;
-          const pick = <T>(xs: readonly T[]) => xs.filter(() => !step.keep[i++ % step.keep.length]);
-          const remove = { flows: pick(cur.flows), groups: pick(cur.groups), meters: pick(cur.meters) };
-          const next: DeviceState = {
-            flows: [...cur.flows.filter((x) => !remove.flows.includes(x)), ...add.flows],
-            groups: [...cur.groups.filter((x) => !remove.groups.includes(x)), ...add.groups],
-            meters: [...cur.meters.filter((x) => !remove.meters.includes(x)), ...add.meters],
-          };
+          const { add, remove, next } = deltaOf(step, mine.get(step.owner));
           // The change lands while the previous batch is still on its way.
           if (step.whole) state.setOwner(`o${step.owner}`, next);
           else state.changeOwner(`o${step.owner}`, add, remove);
