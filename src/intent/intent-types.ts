@@ -107,12 +107,19 @@ export interface IntentPaths {
   readonly reverse?: DirectionPaths;
 }
 
+/**
+ * The labels of the tunnels an intent's directions ride (shared by every intent on the same paths to the
+ * same hosts, see tunnel-registry.ts) and the intent's own meter ids (one per policed direction, unique on
+ * the direction's ingress switch).
+ */
 export interface IntentLabels {
   readonly forward: number;
   readonly reverse?: number;
   /** Crankback labels of protected directions whose primary has transit switches (crankback-compiler.ts). */
   readonly forwardCrankback?: number;
   readonly reverseCrankback?: number;
+  readonly forwardMeter?: number;
+  readonly reverseMeter?: number;
 }
 
 export interface StateChange {

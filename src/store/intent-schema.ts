@@ -45,10 +45,30 @@ export const INTENT_MIGRATIONS = [
   // every label change scanned the whole table.
   `CREATE INDEX intent_labels_by_intent ON intent_labels (intent_key);
    CREATE INDEX intent_idempotency_by_intent ON intent_idempotency (intent_key);`,
+  // Shared tunnels: intents on the same paths to the same hosts share one label, so a label may be held
+  // by many intents; each intent holds one value per role. Meter ids (unique per ingress switch, not per
+  // network) are held the same way. The key moves from the label to (intent, role).
+  `CREATE TABLE intent_labels_v3 (
+     intent_key INTEGER NOT NULL REFERENCES intents(key) ON DELETE CASCADE,
+     direction TEXT NOT NULL CHECK (direction IN
+       ('forward', 'reverse', 'forwardCrankback', 'reverseCrankback', 'forwardMeter', 'reverseMeter')),
+     label INTEGER NOT NULL,
+     PRIMARY KEY (intent_key, direction)
+   ) WITHOUT ROWID;
+   INSERT INTO intent_labels_v3 (intent_key, direction, label) SELECT intent_key, direction, label FROM intent_labels;
+   DROP TABLE intent_labels;
+   ALTER TABLE intent_labels_v3 RENAME TO intent_labels;`,
 ];
 
-/** The label columns of IntentLabels, as stored in intent_labels.direction. */
-export const LABEL_ROLES = ['forward', 'reverse', 'forwardCrankback', 'reverseCrankback'] as const;
+/** The members of IntentLabels, as stored in intent_labels.direction. */
+export const LABEL_ROLES = [
+  'forward',
+  'reverse',
+  'forwardCrankback',
+  'reverseCrankback',
+  'forwardMeter',
+  'reverseMeter',
+] as const;
 export type LabelRole = (typeof LABEL_ROLES)[number];
 
 /**

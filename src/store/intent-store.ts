@@ -45,8 +45,8 @@ interface Unwritten {
 /**
  * Intents, their state history, their labels and the Idempotency-Keys of the requests that created
  * them. Every state transition is one history row; the intent row holds the latest state, paths and
- * reservation so that a restart reloads intents with the paths they had. Labels have their own table
- * with the label as primary key: the database itself refuses to give one label to two intents.
+ * reservation so that a restart reloads intents with the paths they had. Labels and meter ids have
+ * their own table, one row per intent and role: a tunnel's label is held by every intent riding it.
  * Intent keys are never reused (a withdrawn intent's cookie must not be mistaken for a new one).
  * Writes are grouped per turn by default (see IntentCommitMode): what is durable is every change made
  * before the last flush, and a flush always runs before the turn's promise continuations and I/O.
@@ -177,13 +177,13 @@ export class IntentStore {
   /** The body of a group commit, in one transaction. */
   private write(u: Unwritten): void {
     const deleted = u.deleted;
-    // Deletes first: a label given back by a deleted intent may belong to another one in this turn.
+    // Deletes first: a key deleted and then reused within a turn (never today) would otherwise collide.
     for (const key of deleted) this.deleteIntentStmt.run(key);
     if (u.lastKey !== undefined) this.writeKey.run(u.lastKey);
     this.writeRows(u.rows, deleted);
     this.bulkHistory.run(deleted.size === 0 ? u.history : withoutDeleted(u.history, HISTORY_WIDTH, deleted));
     if (u.labels.size > 0) {
-      // All replaced labels go before any is inserted, so a label moving between intents never collides.
+      // All replaced label rows go before any is inserted (one multi-row statement each).
       const stale: number[] = [];
       const fresh: (string | number)[] = [];
       for (const [key, labels] of u.labels) {

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { IntentPaths, IntentRecord, StateChange } from '../../../src/intent/intent-types.js';
 import { linksOfPaths } from '../../../src/intent/path-planner.js';
 import type { Path } from '../../../src/model/path.js';
-import { type Db, openDatabase } from '../../../src/store/database.js';
+import { type Db, migrate, openDatabase } from '../../../src/store/database.js';
+import { INTENT_MIGRATIONS } from '../../../src/store/intent-schema.js';
 import { IntentStore } from '../../../src/store/intent-store.js';
 
 const dirs: string[] = [];
@@ -259,5 +260,45 @@ describe('IntentStore group commit', () => {
     // A row written before links were left out holds their JSON: it reloads as it was.
     reader.prepare('UPDATE intents SET reserved_links = ? WHERE key = ?').run(JSON.stringify(derived.reservedLinks), derived.key);
     expect(new IntentStore(reader).loadAll()[0]).toEqual(derived);
+  });
+
+  it('lets intents of one tunnel hold the same label, with their own meter ids, and reloads them', () => {
+    const { writer, reader } = twoConnections();
+    const store = new IntentStore(writer);
+    const [a, b] = [store.nextKey(), store.nextKey()];
+    const h: StateChange = { state: 'installed', at: 1 };
+    const la = { forward: 30, reverse: 31, forwardMeter: 1, reverseMeter: 1 };
+    const lb = { forward: 30, reverse: 31, forwardMeter: 2, reverseMeter: 2 };
+    store.save({ ...record(a, 'installed', [h]), labels: la }, h);
+    store.save({ ...record(b, 'installed', [h]), labels: lb }, h);
+    store.saveLabels(a, la);
+    store.saveLabels(b, lb);
+    store.flush();
+    expect(count(reader, 'intent_labels')).toBe(8);
+    expect(new IntentStore(reader).loadAll().map((r) => r.labels)).toEqual([la, lb]);
+  });
+
+  it('keeps the labels of a database written before tunnels were shared', () => {
+    const { writer, reader } = twoConnections();
+    // The schema as the previous release left it, with its rows.
+    migrate(writer, 'intent', INTENT_MIGRATIONS.slice(0, 3));
+    const spec = JSON.stringify(record(1, 'installed', []).spec);
+    writer
+      .prepare(
+        `INSERT INTO intents (key, id, spec, state, reason, paths, reserved_links, created_at, updated_at)
+         VALUES (1, 'intent-1', ?, 'installed', NULL, NULL, '[]', 1, 1)`,
+      )
+      .run(spec);
+    writer.exec(`INSERT INTO intent_labels (label, intent_key, direction) VALUES (40, 1, 'forward'), (41, 1, 'forwardCrankback');
+      INSERT INTO intent_key_seq (one, last_key) VALUES (1, 1)`);
+    const store = new IntentStore(writer);
+    expect(store.loadAll()[0].labels).toEqual({ forward: 40, forwardCrankback: 41 });
+    // And the migrated table takes a shared label now.
+    const k = store.nextKey();
+    const h: StateChange = { state: 'installed', at: 2 };
+    store.save({ ...record(k, 'installed', [h]), labels: { forward: 40 } }, h);
+    store.saveLabels(k, { forward: 40 });
+    store.flush();
+    expect(new IntentStore(reader).loadAll().map((r) => r.labels?.forward)).toEqual([40, 40]);
   });
 });
