@@ -1,13 +1,16 @@
 import type { FlowService } from '../flow/flow-service.js';
 import type { DeviceState, FlowRule } from '../model/flow.js';
 import type { IntentLabels } from './intent-types.js';
+import type { Tunnel } from './tunnel-registry.js';
 
 /** An intent's compiled rules, split so make-before-break can switch the ingress last. */
 export interface Compiled {
   /** Ingress classification rules: the only rules that decide which path traffic takes. */
   readonly ingress: readonly FlowRule[];
-  /** Transit and egress rules, groups and meters. */
+  /** The intent's other entries: its meters (and, compiled on their own, any other rules and groups). */
   readonly rest: DeviceState;
+  /** The shared tunnels the ingress pushes onto: their transit and egress rules are the tunnels' own. */
+  readonly tunnels: readonly Tunnel[];
 }
 
 /** One intent moving from what it had installed (`old`) to `next`, or being removed (`next` undefined). */
@@ -15,16 +18,20 @@ export interface InstallChange {
   readonly id: string;
   readonly old?: Compiled;
   readonly next?: Compiled;
-  /** Labels to free once the old rules are gone. */
+  /** Labels (tunnel holds, meter ids) to give back once the ingress no longer uses them. */
   readonly retiredLabels?: IntentLabels;
 }
 
 /** A change whose rules are all in place (or all gone): what it had installed before can be forgotten. */
 export interface FinishedChange {
   readonly change: InstallChange;
-  /** Every label no rule of the intent uses any more. */
-  readonly retired: readonly IntentLabels[];
 }
+
+/**
+ * Gives back what an intent held for rules it no longer uses (see InstallSequencer): tunnel holds, whose
+ * last release removes the tunnel's rules in the same flush, and meter ids.
+ */
+export type Retire = (id: string, labels: readonly IntentLabels[]) => void;
 
 interface Phase {
   /** How the owner's state changes in this phase, in parts (see FlowService.changeDesired). */
@@ -38,6 +45,10 @@ interface Phase {
   readonly more: readonly DeviceState[];
   /** The devices of these entries must confirm this phase before the next one may start. */
   readonly confirm: readonly DeviceState[];
+  /** Tunnels whose rules must be in the flow service from this phase on. */
+  readonly tunnels: readonly Tunnel[];
+  /** Whether the retired labels are given back in this phase (the last one). */
+  readonly retire: boolean;
 }
 
 interface Run {
@@ -45,7 +56,7 @@ interface Run {
   readonly phases: readonly Phase[];
   /** Index of the phase to run next. */
   at: number;
-  readonly retired: IntentLabels[];
+  retired: IntentLabels[];
   /** The flow service's desiredVersion of the intent right after this run last changed it. */
   version: number;
 }
@@ -54,8 +65,9 @@ type Flows = Pick<FlowService, 'setDesired' | 'changeDesired' | 'flush' | 'isCon
 
 /**
  * Make-before-break installation. A move runs in three phases, all intents of a batch in step:
- * (A) new transit and egress rules, groups and meters next to the old ones; (B) ingress switched to
- * the new label, old transit rules still in place for packets in flight; (C) old rules removed.
+ * (A) the new tunnels' rules (where no other intent put them already) and meters next to the old ones;
+ * (B) ingress switched to the new label, old tunnels still in place for packets in flight; (C) the old
+ * labels given back: a tunnel whose last holder that was has its rules removed.
  * A phase only starts once every device the previous phase changed has confirmed it (the flow
  * service converged it: Driver.apply resolved after the device's barrier reply). A device that is
  * not connected, or refused the batch, holds the move where it is - the ingress never moves onto a
@@ -72,7 +84,10 @@ export class InstallSequencer {
    */
   private readonly installed = new Map<string, { readonly compiled: Compiled; readonly version: number }>();
 
-  constructor(private readonly flows: Flows) {}
+  constructor(
+    private readonly flows: Flows,
+    private readonly retire: Retire,
+  ) {}
 
   /**
    * Drops what the sequencer remembers of an intent that is gone (withdrawn, forgotten by the engine):
@@ -103,7 +118,7 @@ export class InstallSequencer {
     if (!r) return undefined;
     const { old, next } = r.change;
     if (r.at <= 1 || !old || !next) return old;
-    return { ingress: next.ingress, rest: { ...next.rest, flows: [...next.rest.flows, ...old.rest.flows] } };
+    return { ingress: next.ingress, rest: next.rest, tunnels: [...next.tunnels, ...old.tunnels] };
   }
 
   /** Runs changes as far as the devices confirm; returns the ones that finished. */
@@ -133,9 +148,19 @@ export class InstallSequencer {
         // the first one from the change's `old` when that is what the intent has.
         const phase = r.phases[r.at];
         const id = r.change.id;
-        if (r.at > 0 || this.has(id, r.change.old)) this.flows.changeDesired(id, phase.add, phase.remove);
-        else this.flows.setDesired(id, phase.base === undefined ? NOTHING : merge(phase.base, ...phase.more));
+        for (const t of phase.tunnels) {
+          if (t.desired || t.rules === undefined) continue;
+          this.flows.setDesired(t.owner, t.rules);
+          t.desired = true;
+        }
+        if (r.at > 0 || this.has(id, r.change.old)) {
+          if (phase.add.length > 0 || phase.remove.length > 0) this.flows.changeDesired(id, phase.add, phase.remove);
+        } else this.flows.setDesired(id, phase.base === undefined ? NOTHING : merge(phase.base, ...phase.more));
         r.version = this.flows.desiredVersion(id);
+        if (phase.retire && r.retired.length > 0) {
+          this.retire(id, r.retired);
+          r.retired = [];
+        }
       }
       await this.flows.flush();
       const next: Run[] = [];
@@ -146,7 +171,7 @@ export class InstallSequencer {
           const { id, next } = r.change;
           if (next) this.installed.set(id, { compiled: next, version: r.version });
           else this.installed.delete(id);
-          finished.push({ change: r.change, retired: r.retired });
+          finished.push({ change: r.change });
         } else if (this.confirmed(phase)) next.push(r);
         else this.held.set(r.change.id, r);
       }
@@ -220,20 +245,55 @@ function compiledParts(c: Compiled): DeviceState[] {
 function phasesOf(c: InstallChange): Phase[] {
   const { old, next } = c;
   if (!next)
-    return [{ add: NO_PARTS, remove: old ? compiledParts(old) : NO_PARTS, base: undefined, more: NO_PARTS, confirm: NO_PARTS }];
-  if (!old) return [{ add: compiledParts(next), remove: NO_PARTS, base: next, more: NO_PARTS, confirm: NO_PARTS }];
+    return [
+      {
+        add: NO_PARTS,
+        remove: old ? compiledParts(old) : NO_PARTS,
+        base: undefined,
+        more: NO_PARTS,
+        confirm: NO_PARTS,
+        tunnels: NO_TUNNELS,
+        retire: true,
+      },
+    ];
+  if (!old)
+    return [
+      {
+        add: compiledParts(next),
+        remove: NO_PARTS,
+        base: next,
+        more: NO_PARTS,
+        confirm: NO_PARTS,
+        tunnels: next.tunnels,
+        retire: true,
+      },
+    ];
+  const confirmA: DeviceState[] = [next.rest];
+  for (const t of next.tunnels) if (t.rules !== undefined) confirmA.push(t.rules);
   return [
-    { add: [next.rest], remove: NO_PARTS, base: old, more: [next.rest], confirm: [next.rest] },
+    { add: [next.rest], remove: NO_PARTS, base: old, more: [next.rest], confirm: confirmA, tunnels: next.tunnels, retire: false },
     {
       add: [flowsOnly(next.ingress)],
       remove: [{ flows: old.ingress, groups: old.rest.groups, meters: old.rest.meters }],
       base: next,
       more: [flowsOnly(old.rest.flows)],
       confirm: [flowsOnly(next.ingress), flowsOnly(old.ingress)],
+      tunnels: NO_TUNNELS,
+      retire: false,
     },
-    { add: NO_PARTS, remove: [flowsOnly(old.rest.flows)], base: next, more: NO_PARTS, confirm: NO_PARTS },
+    {
+      add: NO_PARTS,
+      remove: old.rest.flows.length > 0 ? [flowsOnly(old.rest.flows)] : NO_PARTS,
+      base: next,
+      more: NO_PARTS,
+      confirm: NO_PARTS,
+      tunnels: NO_TUNNELS,
+      retire: true,
+    },
   ];
 }
+
+const NO_TUNNELS: readonly Tunnel[] = [];
 
 function devicesOf(states: readonly DeviceState[]): string[] {
   const out = new Set<string>();

@@ -1,4 +1,4 @@
-import type { FlowAction, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
+import type { DeviceState, FlowAction, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
 import type { Path } from '../model/path.js';
 import type { TopoLink, TopoNode } from '../model/topology.js';
 import { type CrankbackHop, compileCrankback, crankbackTransitRule } from './crankback-compiler.js';
@@ -110,13 +110,105 @@ function compileInto(
   meters: MeterEntry[],
 ): { readonly ok: false; readonly reason: IntentFailure } | undefined {
   try {
-    for (const d of input.directions) compileDirection(d, input, topo, ingress, flows, groups, meters);
+    for (const d of input.directions) {
+      const shape = shapeOf(topo, d.primary, d.backup);
+      // The direction's label-switching rules apart, so the classifiers come first as they always did.
+      const own: FlowRule[] = flows === ingress ? [] : flows;
+      const toNetwork = tunnelRules(shape, d.to, d.label, d.crankbackLabel, input.cookie, own, groups);
+      const meterId = input.bandwidthMbps > 0 ? d.label : undefined;
+      compileIngressInto(shape, d, toNetwork, input.cookie, meterId, input.bandwidthMbps, ingress, meters);
+      if (own !== flows) for (const f of own) flows.push(f);
+    }
   } catch (err) {
     if (err instanceof NotProgrammable) return { ok: false, reason: { code: 'not-programmable', message: err.message } };
     throw err;
   }
   return undefined;
 }
+
+/**
+ * What a direction's tunnel is made of: the ingress switch and the ports of its paths, checked (every
+ * reason the direction cannot be programmed is found here, before any label is taken).
+ */
+export interface TunnelShape {
+  readonly ingress: string;
+  readonly primary: PathPorts;
+  readonly backup: PathPorts | undefined;
+  readonly hasLinks: boolean;
+  readonly primaryOut: number;
+  /** Port of the backup at the ingress when it leaves on another one (fast-failover there). */
+  readonly backupOut: number | undefined;
+}
+
+export type TunnelPlan =
+  | {
+      readonly ok: true;
+      readonly shape: TunnelShape;
+      /** Equal for directions whose tunnel rules are equal (apart from the label): they share a tunnel. */
+      readonly key: string;
+    }
+  | { readonly ok: false; readonly reason: IntentFailure };
+
+/**
+ * Plans the tunnel of a direction from `primary` (and `backup`) to the hosts `to`: its shape and its key.
+ * Two directions with the same key have the same tunnel rules once given the same labels.
+ */
+export function planTunnel(
+  topo: CompileTopology,
+  primary: Path,
+  backup: Path | undefined,
+  to: readonly AttachedHost[],
+): TunnelPlan {
+  try {
+    const shape = shapeOf(topo, primary, backup);
+    const b = shape.backup;
+    const key = `${portsKey(shape.primary)}#${b === undefined ? '' : portsKey(b)}#${hostsKey(to)}`;
+    return { ok: true, shape, key };
+  } catch (err) {
+    if (err instanceof NotProgrammable) return { ok: false, reason: { code: 'not-programmable', message: err.message } };
+    throw err;
+  }
+}
+
+/** A tunnel's rules and groups with its labels, and what its classifiers do (cookie: the tunnel's). */
+export function compileTunnel(
+  shape: TunnelShape,
+  to: readonly AttachedHost[],
+  label: number,
+  crankbackLabel: number | undefined,
+  cookie: number,
+): { readonly rules: DeviceState; readonly toNetwork: readonly FlowAction[] } {
+  const flows: FlowRule[] = [];
+  const groups: GroupEntry[] = [];
+  const toNetwork = tunnelRules(shape, to, label, crankbackLabel, cookie, flows, groups);
+  return { rules: { flows, groups, meters: NO_METERS }, toNetwork };
+}
+
+/**
+ * An intent's own rules for one direction: its ingress classifiers (into `ingress`), doing `toNetwork`
+ * (the tunnel's push and forward) under the meter `meterId`, and that meter (into `meters`).
+ */
+export function compileIngress(
+  shape: TunnelShape,
+  d: IngressInput,
+  toNetwork: readonly FlowAction[],
+  cookie: number,
+  meterId: number | undefined,
+  bandwidthMbps: number,
+  ingress: FlowRule[],
+  meters: MeterEntry[],
+): void {
+  compileIngressInto(shape, d, toNetwork, cookie, meterId, bandwidthMbps, ingress, meters);
+}
+
+/** What an intent's classifiers of one direction are about. */
+export interface IngressInput {
+  readonly from: readonly AttachedHost[];
+  readonly to: readonly AttachedHost[];
+  readonly match?: TrafficMatch;
+}
+
+const NO_METERS: readonly MeterEntry[] = [];
 
 /** A programmable switch after the first node of a path: where the path enters and leaves it. */
 interface Hop extends CrankbackHop {
@@ -146,6 +238,8 @@ interface PathPorts {
   readonly switchError: string | undefined;
   /** [output firstOut], made on first use. */
   firstOutput: FlowAction | undefined;
+  /** The switches and ports of the path as text (see portsKey), made on first use. */
+  key: string | undefined;
 }
 
 const portsByPath = new WeakMap<Path, PathPorts>();
@@ -195,87 +289,144 @@ function resolvePorts(topo: CompileTopology, path: Path, shape: number | undefin
     if (!(err instanceof NotProgrammable)) throw err;
     switchError = err.message;
   }
-  return { topo, shape, attr, first, firstOut, firstOutError, transit, egress, switchError, firstOutput: undefined };
+  return {
+    topo,
+    shape,
+    attr,
+    first,
+    firstOut,
+    firstOutError,
+    transit,
+    egress,
+    switchError,
+    firstOutput: undefined,
+    key: undefined,
+  };
 }
 
-function compileDirection(
-  d: DirectionInput,
-  input: CompileInput,
-  topo: CompileTopology,
-  ingressFlows: FlowRule[],
-  flows: FlowRule[],
-  groups: GroupEntry[],
-  meters: MeterEntry[],
-): void {
-  const cookie = input.cookie;
-  const ingressNode = d.primary.nodes[0];
-  const primary = pathPorts(topo, d.primary);
+/** The switches and ports label switching along a path uses, as text (once per path and topology version). */
+function portsKey(p: PathPorts): string {
+  let k = p.key;
+  if (k === undefined) {
+    k = `${p.first}:${p.firstOut ?? ''}`;
+    for (const h of p.transit) k += `>${h.device}:${h.inPort}:${h.outPort}`;
+    if (p.egress !== undefined) k += `>${p.egress.device}:${p.egress.inPort}`;
+    p.key = k;
+  }
+  return k;
+}
+
+const hostKeys = new WeakMap<readonly AttachedHost[], string>();
+
+/** Where and how the egress delivers to these hosts, as text (once per hosts array: resolutions are reused). */
+function hostsKey(hosts: readonly AttachedHost[]): string {
+  let k = hostKeys.get(hosts);
+  if (k === undefined) {
+    k = hosts.map((h) => `${h.node}/${h.port}/${h.mac ?? ''}/${h.prefixes.join(',')}`).join(' ');
+    hostKeys.set(hosts, k);
+  }
+  return k;
+}
+
+/**
+ * Looks up and checks a direction's paths, raising the first reason it cannot be programmed: the
+ * ingress has no datapath id, a first port is unknown, a switch along a path cannot label-switch.
+ */
+function shapeOf(topo: CompileTopology, primaryPath: Path, backupPath: Path | undefined): TunnelShape {
+  const ingressNode = primaryPath.nodes[0];
+  const primary = pathPorts(topo, primaryPath);
   const ingress = primary.first;
   if (ingress === undefined)
     throw new NotProgrammable(`ingress node ${ingressNode} has no datapath id: no switch can classify or deliver there`);
-  const meterId = input.bandwidthMbps > 0 ? d.label : undefined;
-  if (meterId !== undefined) {
-    const rateKbps = Math.max(1, Math.round(input.bandwidthMbps * 1000));
-    // Burst of 50 ms at the rate: enough for TCP to reach it without tail drops at every window.
-    meters.push({ device: ingress, meterId, rateKbps, burstKbits: Math.max(100, Math.round(rateKbps / 20)) });
-  }
-
-  const hasLinks = d.primary.links.length > 0;
-  const backup = d.backup && d.backup.links.length > 0 ? pathPorts(topo, d.backup) : undefined;
-  let toNetwork: FlowAction[] = [];
-  let crankbackFrom: { primaryOut: number; backupOut: number } | undefined;
-  if (hasLinks) {
-    const primaryOut = firstOutOf(primary, ingressNode);
-    const backupOut = backup === undefined ? undefined : firstOutOf(backup, ingressNode);
-    if (backupOut === undefined || backupOut === primaryOut) {
-      toNetwork = [PUSH_VLAN, { type: 'set-vlan-vid', vid: d.label }, outputTo(primary, primaryOut)];
-    } else {
-      groups.push({
-        device: ingress,
-        groupId: d.label,
-        type: 'fast-failover',
-        buckets: [
-          { watchPort: primaryOut, actions: [{ type: 'output', port: primaryOut }] },
-          { watchPort: backupOut, actions: [{ type: 'output', port: backupOut }] },
-        ],
-      });
-      toNetwork = [PUSH_VLAN, { type: 'set-vlan-vid', vid: d.label }, { type: 'group', groupId: d.label }];
-      if (d.crankbackLabel !== undefined) crankbackFrom = { primaryOut, backupOut };
-    }
-  }
-
-  const l4 = transportMatch(d.match);
-  for (const src of d.from) {
-    for (const dst of d.to) {
-      // Same-switch delivery (both hosts on the ingress switch) needs no label.
-      const actions = hasLinks ? toNetwork : deliverActions(dst);
-      classify(src, dst, l4, ingress, actions, cookie, meterId, ingressFlows);
-    }
-  }
-  if (!hasLinks) return;
+  const hasLinks = primaryPath.links.length > 0;
+  const backup = backupPath && backupPath.links.length > 0 ? pathPorts(topo, backupPath) : undefined;
+  if (!hasLinks) return { ingress, primary, backup: undefined, hasLinks, primaryOut: 0, backupOut: undefined };
+  const primaryOut = firstOutOf(primary, ingressNode);
+  const b = backup === undefined ? undefined : firstOutOf(backup, ingressNode);
   if (primary.switchError !== undefined) throw new NotProgrammable(primary.switchError);
-  if (crankbackFrom && d.crankbackLabel !== undefined) {
+  if (backup?.switchError !== undefined) throw new NotProgrammable(backup.switchError);
+  return { ingress, primary, backup, hasLinks, primaryOut, backupOut: b === primaryOut ? undefined : b };
+}
+
+/**
+ * The label-switching rules of a direction (transit, egress, the ingress fast-failover group and
+ * crankback) into `flows` and `groups`; returns what the ingress classifiers do.
+ */
+function tunnelRules(
+  shape: TunnelShape,
+  to: readonly AttachedHost[],
+  label: number,
+  crankbackLabel: number | undefined,
+  cookie: number,
+  flows: FlowRule[],
+  groups: GroupEntry[],
+): readonly FlowAction[] {
+  if (!shape.hasLinks) return NO_ACTIONS;
+  const { ingress, primary, backup, primaryOut, backupOut } = shape;
+  let toNetwork: FlowAction[];
+  if (backupOut === undefined) {
+    toNetwork = [PUSH_VLAN, { type: 'set-vlan-vid', vid: label }, outputTo(primary, primaryOut)];
+  } else {
+    groups.push({
+      device: ingress,
+      groupId: label,
+      type: 'fast-failover',
+      buckets: [
+        { watchPort: primaryOut, actions: [{ type: 'output', port: primaryOut }] },
+        { watchPort: backupOut, actions: [{ type: 'output', port: backupOut }] },
+      ],
+    });
+    toNetwork = [PUSH_VLAN, { type: 'set-vlan-vid', vid: label }, { type: 'group', groupId: label }];
+  }
+  if (backupOut !== undefined && crankbackLabel !== undefined) {
     const cb = {
       cookie,
       priority: PRIORITY_LABEL,
-      label: d.label,
-      crankbackLabel: d.crankbackLabel,
-      ingress: { device: ingress, ...crankbackFrom },
+      label,
+      crankbackLabel,
+      ingress: { device: ingress, primaryOut, backupOut },
       transit: primary.transit,
     };
-    egressRules(primary, d, cookie, flows);
+    egressRules(primary, to, label, cookie, flows);
     for (const hop of primary.transit) flows.push(crankbackTransitRule(cb, hop));
     const repair = compileCrankback(cb);
     for (const f of repair.flows) flows.push(f);
     for (const g of repair.groups) groups.push(g);
   } else {
-    labelSwitch(primary, d, cookie, flows);
+    labelSwitch(primary, to, label, cookie, flows);
   }
-  if (backup !== undefined) {
-    if (backup.switchError !== undefined) throw new NotProgrammable(backup.switchError);
-    labelSwitch(backup, d, cookie, flows);
+  if (backup !== undefined) labelSwitch(backup, to, label, cookie, flows);
+  return toNetwork;
+}
+
+/** The classifiers of a direction and its meter. */
+function compileIngressInto(
+  shape: TunnelShape,
+  d: IngressInput,
+  toNetwork: readonly FlowAction[],
+  cookie: number,
+  meterId: number | undefined,
+  bandwidthMbps: number,
+  ingressFlows: FlowRule[],
+  meters: MeterEntry[],
+): void {
+  const ingress = shape.ingress;
+  if (meterId !== undefined) {
+    const rateKbps = Math.max(1, Math.round(bandwidthMbps * 1000));
+    // Burst of 50 ms at the rate: enough for TCP to reach it without tail drops at every window.
+    meters.push({ device: ingress, meterId, rateKbps, burstKbits: Math.max(100, Math.round(rateKbps / 20)) });
+  }
+  const l4 = transportMatch(d.match);
+  for (const src of d.from) {
+    for (const dst of d.to) {
+      // Same-switch delivery (both hosts on the ingress switch) needs no label.
+      const actions = shape.hasLinks ? toNetwork : deliverActions(dst);
+      classify(src, dst, l4, ingress, actions, cookie, meterId, ingressFlows);
+    }
   }
 }
+
+const NO_ACTIONS: readonly FlowAction[] = [];
 
 /** Actions are values shared by the rules that use them (rules are never changed). */
 const PUSH_VLAN: FlowAction = { type: 'push-vlan' };
@@ -296,8 +447,7 @@ function firstOutOf(p: PathPorts, ingressNode: string): number {
 }
 
 /** Transit rules along one path (in path order), then its egress rules. */
-function labelSwitch(p: PathPorts, d: DirectionInput, cookie: number, flows: FlowRule[]): void {
-  const label = d.label;
+function labelSwitch(p: PathPorts, to: readonly AttachedHost[], label: number, cookie: number, flows: FlowRule[]): void {
   for (const hop of p.transit) {
     flows.push({
       device: hop.device,
@@ -308,28 +458,27 @@ function labelSwitch(p: PathPorts, d: DirectionInput, cookie: number, flows: Flo
       cookie,
     });
   }
-  egressRules(p, d, cookie, flows);
+  egressRules(p, to, label, cookie, flows);
 }
 
 /** The egress switch pops the label and delivers (to the host the destination address picks, for a site). */
-function egressRules(p: PathPorts, d: DirectionInput, cookie: number, flows: FlowRule[]): void {
+function egressRules(p: PathPorts, to: readonly AttachedHost[], label: number, cookie: number, flows: FlowRule[]): void {
   const egress = p.egress;
   if (egress === undefined) return;
   const { device, inPort } = egress;
-  const label = d.label;
-  if (d.to.length === 1) {
+  if (to.length === 1) {
     flows.push({
       device,
       tableId: 0,
       priority: PRIORITY_LABEL,
       match: { inPort, vlanVid: label },
-      actions: popAndDeliver(d.to[0]),
+      actions: popAndDeliver(to[0]),
       cookie,
     });
     return;
   }
   // Several hosts behind the egress (a site): pick the host by destination address.
-  for (const host of d.to) {
+  for (const host of to) {
     for (const prefix of host.prefixes) {
       const q = parseIpPrefix(prefix);
       const priority = PRIORITY_EGRESS_SELECT + q.length;

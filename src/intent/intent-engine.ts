@@ -1,20 +1,15 @@
 import type { EventBus } from '../events/event-bus.js';
 import type { FlowService } from '../flow/flow-service.js';
 import { SdncError } from '../model/errors.js';
+import type { FlowRule, MeterEntry } from '../model/flow.js';
 import type { IntentStore } from '../store/intent-store.js';
 import type { BandwidthLedger } from './bandwidth-ledger.js';
+import { needsCrankback } from './crankback-compiler.js';
 import type { HealthTopology } from './data-plane-health.js';
 import type { EndpointDirectory, EndpointResolver, ResolvedEndpoint } from './endpoint-resolver.js';
 import { type Compiled, type FinishedChange, type InstallChange, InstallSequencer, merge } from './install-sequencer.js';
-import { type CompileTopology, compileIntentSplit, type DirectionInput } from './intent-compiler.js';
-import {
-  allocateIntentLabels,
-  claimIntentLabels,
-  labelsExhausted,
-  labelsNeeded,
-  minimumLabels,
-  releaseIntentLabels,
-} from './intent-labels.js';
+import { type CompileTopology, compileIngress, compileTunnel, planTunnel, type TunnelPlan } from './intent-compiler.js';
+import { acquireLabels, legacyMeters, releaseLabels, restoreLabels } from './intent-labels.js';
 import { assertTransition } from './intent-lifecycle.js';
 import {
   ACTIVE_STATES,
@@ -29,7 +24,9 @@ import {
   type TrafficMatch,
 } from './intent-types.js';
 import type { LabelAllocator } from './label-allocator.js';
+import { MeterIds } from './meter-ids.js';
 import { linksOfPaths, type PathPlanner, type PlanTopology } from './path-planner.js';
+import { type Tunnel, TunnelRegistry, tunnelCookie } from './tunnel-registry.js';
 
 export interface IntentEngineDeps {
   readonly store: IntentStore;
@@ -39,7 +36,10 @@ export interface IntentEngineDeps {
   readonly planner: PathPlanner;
   readonly ledger: BandwidthLedger;
   readonly flows: FlowService;
+  /** Tunnel labels (VLAN ids), one pool for the network. */
   readonly labels: LabelAllocator;
+  /** Meter ids per switch; a fresh set when absent. */
+  readonly meters?: MeterIds;
   readonly now?: () => number;
   /** Start-up grace and reconnect confirmation of the data-plane health view (see DataPlaneHealth). */
   readonly startupGraceMs?: number;
@@ -73,11 +73,26 @@ export class IntentEngine {
   private readonly compiledState = new Map<string, Compiled>();
   private readonly stateCounts = new Map<IntentState, number>();
   private readonly sequencer: InstallSequencer;
+  readonly tunnels: TunnelRegistry;
+  readonly meters: MeterIds;
   readonly now: () => number;
 
   constructor(readonly deps: IntentEngineDeps) {
     this.now = deps.now ?? Date.now;
-    this.sequencer = new InstallSequencer(deps.flows);
+    this.tunnels = new TunnelRegistry(deps.labels);
+    this.meters = deps.meters ?? new MeterIds();
+    this.sequencer = new InstallSequencer(deps.flows, (id, retired) => {
+      const key = this.records.get(id)?.key;
+      if (key !== undefined) for (const labels of retired) this.freeLabels(key, labels);
+    });
+  }
+
+  /**
+   * Free labels less meter ids in use: it grows whenever either is given back (intents refused for
+   * lack of them may fit then; see CapacityWatch).
+   */
+  get freeCapacity(): number {
+    return this.deps.labels.free - this.meters.used;
   }
 
   get(id: string): IntentRecord | undefined {
@@ -143,12 +158,23 @@ export class IntentEngine {
     return rec;
   }
 
-  /** Puts a record loaded from the store back in memory (restart), with its labels claimed. */
-  restore(rec: IntentRecord): void {
+  /**
+   * Puts a record loaded from the store back in memory (restart), holding its tunnels and meter ids. A
+   * record from before meters had their own ids polices with its labels as meter ids, as it did then.
+   */
+  restore(loaded: IntentRecord): void {
+    const rec = legacyMeters(loaded);
     this.count(this.records.get(rec.id)?.state, -1);
     this.records.set(rec.id, rec);
     this.count(rec.state, 1);
-    if (rec.labels) claimIntentLabels(this.deps.labels, rec.key, rec.labels);
+    if (rec.labels && rec.paths) restoreLabels(this.tunnels, this.meters, rec.key, rec.labels, this.ingressDevices(rec.paths));
+  }
+
+  /** The datapath ids of the ingress switches of the forward and reverse primaries. */
+  private ingressDevices(paths: IntentPaths): [string | undefined, string | undefined] {
+    const topo = this.deps.topology;
+    const first = (p: IntentPaths['forward'] | undefined) => (p ? topo.findNode(p.primary.nodes[0])?.datapathId : undefined);
+    return [first(paths.forward), first(paths.reverse)];
   }
 
   /**
@@ -229,9 +255,6 @@ export class IntentEngine {
    * changes are events that wake failed intents up).
    */
   admit(rec: IntentRecord, spec: IntentSpec, fixedPaths?: IntentPaths, avoidNodes?: readonly string[]): AdmitResult {
-    const pool = this.deps.labels;
-    const least = fixedPaths ? labelsNeeded(fixedPaths) : minimumLabels(spec);
-    if (pool.free < least) return { ok: false, reason: labelsExhausted(pool, least) };
     const resolved = this.tryResolve(spec);
     if (!resolved.ok) return resolved;
     const { ends } = resolved;
@@ -251,11 +274,17 @@ export class IntentEngine {
         }
         paths = plan.paths;
       }
-      const labels = allocateIntentLabels(pool, rec.key, paths);
-      if (!labels) {
+      const plans = this.planTunnels(ends, paths);
+      if (!plans.ok) {
         this.restoreHeld(rec, held);
-        return { ok: false, reason: labelsExhausted(pool, labelsNeeded(paths)) };
+        return plans;
       }
+      const acquired = acquireLabels(this.tunnels, this.meters, rec.key, plans.forward, plans.reverse, spec.bandwidthMbps > 0);
+      if (!acquired.ok) {
+        this.restoreHeld(rec, held);
+        return acquired;
+      }
+      const labels = acquired.labels;
       const reservedLinks = spec.bandwidthMbps > 0 ? linksOfPaths(paths) : [];
       if (reservedLinks.length > 0) {
         const r = ledger.reserve(rec.id, reservedLinks, spec.bandwidthMbps);
@@ -266,7 +295,7 @@ export class IntentEngine {
           return r;
         }
       }
-      const compiled = this.compile(rec.key, spec, ends, paths, labels);
+      const compiled = this.compile(rec.key, spec, ends, paths, labels, plans);
       if (!compiled.ok) {
         this.freeLabels(rec.key, labels);
         ledger.release(rec.id);
@@ -290,14 +319,21 @@ export class IntentEngine {
     return resolved.ok ? this.compile(rec.key, rec.spec, resolved.ends, rec.paths, rec.labels) : resolved;
   }
 
-  /** Gives up everything an intent holds except its rules (removed by install with next undefined). */
+  /** Gives up everything an intent holds except its own rules (removed by install with next undefined). */
   releaseResources(rec: IntentRecord): void {
     this.deps.ledger.release(rec.id);
     if (rec.labels) this.freeLabels(rec.key, rec.labels);
   }
 
+  /**
+   * Gives back one admission's labels: its tunnel holds (a tunnel it was the last holder of has its
+   * rules removed with the next flush) and its meter ids.
+   */
   freeLabels(key: number, labels: IntentLabels): void {
-    releaseIntentLabels(this.deps.labels, key, labels);
+    for (const t of releaseLabels(this.tunnels, this.meters, key, labels)) {
+      t.desired = false;
+      this.deps.flows.setDesired(t.owner, NO_RULES);
+    }
   }
 
   /**
@@ -315,18 +351,22 @@ export class IntentEngine {
   }
 
   private finish(done: readonly FinishedChange[]): void {
-    for (const { change: c, retired } of done) {
+    for (const { change: c } of done) {
       if (c.next) this.compiledState.set(c.id, c.next);
       else this.compiledState.delete(c.id);
-      const rec = this.records.get(c.id);
-      if (rec) for (const labels of retired) this.freeLabels(rec.key, labels);
     }
   }
 
   /** Sets the compiled state without phases (reload: the devices already have it). */
   adopt(id: string, compiled: Compiled): void {
     this.compiledState.set(id, compiled);
-    this.deps.flows.setDesired(id, merge(compiled));
+    const flows = this.deps.flows;
+    for (const t of compiled.tunnels) {
+      if (t.desired || t.rules === undefined) continue;
+      flows.setDesired(t.owner, t.rules);
+      t.desired = true;
+    }
+    flows.setDesired(id, merge(compiled));
     this.sequencer.adopted(id, compiled);
   }
 
@@ -334,10 +374,19 @@ export class IntentEngine {
   installStatus(id: string): 'done' | 'pending' | { device: string } {
     const flows = this.deps.flows;
     let pending = this.sequencer.isHeld(id);
-    for (const d of flows.devicesOf(id)) {
-      const s = flows.status(d);
-      if (s === 'failed') return { device: d };
-      if (!flows.isConverged(d)) pending = true;
+    const check = (owner: string): { device: string } | undefined => {
+      for (const d of flows.devicesOf(owner)) {
+        const s = flows.status(d);
+        if (s === 'failed') return { device: d };
+        if (!flows.isConverged(d)) pending = true;
+      }
+      return undefined;
+    };
+    const own = check(id);
+    if (own) return own;
+    for (const t of this.compiled(id)?.tunnels ?? NO_TUNNELS) {
+      const failed = check(t.owner);
+      if (failed) return failed;
     }
     return pending ? 'pending' : 'done';
   }
@@ -346,46 +395,114 @@ export class IntentEngine {
     return ACTIVE_STATES.has(rec.state);
   }
 
+  /** The tunnel plans of an intent's directions (why it cannot be programmed, when it cannot). */
+  private planTunnels(
+    ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint },
+    paths: IntentPaths,
+  ): { ok: true; forward: PlannedTunnel; reverse: PlannedTunnel | undefined } | { ok: false; reason: IntentFailure } {
+    const topo = this.deps.topology;
+    const f = paths.forward;
+    const forward = planTunnel(topo, f.primary, f.backup, ends.dst.hosts);
+    if (!forward.ok) return forward;
+    const r = paths.reverse;
+    if (r === undefined) return { ok: true, forward: planned(forward, f), reverse: undefined };
+    const reverse = planTunnel(topo, r.primary, r.backup, ends.src.hosts);
+    if (!reverse.ok) return reverse;
+    return { ok: true, forward: planned(forward, f), reverse: planned(reverse, r) };
+  }
+
+  /**
+   * An intent's own rules (classifiers and meters) on the tunnels its labels hold, compiling a tunnel's
+   * rules when it has none yet (a new tunnel, or one reloaded from the store).
+   */
   private compile(
     cookie: number,
     spec: IntentSpec,
     ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint },
     paths: IntentPaths,
     labels: IntentLabels,
+    known?: { forward: PlannedTunnel; reverse: PlannedTunnel | undefined },
   ): { ok: true; compiled: Compiled } | { ok: false; reason: IntentFailure } {
-    const directions: DirectionInput[] = [
-      {
-        from: ends.src.hosts,
-        to: ends.dst.hosts,
-        primary: paths.forward.primary,
-        backup: paths.forward.backup,
-        label: labels.forward,
-        crankbackLabel: labels.forwardCrankback,
-        match: spec.match,
-      },
-    ];
-    if (paths.reverse && labels.reverse !== undefined) {
-      const m = spec.match;
-      const reversed = m ? reverseMatch(m) : undefined;
-      directions.push({
-        from: ends.dst.hosts,
-        to: ends.src.hosts,
-        primary: paths.reverse.primary,
-        backup: paths.reverse.backup,
-        label: labels.reverse,
-        crankbackLabel: labels.reverseCrankback,
-        match: reversed,
-      });
+    const plans = known ?? this.planTunnels(ends, paths);
+    if (!('forward' in plans)) return plans;
+    const ingress: FlowRule[] = [];
+    const meters: MeterEntry[] = [];
+    const tunnels: Tunnel[] = [];
+    const bw = spec.bandwidthMbps;
+    const fwd = this.tunnelOf(labels.forward, plans.forward, ends.dst.hosts);
+    if (!fwd.ok) return fwd;
+    const m = spec.match;
+    compileIngress(
+      plans.forward.shape,
+      { from: ends.src.hosts, to: ends.dst.hosts, match: m },
+      fwd.tunnel.toNetwork,
+      cookie,
+      labels.forwardMeter,
+      bw,
+      ingress,
+      meters,
+    );
+    tunnels.push(fwd.tunnel);
+    if (plans.reverse !== undefined && labels.reverse !== undefined) {
+      const rev = this.tunnelOf(labels.reverse, plans.reverse, ends.src.hosts);
+      if (!rev.ok) return rev;
+      compileIngress(
+        plans.reverse.shape,
+        { from: ends.dst.hosts, to: ends.src.hosts, match: m ? reverseMatch(m) : undefined },
+        rev.tunnel.toNetwork,
+        cookie,
+        labels.reverseMeter,
+        bw,
+        ingress,
+        meters,
+      );
+      tunnels.push(rev.tunnel);
     }
-    const r = compileIntentSplit({ cookie, bandwidthMbps: spec.bandwidthMbps, directions }, this.deps.topology);
-    if (!r.ok) return r;
-    return { ok: true, compiled: { ingress: r.ingress, rest: { flows: r.flows, groups: r.groups, meters: r.meters } } };
+    return { ok: true, compiled: { ingress, rest: { flows: NO_FLOWS, groups: [], meters }, tunnels } };
+  }
+
+  /** The tunnel a held label names, with its rules compiled. */
+  private tunnelOf(
+    label: number,
+    plan: PlannedTunnel,
+    to: ResolvedEndpoint['hosts'],
+  ): { ok: true; tunnel: Tunnel } | { ok: false; reason: IntentFailure } {
+    const t = this.tunnels.get(label);
+    if (t === undefined) throw new Error(`label ${label} is not held by any tunnel`);
+    if (t.rules === undefined) {
+      const c = compileTunnel(plan.shape, to, t.label, t.crankbackLabel, tunnelCookie(t.label));
+      this.tunnels.compiled(t, plan.key, c.rules, c.toNetwork);
+    } else if (t.signature !== plan.key) {
+      // Only after a restart: the stored label belongs to a tunnel another intent compiled differently.
+      return {
+        ok: false,
+        reason: { code: 'not-programmable', message: `label ${label} is held by a tunnel on other paths or to other hosts` },
+      };
+    }
+    return { ok: true, tunnel: t };
   }
 
   private publish(rec: IntentRecord): void {
     this.deps.bus.publish(new IntentUpdatedEvent(rec));
   }
 }
+
+/** A direction's tunnel plan with whether it needs a crankback label. */
+export interface PlannedTunnel {
+  readonly shape: Extract<TunnelPlan, { ok: true }>['shape'];
+  /** The plan's key, with the crankback flag: intents with equal keys share a tunnel. */
+  readonly key: string;
+  readonly crankback: boolean;
+}
+
+function planned(p: Extract<TunnelPlan, { ok: true }>, d: IntentPaths['forward']): PlannedTunnel {
+  const crankback = needsCrankback(d.primary, d.backup);
+  return { shape: p.shape, key: crankback ? `${p.key}#cb` : p.key, crankback };
+}
+
+const NO_RULES = { flows: [], groups: [], meters: [] };
+const NO_FLOWS: readonly FlowRule[] = [];
+const NO_TUNNELS: readonly Tunnel[] = [];
 
 /** The id the engine gives the intent with store key `key` (the idempotency record keeps the key only). */
 export function intentIdOf(key: number): string {

@@ -1,22 +1,16 @@
-import { needsCrankback } from './crankback-compiler.js';
-import type { IntentFailure, IntentLabels, IntentPaths, IntentSpec } from './intent-types.js';
+import type { IntentFailure, IntentLabels, IntentRecord } from './intent-types.js';
 import { LABEL_COUNT, type LabelAllocator } from './label-allocator.js';
+import { MAX_METER_ID, type MeterIds } from './meter-ids.js';
+import type { Tunnel, TunnelRegistry } from './tunnel-registry.js';
 
-/** Every label an intent holds, each once. */
-export function labelsHeld(labels: IntentLabels): number[] {
-  const all = [labels.forward, labels.reverse, labels.forwardCrankback, labels.reverseCrankback];
-  return all.filter((l): l is number => l !== undefined);
-}
-
-/** Labels an intent needs at least, before its paths are known (crankback labels come on top). */
-export function minimumLabels(spec: IntentSpec): number {
-  return spec.bidirectional ? 2 : 1;
-}
-
-/** Labels an intent with these paths takes. */
-export function labelsNeeded(paths: IntentPaths): number {
-  const dir = (d: IntentPaths['forward']) => 1 + (needsCrankback(d.primary, d.backup) ? 1 : 0);
-  return dir(paths.forward) + (paths.reverse ? dir(paths.reverse) : 0);
+/** What taking labels needs to know of a direction's planned tunnel. */
+export interface TunnelNeed {
+  /** Directions with equal keys share a tunnel. */
+  readonly key: string;
+  /** Whether a new tunnel needs a crankback label too. */
+  readonly crankback: boolean;
+  /** The ingress switch, where the direction's meter goes. */
+  readonly shape: { readonly ingress: string };
 }
 
 /** The failure of an intent that found too few free labels (stable code 'labels-exhausted'). */
@@ -24,51 +18,120 @@ export function labelsExhausted(pool: LabelAllocator, needed: number): IntentFai
   return {
     code: 'labels-exhausted',
     message:
-      `no free label: ${pool.used} of ${LABEL_COUNT} VLAN labels in use, this intent needs ${needed}; ` +
+      `no free label: ${pool.used} of ${LABEL_COUNT} VLAN labels in use by tunnels, this intent needs ${needed} for a new one; ` +
       'withdraw intents to free labels (the intent is retried when labels are freed)',
     details: { usedLabels: pool.used, totalLabels: LABEL_COUNT, neededLabels: needed },
   };
 }
 
+/** The failure of an intent whose ingress switch has no meter id left (stable code 'meters-exhausted'). */
+export function metersExhausted(device: string): IntentFailure {
+  return {
+    code: 'meters-exhausted',
+    message:
+      `no free meter on switch ${device}: all ${MAX_METER_ID} meter ids police other intents entering there; ` +
+      'withdraw intents entering at this switch, or ask without bandwidth (the intent is retried when meters are freed)',
+    details: { device, totalMeters: MAX_METER_ID },
+  };
+}
+
 /**
- * Labels for an intent's paths: one per direction, plus a crankback label per direction that gets
- * local repair. All or nothing: undefined (and nothing kept) when the pool runs out.
+ * Takes what an admission holds: per direction a hold of a tunnel (joined when one with the same key is
+ * live, else opened with fresh labels) and, when policed, a meter id on the ingress switch. All or
+ * nothing: on failure nothing is kept.
  */
-export function allocateIntentLabels(pool: LabelAllocator, owner: number, paths: IntentPaths): IntentLabels | undefined {
-  const fwdCrankback = needsCrankback(paths.forward.primary, paths.forward.backup);
-  const reverse = paths.reverse;
-  const revCrankback = reverse !== undefined && needsCrankback(reverse.primary, reverse.backup);
-  const needed = 1 + (fwdCrankback ? 1 : 0) + (reverse ? 1 + (revCrankback ? 1 : 0) : 0);
-  if (pool.free < needed) return undefined;
-  const forward = pool.allocate(owner);
-  const fc = fwdCrankback ? pool.allocate(owner) : undefined;
-  const rev = reverse ? pool.allocate(owner) : undefined;
-  const rc = revCrankback ? pool.allocate(owner) : undefined;
-  if (
-    forward === undefined ||
-    (fwdCrankback && fc === undefined) ||
-    (reverse && rev === undefined) ||
-    (revCrankback && rc === undefined)
-  ) {
-    for (const l of [forward, fc, rev, rc]) pool.release(l, owner);
-    return undefined;
+export function acquireLabels(
+  tunnels: TunnelRegistry,
+  meters: MeterIds,
+  owner: number,
+  forward: TunnelNeed,
+  reverse: TunnelNeed | undefined,
+  policed: boolean,
+): { ok: true; labels: IntentLabels } | { ok: false; reason: IntentFailure } {
+  const joined = tunnels.join(forward.key);
+  const f = joined ?? tunnels.open(forward.crankback);
+  const need = (n: TunnelNeed) => (n.crankback ? 2 : 1);
+  if (f === undefined) return { ok: false, reason: labelsExhausted(tunnels.pool, need(forward)) };
+  let r: Tunnel | undefined;
+  if (reverse !== undefined) {
+    r = tunnels.join(reverse.key) ?? tunnels.open(reverse.crankback);
+    if (r === undefined) {
+      tunnels.release(f.label);
+      return { ok: false, reason: labelsExhausted(tunnels.pool, need(reverse) + (joined ? 0 : need(forward))) };
+    }
   }
-  const labels: { forward: number; forwardCrankback?: number; reverse?: number; reverseCrankback?: number } = { forward };
-  if (fc !== undefined) labels.forwardCrankback = fc;
-  if (rev !== undefined) labels.reverse = rev;
-  if (rc !== undefined) labels.reverseCrankback = rc;
-  return labels;
+  let fm: number | undefined;
+  let rm: number | undefined;
+  if (policed) {
+    fm = meters.allocate(forward.shape.ingress, owner);
+    if (fm !== undefined && reverse !== undefined) rm = meters.allocate(reverse.shape.ingress, owner);
+    if (fm === undefined || (reverse !== undefined && rm === undefined)) {
+      meters.release(fm, owner);
+      tunnels.release(f.label);
+      if (r !== undefined) tunnels.release(r.label);
+      const device = fm === undefined ? forward.shape.ingress : (reverse as TunnelNeed).shape.ingress;
+      return { ok: false, reason: metersExhausted(device) };
+    }
+  }
+  // Members in one order (one object shape): absent ones are left out, as the store reloads them.
+  const labels: {
+    forward: number;
+    reverse?: number;
+    forwardCrankback?: number;
+    reverseCrankback?: number;
+    forwardMeter?: number;
+    reverseMeter?: number;
+  } = { forward: f.label };
+  if (r !== undefined) labels.reverse = r.label;
+  if (f.crankbackLabel !== undefined) labels.forwardCrankback = f.crankbackLabel;
+  if (r?.crankbackLabel !== undefined) labels.reverseCrankback = r.crankbackLabel;
+  if (fm !== undefined) labels.forwardMeter = fm;
+  if (rm !== undefined) labels.reverseMeter = rm;
+  return { ok: true, labels };
 }
 
-/** Marks a reloaded intent's labels as taken (throws when another intent holds one). */
-export function claimIntentLabels(pool: LabelAllocator, owner: number, labels: IntentLabels): void {
-  for (const l of labelsHeld(labels)) pool.claim(l, owner);
+/**
+ * Gives back what one admission took (acquireLabels, or restoreLabels after a restart). Returns the
+ * tunnels this released last whose rules are in the flow service: the caller removes them.
+ */
+export function releaseLabels(tunnels: TunnelRegistry, meters: MeterIds, owner: number, labels: IntentLabels): Tunnel[] {
+  const closed: Tunnel[] = [];
+  const f = tunnels.release(labels.forward);
+  if (f !== undefined) closed.push(f);
+  const r = tunnels.release(labels.reverse);
+  if (r !== undefined) closed.push(r);
+  meters.release(labels.forwardMeter, owner);
+  meters.release(labels.reverseMeter, owner);
+  return closed;
 }
 
-export function releaseIntentLabels(pool: LabelAllocator, owner: number, labels: IntentLabels): void {
-  // labelsHeld's order, without its arrays (this runs for every intent a move retires).
-  pool.release(labels.forward, owner);
-  if (labels.reverse !== undefined) pool.release(labels.reverse, owner);
-  if (labels.forwardCrankback !== undefined) pool.release(labels.forwardCrankback, owner);
-  if (labels.reverseCrankback !== undefined) pool.release(labels.reverseCrankback, owner);
+/**
+ * Holds again what a reloaded intent held: its tunnels (by label) and its meter ids on the ingress
+ * switches of its primaries (`devices`: forward, reverse; undefined when the switch is unknown now, so
+ * its meter cannot be claimed there). Throws when the store gives a label or meter id to two holders
+ * that cannot share it.
+ */
+export function restoreLabels(
+  tunnels: TunnelRegistry,
+  meters: MeterIds,
+  owner: number,
+  labels: IntentLabels,
+  devices: readonly [string | undefined, string | undefined],
+): void {
+  tunnels.hold(labels.forward, labels.forwardCrankback);
+  if (labels.reverse !== undefined) tunnels.hold(labels.reverse, labels.reverseCrankback);
+  if (labels.forwardMeter !== undefined && devices[0] !== undefined) meters.claim(devices[0], labels.forwardMeter, owner);
+  if (labels.reverseMeter !== undefined && devices[1] !== undefined) meters.claim(devices[1], labels.reverseMeter, owner);
+}
+
+/**
+ * A record stored before meters had ids of their own policed each direction with a meter whose id was
+ * the direction's label: it keeps those ids (its rules stay exactly as installed).
+ */
+export function legacyMeters(rec: IntentRecord): IntentRecord {
+  const l = rec.labels;
+  if (l === undefined || rec.spec.bandwidthMbps <= 0 || l.forwardMeter !== undefined) return rec;
+  const labels: IntentLabels =
+    l.reverse === undefined ? { ...l, forwardMeter: l.forward } : { ...l, forwardMeter: l.forward, reverseMeter: l.reverse };
+  return { ...rec, labels };
 }

@@ -35,7 +35,11 @@ export class IntentReactor {
     private readonly bus: EventBus,
     private readonly queue: SerialQueue,
   ) {
-    this.watch = new CapacityWatch(engine.deps.topology, engine.deps.labels);
+    this.watch = new CapacityWatch(engine.deps.topology, {
+      get free() {
+        return engine.freeCapacity;
+      },
+    });
   }
 
   /** Starts watching the network; call before reload() so the start-up grace counts from here. */

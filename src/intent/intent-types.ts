@@ -86,6 +86,7 @@ export type FailureCode =
   | 'unresolvable-endpoint'
   | 'not-programmable'
   | 'labels-exhausted'
+  | 'meters-exhausted'
   | 'duplicate'
   | 'install-failed';
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { needsCrankback } from '../../../src/intent/crankback-compiler.js';
 import { type CompileTopology, compileIntent } from '../../../src/intent/intent-compiler.js';
-import { allocateIntentLabels, labelsHeld, releaseIntentLabels } from '../../../src/intent/intent-labels.js';
+import { acquireLabels, releaseLabels } from '../../../src/intent/intent-labels.js';
 import { LabelAllocator, MAX_LABEL, MIN_LABEL } from '../../../src/intent/label-allocator.js';
+import { MeterIds } from '../../../src/intent/meter-ids.js';
+import { TunnelRegistry } from '../../../src/intent/tunnel-registry.js';
 import type { Path } from '../../../src/model/path.js';
 import type { TopoLink, TopoNode } from '../../../src/model/topology.js';
 import { decodeMessage, encodeMessage, type OfpGroupMod, type OfpMessage } from '../../../src/southbound/openflow/codec/index.js';
@@ -160,28 +162,56 @@ describe('crankback compilation', () => {
 });
 
 describe('intent labels with crankback', () => {
-  const { primary, backup } = chain(3);
-  const paths = {
-    forward: { primary, backup, active: 'primary' as const },
-    reverse: { primary, backup, active: 'primary' as const },
-  };
+  const need = (key: string, crankback: boolean) => ({ key, crankback, shape: { ingress: '0000000000000001' } });
 
   it('takes four labels for a protected bidirectional intent and gives them all back', () => {
     const pool = new LabelAllocator();
-    const labels = allocateIntentLabels(pool, 5, paths)!;
-    expect(labelsHeld(labels)).toHaveLength(4);
+    const tunnels = new TunnelRegistry(pool);
+    const meters = new MeterIds();
+    const r = acquireLabels(tunnels, meters, 5, need('f', true), need('r', true), true);
+    if (!r.ok) throw new Error(r.reason.message);
     expect(pool.used).toBe(4);
-    releaseIntentLabels(pool, 5, labels);
+    expect(meters.used).toBe(2);
+    expect(new Set([r.labels.forward, r.labels.forwardCrankback, r.labels.reverse, r.labels.reverseCrankback]).size).toBe(4);
+    releaseLabels(tunnels, meters, 5, r.labels);
     expect(pool.used).toBe(0);
+    expect(meters.used).toBe(0);
+  });
+
+  it('shares a tunnel between intents with the same key, and frees it with the last one', () => {
+    const pool = new LabelAllocator();
+    const tunnels = new TunnelRegistry(pool);
+    const meters = new MeterIds();
+    const open = acquireLabels(tunnels, meters, 5, need('f', true), undefined, true);
+    if (!open.ok) throw new Error(open.reason.message);
+    // Only a compiled tunnel can be joined.
+    const t = tunnels.get(open.labels.forward)!;
+    tunnels.compiled(t, 'f', { flows: [], groups: [], meters: [] }, []);
+    const join = acquireLabels(tunnels, meters, 6, need('f', true), undefined, true);
+    if (!join.ok) throw new Error(join.reason.message);
+    expect(join.labels.forward).toBe(open.labels.forward);
+    expect(join.labels.forwardCrankback).toBe(open.labels.forwardCrankback);
+    // The same switch polices both: two meter ids.
+    expect(join.labels.forwardMeter).not.toBe(open.labels.forwardMeter);
+    expect(pool.used).toBe(2);
+    releaseLabels(tunnels, meters, 5, open.labels);
+    expect(pool.used).toBe(2);
+    releaseLabels(tunnels, meters, 6, join.labels);
+    expect(pool.used).toBe(0);
+    expect(tunnels.size).toBe(0);
   });
 
   it('is all or nothing when the pool runs out', () => {
     const pool = new LabelAllocator();
     for (let i = MIN_LABEL; i <= MAX_LABEL - 3; i++) pool.allocate(1);
     expect(pool.free).toBe(3);
-    expect(allocateIntentLabels(pool, 2, paths)).toBeUndefined();
+    const tunnels = new TunnelRegistry(pool);
+    const meters = new MeterIds();
+    const r = acquireLabels(tunnels, meters, 2, need('f', true), need('r', true), true);
+    expect(r.ok ? r : r.reason.code).toBe('labels-exhausted');
     expect(pool.free).toBe(3);
-    const unprotected = { forward: { primary, active: 'primary' as const } };
-    expect(allocateIntentLabels(pool, 2, unprotected)).toEqual({ forward: expect.any(Number) });
+    expect(meters.used).toBe(0);
+    const unprotected = acquireLabels(tunnels, meters, 2, need('u', false), undefined, false);
+    expect(unprotected.ok && unprotected.labels).toEqual({ forward: expect.any(Number) });
   });
 });

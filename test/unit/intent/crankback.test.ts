@@ -137,7 +137,8 @@ describe('crankback: local repair of a protected intent without the controller',
   it('leaves unprotected intents as they were: no crankback label, no groups, plain transit rules', async () => {
     const h = await IntentHarness.create(CHAIN);
     const { intent } = await h.intents.submit(req({ protection: 'none' }));
-    expect(intent.labels).toEqual({ forward: intent.labels!.forward, reverse: intent.labels!.reverse });
+    const l = intent.labels!;
+    expect(l).toEqual({ forward: l.forward, reverse: l.reverse, forwardMeter: l.forwardMeter, reverseMeter: l.reverseMeter });
     for (const d of h.driver.devices()) expect(h.driver.table(d).state().groups).toEqual([]);
     const s3 = h.driver.table(h.dpidOf('s3')).state().flows;
     expect(s3.map((f) => f.actions)).toEqual([[{ type: 'output', port: 2 }], [{ type: 'output', port: 1 }]]);
@@ -174,6 +175,8 @@ describe('crankback: local repair of a protected intent without the controller',
         `reverse:${l.reverse}`,
         `forwardCrankback:${l.forwardCrankback}`,
         `reverseCrankback:${l.reverseCrankback}`,
+        `forwardMeter:${l.forwardMeter}`,
+        `reverseMeter:${l.reverseMeter}`,
       ].sort(),
     );
     const rulesBefore = h.driver.totalFlows();
@@ -196,7 +199,7 @@ describe('crankback: local repair of a protected intent without the controller',
     );
     for (const old of [l.forward, l.reverse, l.forwardCrankback, l.reverseCrankback]) {
       expect(vids.has(old)).toBe(false);
-      expect(stored().some((s) => s.endsWith(`:${old}`))).toBe(false);
+      expect(stored().some((s) => !s.includes('Meter:') && s.endsWith(`:${old}`))).toBe(false);
     }
 
     await h.intents.withdraw(intent.id);

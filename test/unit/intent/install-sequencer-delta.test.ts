@@ -28,7 +28,7 @@ function compiled(cookie: number, label: number, path: readonly number[]): Compi
     cookie,
   }));
   const meters = [{ device: DEVICES[path[0]], meterId: cookie, rateKbps: 1000 * label, burstKbits: 100 }];
-  return { ingress, rest: { flows, groups: [], meters } };
+  return { ingress, rest: { flows, groups: [], meters }, tunnels: [] };
 }
 
 /** A flow service over a fake driver, with the calls the sequencer makes counted. */
@@ -52,7 +52,7 @@ async function setup() {
     isConverged: (d: string) => flows.isConverged(d),
     desiredVersion: (o: string) => flows.desiredVersion(o),
   };
-  return { driver, flows, calls, seq: new InstallSequencer(counted) };
+  return { driver, flows, calls, seq: new InstallSequencer(counted, () => undefined) };
 }
 
 /** What the devices hold, comparable across runs. */
@@ -86,7 +86,7 @@ describe('install sequencer deltas', () => {
     // A change whose `old` is not what the sequencer installed (a held move's mix) replaces as well.
     const o = await setup();
     await o.seq.run([{ id: 'i', next: a }]);
-    await o.seq.run([{ id: 'i', old: { ingress: a.ingress, rest: a.rest }, next: c }]);
+    await o.seq.run([{ id: 'i', old: { ingress: a.ingress, rest: a.rest, tunnels: [] }, next: c }]);
     expect(o.calls).toEqual({ set: 1, change: 3 });
 
     // Every way ends with the same rules on the devices, the ones of c alone.

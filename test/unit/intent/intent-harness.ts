@@ -73,6 +73,7 @@ export class IntentHarness {
   paths!: PathService;
   ledger!: ReservationLedger;
   flows!: FlowService;
+  labels!: LabelAllocator;
   intents!: IntentService;
   events: SequencedEvent[] = [];
   readonly driver = new FakeDriver();
@@ -117,6 +118,7 @@ export class IntentHarness {
     if (!sync || !this.booted) {
       for (const s of this.spec.switches) if (!this.driver.isConnected(this.dpidOf(s))) this.connectSwitch(s);
     }
+    this.labels = new LabelAllocator();
     this.intents = IntentService.create({
       store: new IntentStore(this.db),
       bus: this.bus,
@@ -125,7 +127,7 @@ export class IntentHarness {
       planner: new PathPlanner(this.paths, this.topo),
       ledger: new LedgerAdapter(this.ledger),
       flows: this.flows,
-      labels: new LabelAllocator(),
+      labels: this.labels,
       ...(this.options.startupGraceMs !== undefined ? { startupGraceMs: this.options.startupGraceMs } : {}),
       ...(this.options.linkConfirmMs !== undefined ? { linkConfirmMs: this.options.linkConfirmMs } : {}),
     });

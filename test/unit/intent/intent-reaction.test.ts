@@ -139,7 +139,9 @@ describe('reaction to the network', () => {
     expect(losses).toEqual([]);
     expect(changed.state).toBe('installed');
     expect(changed.reservation.bandwidthMbps).toBe(300);
-    expect(changed.labels!.forward).not.toBe(intent.labels!.forward);
+    // Same paths: the same tunnel; the new meter is a new one, so the old one polices until the ingress moved.
+    expect(changed.labels!.forward).toBe(intent.labels!.forward);
+    expect(changed.labels!.forwardMeter).not.toBe(intent.labels!.forwardMeter);
     expect(
       h.driver
         .table('0000000000000001')

@@ -27,7 +27,8 @@ describe('restart', () => {
     expect(h.driver.totalWrites()).toBe(writes);
     expect(h.driver.totalFlows()).toBe(rules);
     expect(h.send('h1', ipv4('10.0.1.1', '10.0.4.2')).delivered.map((d) => d.endpoint)).toEqual(['h2']);
-    // New intents get keys and labels that do not collide with the reloaded ones.
+    // New intents get keys that do not collide with the reloaded ones, and a label of a reloaded tunnel
+    // only when they ride that very tunnel (the same paths to the same host).
     const c = await h.intents.submit({
       endpoints: { src: 'h2', dst: 'h1' },
       bandwidthMbps: 10,
@@ -36,8 +37,15 @@ describe('restart', () => {
     });
     expect(c.intent.state).toBe('installed');
     expect(before.map((i) => i.id)).not.toContain(c.intent.id);
-    const used = before.flatMap((i) => (i.labels ? [i.labels.forward, i.labels.reverse] : []));
-    expect(used).not.toContain(c.intent.labels!.forward);
+    const label = c.intent.labels!.forward;
+    const sharing = before.flatMap((i) => [
+      ...(i.labels?.forward === label ? [i.paths!.forward] : []),
+      ...(i.labels?.reverse === label ? [i.paths!.reverse!] : []),
+    ]);
+    for (const d of sharing) {
+      expect([d.primary.links, d.backup?.links]).toEqual([c.intent.paths!.forward.primary.links, undefined]);
+    }
+    expect(h.send('h2', ipv4('10.0.4.2', '10.0.1.1', { ipProto: 1 })).delivered.map((d) => d.endpoint)).toEqual(['h1']);
   });
 
   it('converges switches that changed while the controller was down, without touching correct rules', async () => {
