@@ -6,7 +6,7 @@ import type { IntentPaths, IntentRecord, StateChange } from '../../../src/intent
 import { linksOfPaths } from '../../../src/intent/path-planner.js';
 import type { Path } from '../../../src/model/path.js';
 import { type Db, migrate, openDatabase } from '../../../src/store/database.js';
-import { INTENT_MIGRATIONS } from '../../../src/store/intent-schema.js';
+import { INTENT_MIGRATIONS, LABEL_ROLES } from '../../../src/store/intent-schema.js';
 import { IntentStore } from '../../../src/store/intent-store.js';
 
 const dirs: string[] = [];
@@ -300,5 +300,24 @@ describe('IntentStore group commit', () => {
     store.saveLabels(k, { forward: 40 });
     store.flush();
     expect(new IntentStore(reader).loadAll().map((r) => r.labels?.forward)).toEqual([40, 40]);
+  });
+
+  it('keeps the label rows when the role check is rewritten, and the check still refuses other roles', () => {
+    const { writer } = twoConnections();
+    migrate(writer, 'intent', INTENT_MIGRATIONS.slice(0, 4));
+    writer
+      .prepare(
+        `INSERT INTO intents (key, id, spec, state, reason, paths, reserved_links, created_at, updated_at)
+         VALUES (1, 'intent-1', ?, 'installed', NULL, NULL, '[]', 1, 1)`,
+      )
+      .run(JSON.stringify(record(1, 'installed', []).spec));
+    writer.exec(`INSERT INTO intent_labels (intent_key, direction, label) VALUES (1, 'forward', 40), (1, 'reverseMeter', 3);
+      INSERT INTO intent_key_seq (one, last_key) VALUES (1, 1)`);
+    const store = new IntentStore(writer);
+    expect(store.loadAll()[0].labels).toEqual({ forward: 40, reverseMeter: 3 });
+    const insert = writer.prepare('INSERT INTO intent_labels (intent_key, direction, label) VALUES (1, ?, 7)');
+    expect(() => insert.run('sideways')).toThrow(/CHECK/);
+    for (const role of LABEL_ROLES.filter((r) => r !== 'forward' && r !== 'reverseMeter')) insert.run(role);
+    expect(count(writer, 'intent_labels')).toBe(LABEL_ROLES.length);
   });
 });
