@@ -1,8 +1,10 @@
 """Does what the switches hold follow the path the controller reports? The intent view (REST) gives
 each direction's path as nodes and directed links; the topology gives the links' ports; ovs-ofctl
-gives the rules. A direction's rules follow its path when, on every switch of the path, a rule with
-the intent's cookie takes traffic in on the port it arrives by and sends it out of the port towards
-the next switch (or the host), and no rule of the intent sends traffic anywhere else."""
+gives the rules. A direction's rules follow its path when, on every switch of the path, a rule of the
+intent takes traffic in on the port it arrives by and sends it out of the port towards the next switch
+(or the host), and no rule of the intent sends traffic anywhere else. The intent's rules are its own
+(its key as cookie: the ingress classifiers) and those of the tunnels it rides (shared with other
+intents on the same paths: cookie TUNNEL_COOKIE_BASE + the tunnel's label)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,15 @@ from dataclasses import dataclass
 
 from _switch_flows import all_outputs, first_outputs, flows, group_outputs
 from scenario_kit import ScenarioContext
+
+
+TUNNEL_COOKIE_BASE = 1 << 48
+
+
+def intent_cookies(view: dict) -> list[int]:
+    """The cookies of an intent's rules: its key, and its tunnels' (one per direction)."""
+    labels = view.get("labels") or {}
+    return [view["key"]] + [TUNNEL_COOKIE_BASE + labels[d] for d in ("forward", "reverse") if d in labels]
 
 
 @dataclass(frozen=True)
@@ -42,16 +53,16 @@ def direction_hops(ctx: ScenarioContext, view: dict, links: dict[str, dict], src
     return hops
 
 
-def rules_follow(ctx: ScenarioContext, cookie: int, hops: list[Hop], strict: bool = True) -> tuple[bool, str]:
-    """(ok, what was found). Every hop needs a rule of `cookie` from its in port to its out port
-    (first live bucket for groups). With `strict`, no rule of the cookie may exist on switches off
-    the hops, nor take traffic in or out on ports the hops do not use."""
+def rules_follow(ctx: ScenarioContext, cookies: list[int], hops: list[Hop], strict: bool = True) -> tuple[bool, str]:
+    """(ok, what was found). Every hop needs a rule of one of `cookies` from its in port to its out
+    port (first live bucket for groups). With `strict`, no rule of the cookies may exist on switches
+    off the hops, nor take traffic in or out on ports the hops do not use."""
     problems = []
     on_path = {h.node for h in hops}
     counts = []
     for switch in ctx.spec.switches:
         bridge = ctx.net.bridge(switch.id)
-        rules = flows(bridge, cookie)
+        rules = [r for c in cookies for r in flows(bridge, c)]
         counts.append(f"{switch.id}:{len(rules)}")
         if switch.id not in on_path:
             if strict and rules:

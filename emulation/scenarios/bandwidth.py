@@ -75,7 +75,7 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
     for h in (ADMITTED_TO, REFUSED_TO):
         ping_rtts(net.host(SENDER), ip[h], count=2)  # ARP before the clock starts
     ingress = net.bridge(spec.host(SENDER).node)
-    meter_id = policed["labels"]["forward"]
+    meter_id = policed["labels"]["forwardMeter"]
     before = meter_stats(ingress).get(meter_id, (0, 0))
     flows = [UdpFlow(net.host(SENDER), net.host(ADMITTED_TO), ip[ADMITTED_TO], FIRST_MBPS, SECONDS, 5301),
              UdpFlow(net.host(SENDER), net.host(REFUSED_TO), ip[REFUSED_TO], OVERSEND * FITTING_MBPS, SECONDS, 5302)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from _intents import IntentSession, path_text, run_with_intents
+from _path_rules import intent_cookies
 from _switch_flows import Flow, flows
 from _traffic import PingRecorder
 from scenario_kit import Check, ScenarioContext, ping_rtts
@@ -77,7 +78,7 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
         return checks
 
     net, controller = ctx.net, ctx.controller
-    cookies = [v["key"] for v in views]
+    cookies = sorted({c for v in views for c in intent_cookies(v)})
     for pair in PAIRS:
         ping_rtts(net.host(pair["src"]), ctx.spec.host(pair["dst"]).ip, count=2)  # ARP
     pings = [PingRecorder(net.host(p["src"]), ctx.spec.host(p["dst"]).ip, INTERVAL_S) for p in PAIRS]

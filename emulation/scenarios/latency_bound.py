@@ -12,7 +12,7 @@ import math
 import statistics
 
 from _intents import IntentSession, cables_of, path_text, run_with_intents, topology_links
-from _path_rules import direction_hops, rules_follow
+from _path_rules import direction_hops, intent_cookies, rules_follow
 from scenario_kit import Check, ScenarioContext, ping_rtts
 
 NAME = "latency-bound"
@@ -61,9 +61,11 @@ def _scenario(ctx: ScenarioContext, session: IntentSession) -> list[Check]:
                         f"<= {MAX_LATENCY_MS:g} ms, not over {SHORT_CABLE}"))
 
     links = topology_links(ctx)
-    ok, found = rules_follow(ctx, view["key"], direction_hops(ctx, view, links, SRC, DST))
+    cookies = intent_cookies(view)
+    ok, found = rules_follow(ctx, cookies, direction_hops(ctx, view, links, SRC, DST))
     checks.append(Check("switch rules follow the path (ovs-ofctl)", ok, found,
-                        f"cookie {view['key']:#x} on {'-'.join(fwd['nodes'])} only, towards the path's ports"))
+                        f"cookies {', '.join(f'{c:#x}' for c in cookies)} on {'-'.join(fwd['nodes'])} only, "
+                        "towards the path's ports"))
 
     host = ctx.net.host(SRC)
     dst_ip = ctx.spec.host(DST).ip

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from _intents import IntentSession, links_discovered, path_text, run_with_intents, topology_links
-from _path_rules import direction_hops, rules_follow
+from _path_rules import direction_hops, intent_cookies, rules_follow
 from _switch_flows import delete_flows, flows
 from _traffic import PingRecorder
 from netutil import shape_egress
@@ -57,7 +57,7 @@ def _reconciled(ctx: ScenarioContext, session: IntentSession, intent_id: str, br
     try:
         if not own <= {f.identity for f in flows(bridge, 0)}:
             return False, "controller's own rules missing"
-        ok, found = rules_follow(ctx, view["key"], direction_hops(ctx, view, topology_links(ctx), SRC, DST))
+        ok, found = rules_follow(ctx, intent_cookies(view), direction_hops(ctx, view, topology_links(ctx), SRC, DST))
     except RuntimeError as e:  # the bridge is being re-created
         return False, str(e)
     return ok, f"path {path_text(view['paths']['forward']['primary'])}, {found}"
@@ -74,7 +74,7 @@ def _trial(ctx: ScenarioContext, session: IntentSession, view: dict, switch: str
         time.sleep(1.0)
         t0 = time.time()
         action()
-        left = len(flows(bridge, view["key"]))  # right after: the switch really lost them
+        left = sum(len(flows(bridge, c)) for c in intent_cookies(view))  # right after: the switch really lost them
         deadline = time.monotonic() + WATCH_S
         while time.monotonic() < deadline:
             ok, state = _reconciled(ctx, session, view["id"], bridge, own)
