@@ -45,6 +45,8 @@ interface Phase {
   readonly more: readonly DeviceState[];
   /** The devices of these entries must confirm this phase before the next one may start. */
   readonly confirm: readonly DeviceState[];
+  /** And so must the devices of these tunnels. */
+  readonly confirmTunnels: readonly Tunnel[];
   /** Tunnels whose rules must be in the flow service from this phase on. */
   readonly tunnels: readonly Tunnel[];
   /** Whether the retired labels are given back in this phase (the last one). */
@@ -83,6 +85,11 @@ export class InstallSequencer {
    * instead of a replacement of its whole state (which would compare every old rule again).
    */
   private readonly installed = new Map<string, { readonly compiled: Compiled; readonly version: number }>();
+  /**
+   * Counts flushes and resumes: a tunnel whose devices were all converged in this epoch is not looked
+   * at again for the other intents of the batch that ride it (see Tunnel.confirmedAt).
+   */
+  private epoch = 0;
 
   constructor(
     private readonly flows: Flows,
@@ -106,7 +113,11 @@ export class InstallSequencer {
   /** The devices a held move waits for. */
   waitingOn(id: string): readonly string[] {
     const r = this.held.get(id);
-    return r ? devicesOf(r.phases[r.at - 1].confirm).filter((d) => !this.flows.isConverged(d)) : [];
+    if (!r) return [];
+    const phase = r.phases[r.at - 1];
+    const devices = new Set(devicesOf(phase.confirm));
+    for (const t of phase.confirmTunnels) for (const d of t.devices) devices.add(d);
+    return [...devices].filter((d) => !this.flows.isConverged(d));
   }
 
   /**
@@ -134,6 +145,7 @@ export class InstallSequencer {
 
   /** Carries on held moves whose devices have confirmed since; returns the ones that finished. */
   async resume(): Promise<FinishedChange[]> {
+    this.epoch++;
     const ready = [...this.held.values()].filter((r) => this.confirmed(r.phases[r.at - 1]));
     for (const r of ready) this.held.delete(r.change.id);
     return ready.length > 0 ? this.step(ready) : [];
@@ -163,6 +175,7 @@ export class InstallSequencer {
         }
       }
       await this.flows.flush();
+      this.epoch++;
       const next: Run[] = [];
       for (const r of active) {
         const phase = r.phases[r.at];
@@ -218,6 +231,14 @@ export class InstallSequencer {
         if (!this.flows.isConverged(d)) return false;
       }
     }
+    const tunnels = phase.confirmTunnels;
+    for (let t = 0; t < tunnels.length; t++) {
+      const tunnel = tunnels[t];
+      if (tunnel.confirmedAt === this.epoch) continue;
+      const devices = tunnel.devices;
+      for (let i = 0; i < devices.length; i++) if (!this.flows.isConverged(devices[i])) return false;
+      tunnel.confirmedAt = this.epoch;
+    }
     return true;
   }
 }
@@ -252,6 +273,7 @@ function phasesOf(c: InstallChange): Phase[] {
         base: undefined,
         more: NO_PARTS,
         confirm: NO_PARTS,
+        confirmTunnels: NO_TUNNELS,
         tunnels: NO_TUNNELS,
         retire: true,
       },
@@ -264,20 +286,29 @@ function phasesOf(c: InstallChange): Phase[] {
         base: next,
         more: NO_PARTS,
         confirm: NO_PARTS,
+        confirmTunnels: NO_TUNNELS,
         tunnels: next.tunnels,
         retire: true,
       },
     ];
-  const confirmA: DeviceState[] = [next.rest];
-  for (const t of next.tunnels) if (t.rules !== undefined) confirmA.push(t.rules);
   return [
-    { add: [next.rest], remove: NO_PARTS, base: old, more: [next.rest], confirm: confirmA, tunnels: next.tunnels, retire: false },
+    {
+      add: [next.rest],
+      remove: NO_PARTS,
+      base: old,
+      more: [next.rest],
+      confirm: [next.rest],
+      confirmTunnels: next.tunnels,
+      tunnels: next.tunnels,
+      retire: false,
+    },
     {
       add: [flowsOnly(next.ingress)],
       remove: [{ flows: old.ingress, groups: old.rest.groups, meters: old.rest.meters }],
       base: next,
       more: [flowsOnly(old.rest.flows)],
       confirm: [flowsOnly(next.ingress), flowsOnly(old.ingress)],
+      confirmTunnels: NO_TUNNELS,
       tunnels: NO_TUNNELS,
       retire: false,
     },
@@ -287,6 +318,7 @@ function phasesOf(c: InstallChange): Phase[] {
       base: next,
       more: NO_PARTS,
       confirm: NO_PARTS,
+      confirmTunnels: NO_TUNNELS,
       tunnels: NO_TUNNELS,
       retire: true,
     },

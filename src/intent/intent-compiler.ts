@@ -1,7 +1,7 @@
 import type { DeviceState, FlowAction, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
 import type { Path } from '../model/path.js';
 import type { TopoLink, TopoNode } from '../model/topology.js';
-import { type CrankbackHop, compileCrankback, crankbackTransitRule } from './crankback-compiler.js';
+import { type CrankbackHop, compileCrankback, crankbackTransitRule, needsCrankback } from './crankback-compiler.js';
 import type { AttachedHost } from './endpoint-resolver.js';
 import {
   classify,
@@ -144,8 +144,10 @@ export type TunnelPlan =
   | {
       readonly ok: true;
       readonly shape: TunnelShape;
-      /** Equal for directions whose tunnel rules are equal (apart from the label): they share a tunnel. */
+      /** Equal for directions whose tunnel rules are equal (apart from the labels): they share a tunnel. */
       readonly key: string;
+      /** Whether the tunnel gets local repair, so a crankback label (crankback-compiler.ts). */
+      readonly crankback: boolean;
     }
   | { readonly ok: false; readonly reason: IntentFailure };
 
@@ -161,9 +163,8 @@ export function planTunnel(
 ): TunnelPlan {
   try {
     const shape = shapeOf(topo, primary, backup);
-    const b = shape.backup;
-    const key = `${portsKey(shape.primary)}#${b === undefined ? '' : portsKey(b)}#${hostsKey(to)}`;
-    return { ok: true, shape, key };
+    const crankback = needsCrankback(primary, backup);
+    return { ok: true, shape, key: tunnelKey(shape, to, crankback), crankback };
   } catch (err) {
     if (err instanceof NotProgrammable) return { ok: false, reason: { code: 'not-programmable', message: err.message } };
     throw err;
@@ -240,6 +241,12 @@ interface PathPorts {
   firstOutput: FlowAction | undefined;
   /** The switches and ports of the path as text (see portsKey), made on first use. */
   key: string | undefined;
+  /**
+   * Tunnel keys of directions with this primary, by backup (null: none), then by their hosts array:
+   * directions planned on the same path objects to the same resolution get the same string object,
+   * hashed once.
+   */
+  tunnelKeys: Map<PathPorts | null, WeakMap<readonly AttachedHost[], string>> | undefined;
 }
 
 const portsByPath = new WeakMap<Path, PathPorts>();
@@ -301,6 +308,7 @@ function resolvePorts(topo: CompileTopology, path: Path, shape: number | undefin
     switchError,
     firstOutput: undefined,
     key: undefined,
+    tunnelKeys: undefined,
   };
 }
 
@@ -312,6 +320,29 @@ function portsKey(p: PathPorts): string {
     for (const h of p.transit) k += `>${h.device}:${h.inPort}:${h.outPort}`;
     if (p.egress !== undefined) k += `>${p.egress.device}:${p.egress.inPort}`;
     p.key = k;
+  }
+  return k;
+}
+
+/** The key of a direction's tunnel: the ports of its paths, its hosts and whether it has crankback. */
+function tunnelKey(shape: TunnelShape, to: readonly AttachedHost[], crankback: boolean): string {
+  const p = shape.primary;
+  const b = shape.backup ?? null;
+  let byBackup = p.tunnelKeys;
+  if (byBackup === undefined) {
+    byBackup = new Map();
+    p.tunnelKeys = byBackup;
+  }
+  let byHosts = byBackup.get(b);
+  if (byHosts === undefined) {
+    byHosts = new WeakMap();
+    byBackup.set(b, byHosts);
+  }
+  let k = byHosts.get(to);
+  if (k === undefined) {
+    // Flattened once here, so every lookup with it hashes a flat string.
+    k = `${portsKey(p)}#${b === null ? '' : portsKey(b)}#${hostsKey(to)}${crankback ? '#cb' : ''}`;
+    byHosts.set(to, k);
   }
   return k;
 }

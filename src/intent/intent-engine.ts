@@ -4,7 +4,6 @@ import { SdncError } from '../model/errors.js';
 import type { FlowRule, MeterEntry } from '../model/flow.js';
 import type { IntentStore } from '../store/intent-store.js';
 import type { BandwidthLedger } from './bandwidth-ledger.js';
-import { needsCrankback } from './crankback-compiler.js';
 import type { HealthTopology } from './data-plane-health.js';
 import type { EndpointDirectory, EndpointResolver, ResolvedEndpoint } from './endpoint-resolver.js';
 import { type Compiled, type FinishedChange, type InstallChange, InstallSequencer, merge } from './install-sequencer.js';
@@ -75,6 +74,7 @@ export class IntentEngine {
   private readonly sequencer: InstallSequencer;
   readonly tunnels: TunnelRegistry;
   readonly meters: MeterIds;
+  private readonly tunnelStatuses = new Map<Tunnel, 'done' | 'pending' | { device: string }>();
   readonly now: () => number;
 
   constructor(readonly deps: IntentEngineDeps) {
@@ -373,22 +373,29 @@ export class IntentEngine {
   /** Whether every device an intent has rules on confirmed them; 'failed' with the first device error. */
   installStatus(id: string): 'done' | 'pending' | { device: string } {
     const flows = this.deps.flows;
-    let pending = this.sequencer.isHeld(id);
-    const check = (owner: string): { device: string } | undefined => {
-      for (const d of flows.devicesOf(owner)) {
-        const s = flows.status(d);
-        if (s === 'failed') return { device: d };
-        if (!flows.isConverged(d)) pending = true;
-      }
-      return undefined;
-    };
-    const own = check(id);
-    if (own) return own;
+    const own = ownerStatus(flows, id, this.sequencer.isHeld(id));
+    if (own !== 'done' && own !== 'pending') return own;
+    let pending = own === 'pending';
     for (const t of this.compiled(id)?.tunnels ?? NO_TUNNELS) {
-      const failed = check(t.owner);
-      if (failed) return failed;
+      const s = this.tunnelStatus(t);
+      if (s !== 'done' && s !== 'pending') return s;
+      if (s === 'pending') pending = true;
     }
     return pending ? 'pending' : 'done';
+  }
+
+  /**
+   * installStatus of a tunnel's own rules, kept until the current synchronous pass ends (the intents of
+   * a batch riding one tunnel look at its devices once).
+   */
+  private tunnelStatus(t: Tunnel): 'done' | 'pending' | { device: string } {
+    let s = this.tunnelStatuses.get(t);
+    if (s === undefined) {
+      s = ownerStatus(this.deps.flows, t.owner, false);
+      if (this.tunnelStatuses.size === 0) queueMicrotask(() => this.tunnelStatuses.clear());
+      this.tunnelStatuses.set(t, s);
+    }
+    return s;
   }
 
   isActive(rec: IntentRecord): boolean {
@@ -405,10 +412,10 @@ export class IntentEngine {
     const forward = planTunnel(topo, f.primary, f.backup, ends.dst.hosts);
     if (!forward.ok) return forward;
     const r = paths.reverse;
-    if (r === undefined) return { ok: true, forward: planned(forward, f), reverse: undefined };
+    if (r === undefined) return { ok: true, forward, reverse: undefined };
     const reverse = planTunnel(topo, r.primary, r.backup, ends.src.hosts);
     if (!reverse.ok) return reverse;
-    return { ok: true, forward: planned(forward, f), reverse: planned(reverse, r) };
+    return { ok: true, forward, reverse };
   }
 
   /**
@@ -487,18 +494,19 @@ export class IntentEngine {
   }
 }
 
-/** A direction's tunnel plan with whether it needs a crankback label. */
-export interface PlannedTunnel {
-  readonly shape: Extract<TunnelPlan, { ok: true }>['shape'];
-  /** The plan's key, with the crankback flag: intents with equal keys share a tunnel. */
-  readonly key: string;
-  readonly crankback: boolean;
+/** Whether every device `owner` has rules on confirmed them; the first device that refused them. */
+function ownerStatus(flows: FlowService, owner: string, held: boolean): 'done' | 'pending' | { device: string } {
+  let pending = held;
+  for (const d of flows.devicesOf(owner)) {
+    const s = flows.status(d);
+    if (s === 'failed') return { device: d };
+    if (!flows.isConverged(d)) pending = true;
+  }
+  return pending ? 'pending' : 'done';
 }
 
-function planned(p: Extract<TunnelPlan, { ok: true }>, d: IntentPaths['forward']): PlannedTunnel {
-  const crankback = needsCrankback(d.primary, d.backup);
-  return { shape: p.shape, key: crankback ? `${p.key}#cb` : p.key, crankback };
-}
+/** A direction's tunnel plan. */
+type PlannedTunnel = Extract<TunnelPlan, { ok: true }>;
 
 const NO_RULES = { flows: [], groups: [], meters: [] };
 const NO_FLOWS: readonly FlowRule[] = [];

@@ -29,6 +29,9 @@ export class Tunnel {
   desired = false;
   /** Whether new admissions may still join it (false once its last holder left). */
   live = true;
+  /** The install sequencer's epoch in which all its devices were last seen converged (see InstallSequencer). */
+  confirmedAt = -1;
+  private deviceList: readonly string[] | undefined;
 
   constructor(
     /** What the rules depend on (see TunnelRegistry.find); undefined until compiled. */
@@ -42,7 +45,25 @@ export class Tunnel {
   ) {
     this.owner = `tunnel-${label}`;
   }
+
+  /** The devices its rules are on, each once (none before it is compiled). */
+  get devices(): readonly string[] {
+    let d = this.deviceList;
+    if (d === undefined) {
+      const r = this.rules;
+      if (r === undefined) return NO_DEVICES;
+      const all = new Set<string>();
+      for (const f of r.flows) all.add(f.device);
+      for (const g of r.groups) all.add(g.device);
+      for (const m of r.meters) all.add(m.device);
+      d = [...all];
+      this.deviceList = d;
+    }
+    return d;
+  }
 }
+
+const NO_DEVICES: readonly string[] = [];
 
 /**
  * The live tunnels, by what their rules depend on and by label. Labels come from the network-wide pool
