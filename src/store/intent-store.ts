@@ -31,6 +31,9 @@ export interface IntentStoreOptions {
   readonly onFlushError?: (err: unknown) => void;
 }
 
+/** The label rows of one intent, by role. */
+type StoredLabels = Partial<Record<LabelRole, number>>;
+
 /** Changes not yet written (group commit), applied in this order: deletes, rows, history, labels, idempotency. */
 interface Unwritten {
   readonly rows: Map<number, IntentRecord>;
@@ -69,6 +72,8 @@ export class IntentStore {
   private readonly bulkDeleteLabels: BulkStatement;
   private readonly insertLabel: Statement;
   private readonly bulkLabels: BulkStatement;
+  private readonly upsertLabels: BulkStatement;
+  private readonly deleteLabel: Statement;
   private readonly findIdem: Statement;
   private readonly insertIdem: Statement;
   private readonly readKey: Statement;
@@ -81,6 +86,11 @@ export class IntentStore {
    * by this store): what a later write may leave out.
    */
   private readonly written = new Map<number, IntentRecord>();
+  /**
+   * Per intent key, the label rows the database holds (group commit; only keys whose labels were written
+   * or loaded by this store, undefined for none): a later write touches the roles that changed only.
+   */
+  private readonly writtenLabels = new Map<number, StoredLabels | undefined>();
   /** JSON of the current write (see json()); empty between writes. */
   private readonly serialised = new Map<object, string>();
   private readonly groupCommit: boolean;
@@ -134,6 +144,14 @@ export class IntentStore {
     const labels = 'INSERT INTO intent_labels (label, intent_key, direction) VALUES ';
     this.insertLabel = db.prepare(`${labels}(?, ?, ?)`);
     this.bulkLabels = new BulkStatement(db, labels, '(?,?,?)', '', 3);
+    this.upsertLabels = new BulkStatement(
+      db,
+      labels,
+      '(?,?,?)',
+      ' ON CONFLICT (intent_key, direction) DO UPDATE SET label = excluded.label',
+      3,
+    );
+    this.deleteLabel = db.prepare('DELETE FROM intent_labels WHERE intent_key = ? AND direction = ?');
     this.findIdem = db.prepare('SELECT body_hash, intent_key FROM intent_idempotency WHERE idem_key = ?');
     this.insertIdem = db.prepare(
       'INSERT INTO intent_idempotency (idem_key, body_hash, intent_key, created_at) VALUES (?, ?, ?, ?)',
@@ -169,7 +187,11 @@ export class IntentStore {
     }
     // Committed: from now on the database holds these rows.
     for (const r of u.rows.values()) if (!u.deleted.has(r.key)) this.written.set(r.key, r);
-    for (const key of u.deleted) this.written.delete(key);
+    for (const [key, labels] of u.labels) if (!u.deleted.has(key)) this.writtenLabels.set(key, labels);
+    for (const key of u.deleted) {
+      this.written.delete(key);
+      this.writtenLabels.delete(key);
+    }
     if (u.lastKey !== undefined) this.committedKey = u.lastKey;
     this.unwritten = emptyUnwritten();
   }
@@ -182,21 +204,42 @@ export class IntentStore {
     if (u.lastKey !== undefined) this.writeKey.run(u.lastKey);
     this.writeRows(u.rows, deleted);
     this.bulkHistory.run(deleted.size === 0 ? u.history : withoutDeleted(u.history, HISTORY_WIDTH, deleted));
-    if (u.labels.size > 0) {
-      // All replaced label rows go before any is inserted (one multi-row statement each).
-      const stale: number[] = [];
-      const fresh: (string | number)[] = [];
-      for (const [key, labels] of u.labels) {
-        if (deleted.has(key)) continue;
-        if (key <= this.committedKey) stale.push(key);
-        if (labels) for (const role of LABEL_ROLES) if (labels[role] !== undefined) fresh.push(labels[role], key, role);
-      }
-      this.bulkDeleteLabels.run(stale);
-      this.bulkLabels.run(fresh);
-    }
+    if (u.labels.size > 0) this.writeLabels(u.labels, deleted);
     for (const [idemKey, i] of u.idem) {
       if (!deleted.has(i.intentKey)) this.insertIdem.run(idemKey, i.bodyHash, i.intentKey, i.at);
     }
+  }
+
+  /**
+   * Writes the labels of a group commit. An intent whose label rows this store knows gets the roles that
+   * changed only; one whose rows it does not know (written before this store was opened and not loaded)
+   * has them all deleted, before any label row is inserted.
+   */
+  private writeLabels(labels: ReadonlyMap<number, IntentLabels | undefined>, deleted: ReadonlySet<number>): void {
+    const stale: number[] = [];
+    const fresh: (string | number)[] = [];
+    const changed: (string | number)[] = [];
+    for (const [key, next] of labels) {
+      if (deleted.has(key)) continue;
+      const prev = this.writtenLabels.get(key);
+      if (prev === next) continue;
+      if (prev === undefined && key <= this.committedKey && !this.writtenLabels.has(key)) {
+        stale.push(key);
+        if (next) for (const role of LABEL_ROLES) if (next[role] !== undefined) fresh.push(next[role], key, role);
+        continue;
+      }
+      for (const role of LABEL_ROLES) {
+        const label = next?.[role];
+        const was = prev?.[role];
+        if (label === was) continue;
+        if (label === undefined) this.deleteLabel.run(key, role);
+        else if (was === undefined) fresh.push(label, key, role);
+        else changed.push(label, key, role);
+      }
+    }
+    this.bulkDeleteLabels.run(stale);
+    this.bulkLabels.run(fresh);
+    this.upsertLabels.run(changed);
   }
 
   /** Changes waiting for the end of the turn (0 with immediate commits). */
@@ -410,7 +453,12 @@ export class IntentStore {
         history: history.get(r.key) ?? [],
       };
     });
-    if (this.groupCommit) for (const r of records) this.written.set(r.key, r);
+    if (this.groupCommit) {
+      for (const r of records) {
+        this.written.set(r.key, r);
+        this.writtenLabels.set(r.key, labels.get(r.key));
+      }
+    }
     return records;
   }
 }

@@ -196,6 +196,49 @@ describe('IntentStore group commit', () => {
     ]);
   });
 
+  it('rewrites the label roles that changed, whether the store wrote, loaded or never saw the rows', () => {
+    const { writer, reader } = twoConnections();
+    const rows = () =>
+      reader.prepare('SELECT direction, label FROM intent_labels ORDER BY direction').all() as {
+        direction: string;
+        label: number;
+      }[];
+    const store = new IntentStore(writer);
+    const key = store.nextKey();
+    const h: StateChange = { state: 'installed', at: 1 };
+    store.save(record(key, 'installed', [h]), h);
+    store.saveLabels(key, { forward: 1, reverse: 2, forwardMeter: 5 });
+    store.flush();
+    // One role changes, one stays, one goes, one comes.
+    store.saveLabels(key, { forward: 3, reverse: 2, reverseMeter: 6 });
+    store.flush();
+    expect(rows()).toEqual([
+      { direction: 'forward', label: 3 },
+      { direction: 'reverse', label: 2 },
+      { direction: 'reverseMeter', label: 6 },
+    ]);
+    // A store that never read the rows replaces them all.
+    const blind = new IntentStore(writer);
+    blind.saveLabels(key, { forward: 7, forwardMeter: 8 });
+    blind.flush();
+    expect(rows()).toEqual([
+      { direction: 'forward', label: 7 },
+      { direction: 'forwardMeter', label: 8 },
+    ]);
+    // A store that loaded them removes them.
+    const loaded = new IntentStore(writer);
+    expect(loaded.loadAll()[0].labels).toEqual({ forward: 7, forwardMeter: 8 });
+    loaded.saveLabels(key, { forward: 7, reverse: 9 });
+    loaded.flush();
+    expect(rows()).toEqual([
+      { direction: 'forward', label: 7 },
+      { direction: 'reverse', label: 9 },
+    ]);
+    loaded.saveLabels(key, undefined);
+    loaded.flush();
+    expect(rows()).toEqual([]);
+  });
+
   it('writes large turns (multi-row statements) and reloads every history entry in order', () => {
     const { writer, reader } = twoConnections();
     const store = new IntentStore(writer);
