@@ -291,20 +291,24 @@ function phasesOf(c: InstallChange): Phase[] {
         retire: true,
       },
     ];
+  // Entries both use (a meter kept at the same rate) stay as they are: added and removed by nobody.
+  const added = without(next.rest, old.rest);
+  const removedMeters = added === next.rest ? old.rest.meters : old.rest.meters.filter((m) => !next.rest.meters.includes(m));
+  const addA = added.flows.length + added.groups.length + added.meters.length > 0 ? [added] : NO_PARTS;
   return [
     {
-      add: [next.rest],
+      add: addA,
       remove: NO_PARTS,
       base: old,
-      more: [next.rest],
-      confirm: [next.rest],
+      more: addA,
+      confirm: addA,
       confirmTunnels: next.tunnels,
       tunnels: next.tunnels,
       retire: false,
     },
     {
       add: [flowsOnly(next.ingress)],
-      remove: [{ flows: old.ingress, groups: old.rest.groups, meters: old.rest.meters }],
+      remove: [{ flows: old.ingress, groups: old.rest.groups, meters: removedMeters }],
       base: next,
       more: [flowsOnly(old.rest.flows)],
       confirm: [flowsOnly(next.ingress), flowsOnly(old.ingress)],
@@ -326,6 +330,13 @@ function phasesOf(c: InstallChange): Phase[] {
 }
 
 const NO_TUNNELS: readonly Tunnel[] = [];
+
+/** `s` without the meters that are also `old`'s (the same objects); `s` itself when there are none. */
+function without(s: DeviceState, old: DeviceState): DeviceState {
+  const meters = s.meters;
+  if (old.meters.length === 0 || !meters.some((m) => old.meters.includes(m))) return s;
+  return { flows: s.flows, groups: s.groups, meters: meters.filter((m) => !old.meters.includes(m)) };
+}
 
 function devicesOf(states: readonly DeviceState[]): string[] {
   const out = new Set<string>();

@@ -279,7 +279,17 @@ export class IntentEngine {
         this.restoreHeld(rec, held);
         return plans;
       }
-      const acquired = acquireLabels(this.tunnels, this.meters, rec.key, plans.forward, plans.reverse, spec.bandwidthMbps > 0);
+      // Same rate: the meters the installed rules use are kept where they stay on their switch.
+      const keep = spec.bandwidthMbps === rec.spec.bandwidthMbps ? rec.labels : undefined;
+      const acquired = acquireLabels(
+        this.tunnels,
+        this.meters,
+        rec.key,
+        plans.forward,
+        plans.reverse,
+        spec.bandwidthMbps > 0,
+        keep,
+      );
       if (!acquired.ok) {
         this.restoreHeld(rec, held);
         return acquired;
@@ -295,7 +305,7 @@ export class IntentEngine {
           return r;
         }
       }
-      const compiled = this.compile(rec.key, spec, ends, paths, labels, plans);
+      const compiled = this.compile(rec.key, spec, ends, paths, labels, plans, this.compiled(rec.id)?.rest.meters);
       if (!compiled.ok) {
         this.freeLabels(rec.key, labels);
         ledger.release(rec.id);
@@ -429,6 +439,7 @@ export class IntentEngine {
     paths: IntentPaths,
     labels: IntentLabels,
     known?: { forward: PlannedTunnel; reverse: PlannedTunnel | undefined },
+    installedMeters?: readonly MeterEntry[],
   ): { ok: true; compiled: Compiled } | { ok: false; reason: IntentFailure } {
     const plans = known ?? this.planTunnels(ends, paths);
     if (!('forward' in plans)) return plans;
@@ -464,6 +475,16 @@ export class IntentEngine {
         meters,
       );
       tunnels.push(rev.tunnel);
+    }
+    // A meter equal to one the installed rules use is that very entry: make-before-break leaves it alone.
+    if (installedMeters !== undefined && installedMeters.length > 0) {
+      for (let i = 0; i < meters.length; i++) {
+        const m = meters[i];
+        const same = installedMeters.find(
+          (o) => o.device === m.device && o.meterId === m.meterId && o.rateKbps === m.rateKbps && o.burstKbits === m.burstKbits,
+        );
+        if (same !== undefined) meters[i] = same;
+      }
     }
     return { ok: true, compiled: { ingress, rest: { flows: NO_FLOWS, groups: [], meters }, tunnels } };
   }

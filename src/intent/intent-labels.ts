@@ -37,8 +37,9 @@ export function metersExhausted(device: string): IntentFailure {
 
 /**
  * Takes what an admission holds: per direction a hold of a tunnel (joined when one with the same key is
- * live, else opened with fresh labels) and, when policed, a meter id on the ingress switch. All or
- * nothing: on failure nothing is kept.
+ * live, else opened with fresh labels) and, when policed, a meter id on the ingress switch: the one of
+ * `keep` (the labels the intent holds now, given when its rate is unchanged) when it is on that switch,
+ * held once more, else a new one. All or nothing: on failure nothing is kept.
  */
 export function acquireLabels(
   tunnels: TunnelRegistry,
@@ -47,6 +48,7 @@ export function acquireLabels(
   forward: TunnelNeed,
   reverse: TunnelNeed | undefined,
   policed: boolean,
+  keep?: IntentLabels,
 ): { ok: true; labels: IntentLabels } | { ok: false; reason: IntentFailure } {
   const joined = tunnels.join(forward.key);
   const f = joined ?? tunnels.open(forward.crankback);
@@ -63,8 +65,12 @@ export function acquireLabels(
   let fm: number | undefined;
   let rm: number | undefined;
   if (policed) {
-    fm = meters.allocate(forward.shape.ingress, owner);
-    if (fm !== undefined && reverse !== undefined) rm = meters.allocate(reverse.shape.ingress, owner);
+    const meterOn = (device: string, kept: number | undefined): number | undefined =>
+      kept !== undefined && meters.deviceOf(kept, owner) === device && meters.hold(kept, owner)
+        ? kept
+        : meters.allocate(device, owner);
+    fm = meterOn(forward.shape.ingress, keep?.forwardMeter);
+    if (fm !== undefined && reverse !== undefined) rm = meterOn(reverse.shape.ingress, keep?.reverseMeter);
     if (fm === undefined || (reverse !== undefined && rm === undefined)) {
       meters.release(fm, owner);
       tunnels.release(f.label);

@@ -7,7 +7,8 @@
  * Per switch, never-used ids are handed out first, then freed ones in the order they were freed (FIFO):
  * a freed id goes to the back, so its old meter has left the switch long before another intent's
  * meter takes the id. An owner never holds the same id on two switches at once, so releasing needs the
- * id only.
+ * id only. An owner may hold an id more than once (an intent's new admission keeping the meter its
+ * installed rules use, see hold()): it is freed when every hold was released.
  */
 export const MAX_METER_ID = 4095;
 
@@ -22,8 +23,8 @@ interface SwitchIds {
 
 export class MeterIds {
   private readonly switches = new Map<string, SwitchIds>();
-  /** Per owner, the switch each of its ids is on. */
-  private readonly held = new Map<number, Map<number, string>>();
+  /** Per owner, the switch each of its ids is on and how many holds it has. */
+  private readonly held = new Map<number, Map<number, { readonly device: string; holds: number }>>();
   private inUse = 0;
 
   /** Ids held, over all switches. */
@@ -65,7 +66,7 @@ export class MeterIds {
     if (cur === owner) return;
     if (cur !== undefined) throw new Error(`meter ${id} on ${device} is held by intent key ${cur}`);
     const other = this.held.get(owner)?.get(id);
-    if (other !== undefined) throw new Error(`intent key ${owner} already holds meter ${id} on ${other}`);
+    if (other !== undefined) throw new Error(`intent key ${owner} already holds meter ${id} on ${other.device}`);
     if (id >= s.fresh) {
       for (let i = s.fresh; i < id; i++) s.freed.push(i);
       s.fresh = id + 1;
@@ -74,15 +75,29 @@ export class MeterIds {
     this.own(s, device, id, owner);
   }
 
-  /** Gives an id of `owner` back (nothing when it does not hold it). */
+  /** The switch `owner` holds `id` on (undefined when it does not hold it). */
+  deviceOf(id: number, owner: number): string | undefined {
+    return this.held.get(owner)?.get(id)?.device;
+  }
+
+  /** Holds an id `owner` holds already once more (false, and nothing held, when it does not hold it). */
+  hold(id: number, owner: number): boolean {
+    const h = this.held.get(owner)?.get(id);
+    if (h === undefined) return false;
+    h.holds++;
+    return true;
+  }
+
+  /** Gives one hold of an id of `owner` back (nothing when it does not hold it); the last frees it. */
   release(id: number | undefined, owner: number): void {
     if (id === undefined) return;
     const mine = this.held.get(owner);
-    const device = mine?.get(id);
-    if (mine === undefined || device === undefined) return;
+    const h = mine?.get(id);
+    if (mine === undefined || h === undefined) return;
+    if (--h.holds > 0) return;
     mine.delete(id);
     if (mine.size === 0) this.held.delete(owner);
-    const s = this.switches.get(device) as SwitchIds;
+    const s = this.switches.get(h.device) as SwitchIds;
     s.owners.delete(id);
     s.freed.push(id);
     this.inUse--;
@@ -95,7 +110,7 @@ export class MeterIds {
       mine = new Map();
       this.held.set(owner, mine);
     }
-    mine.set(id, device);
+    mine.set(id, { device, holds: 1 });
     this.inUse++;
   }
 

@@ -35,6 +35,41 @@ describe('reaction to the network', () => {
     expect(h.topo.getLink('s3-s4.a').reservedMbps).toBe(100);
   });
 
+  it('keeps the meters of a rerouted intent: same ids, never written again, and not freed', async () => {
+    const h = await IntentHarness.create();
+    const { intent } = await h.intents.submit(req());
+    const ingress = (n: string) => h.driver.table(h.dpidOf(n));
+    const before = [ingress('s1').state().meters, ingress('s4').state().meters];
+    // Every meter write the controller sends from here on.
+    const meterWrites: string[] = [];
+    const apply = h.driver.apply.bind(h.driver);
+    h.driver.apply = async (device, batch) => {
+      for (const m of [...batch.addMeters, ...batch.modifyMeters, ...batch.deleteMeters])
+        meterWrites.push(`${device}:${m.meterId}`);
+      await apply(device, batch);
+    };
+    h.cut('s1', 's2');
+    await h.intents.idle();
+    const now = h.intents.get(intent.id);
+    expect(now.paths!.forward.primary.nodes).toEqual(['s1', 's3', 's4']);
+    expect([now.labels!.forwardMeter, now.labels!.reverseMeter]).toEqual([
+      intent.labels!.forwardMeter,
+      intent.labels!.reverseMeter,
+    ]);
+    expect([ingress('s1').state().meters, ingress('s4').state().meters]).toEqual(before);
+    expect(meterWrites).toEqual([]);
+    // Still held: a new intent entering at s1 gets another meter id.
+    const other = await h.intents.submit(req({ bandwidthMbps: 10, match: { ipProto: 17 } }));
+    expect(other.intent.labels!.forwardMeter).not.toBe(intent.labels!.forwardMeter);
+    // Withdrawn, it gives them back: the switches hold only the other intent's meters.
+    await h.intents.withdraw(intent.id);
+    expect(
+      ingress('s1')
+        .state()
+        .meters.map((m) => m.meterId),
+    ).toEqual([other.intent.labels!.forwardMeter]);
+  });
+
   it('a protected intent survives the cut in the data plane, then becomes degraded and is re-protected when possible', async () => {
     const h = await IntentHarness.create();
     const { intent } = await h.intents.submit(req({ protection: 'link-disjoint' }));
