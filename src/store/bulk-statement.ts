@@ -45,6 +45,14 @@ export class BulkStatement {
     }
   }
 
+  /**
+   * Prepares the statements of every row count now rather than on first use: a store that does this when
+   * it opens spares its first bulk writes the preparation (about 60 us per statement of 128 rows).
+   */
+  prepareAll(): void {
+    for (let log2 = 0; log2 <= this.maxLog2; log2++) this.statement(log2);
+  }
+
   private statement(log2: number): Statement {
     let stmt = this.stmts[log2];
     if (!stmt) {

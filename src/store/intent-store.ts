@@ -163,6 +163,20 @@ export class IntentStore {
     this.lastKey = (this.readKey.get() as { last_key: number } | undefined)?.last_key ?? 0;
     this.committedKey = this.lastKey;
     this.writeInTransaction = db.transaction((u: Unwritten) => this.write(u));
+    if (this.groupCommit) {
+      // Group commits use these: prepared at start rather than in the first (large) commit.
+      for (const bulk of [
+        this.insertIntents,
+        this.updateState,
+        this.updateRoute,
+        this.bulkHistory,
+        this.bulkDeleteLabels,
+        this.bulkLabels,
+        this.upsertLabels,
+      ]) {
+        bulk.prepareAll();
+      }
+    }
   }
 
   /**
