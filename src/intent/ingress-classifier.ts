@@ -34,6 +34,7 @@ export function classify(
   cookie: number,
   meterId: number | undefined,
   flows: FlowRule[],
+  withArp = true,
 ): void {
   const refinement = l4 === undefined ? 0 : refinementOf(l4);
   for (const sp of src.prefixes) {
@@ -46,8 +47,7 @@ export function classify(
         const ip: Mutable<FlowMatch> = { inPort: src.port, ethType: ETH_IPV4, ipv4Src: s.text, ipv4Dst: t.text };
         if (l4 !== undefined) refine(ip, l4);
         flows.push(classifierRule(device, bits + refinement * 300, ip, actions, cookie, meterId));
-        const arp = { inPort: src.port, ethType: ETH_ARP, arpSpa: s.text, arpTpa: t.text };
-        flows.push(classifierRule(device, bits, arp, actions, cookie, meterId));
+        if (withArp) flows.push(arpRule(device, bits, src.port, s.text, t.text, actions, cookie, meterId));
       } else {
         const ip: Mutable<FlowMatch> = { inPort: src.port, ethType: ETH_IPV6, ipv6Src: s.text, ipv6Dst: t.text };
         if (l4 !== undefined) refine(ip, l4);
@@ -55,6 +55,44 @@ export function classify(
       }
     }
   }
+}
+
+/**
+ * The ARP rules of classify() alone (IPv4 prefix pairs), unpoliced: ARP between two hosts rides the
+ * tunnel every intent between them shares (see intent-engine.ts).
+ */
+export function classifyArp(
+  src: AttachedHost,
+  dst: AttachedHost,
+  device: string,
+  actions: readonly FlowAction[],
+  cookie: number,
+): FlowRule[] {
+  const flows: FlowRule[] = [];
+  for (const sp of src.prefixes) {
+    for (const dp of dst.prefixes) {
+      const s = parseIpPrefix(sp);
+      const t = parseIpPrefix(dp);
+      if (s.family !== 4 || t.family !== 4) continue;
+      flows.push(
+        arpRule(device, PRIORITY_CLASSIFY_BASE + s.length + t.length, src.port, s.text, t.text, actions, cookie, undefined),
+      );
+    }
+  }
+  return flows;
+}
+
+function arpRule(
+  device: string,
+  priority: number,
+  inPort: number,
+  spa: string,
+  tpa: string,
+  actions: readonly FlowAction[],
+  cookie: number,
+  meterId: number | undefined,
+): FlowRule {
+  return classifierRule(device, priority, { inPort, ethType: ETH_ARP, arpSpa: spa, arpTpa: tpa }, actions, cookie, meterId);
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

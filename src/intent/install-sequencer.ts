@@ -1,7 +1,7 @@
 import type { FlowService } from '../flow/flow-service.js';
 import type { DeviceState, FlowRule } from '../model/flow.js';
 import type { IntentLabels } from './intent-types.js';
-import type { Tunnel } from './tunnel-registry.js';
+import type { SharedRules } from './tunnel-registry.js';
 
 /** An intent's compiled rules, split so make-before-break can switch the ingress last. */
 export interface Compiled {
@@ -9,8 +9,11 @@ export interface Compiled {
   readonly ingress: readonly FlowRule[];
   /** The intent's other entries: its meters (and, compiled on their own, any other rules and groups). */
   readonly rest: DeviceState;
-  /** The shared tunnels the ingress pushes onto: their transit and egress rules are the tunnels' own. */
-  readonly tunnels: readonly Tunnel[];
+  /**
+   * Shared rules the intent relies on: the tunnels its ingress pushes onto (their transit and egress
+   * rules are the tunnels' own) and the ARP classifiers onto them.
+   */
+  readonly tunnels: readonly SharedRules[];
 }
 
 /** One intent moving from what it had installed (`old`) to `next`, or being removed (`next` undefined). */
@@ -46,9 +49,9 @@ interface Phase {
   /** The devices of these entries must confirm this phase before the next one may start. */
   readonly confirm: readonly DeviceState[];
   /** And so must the devices of these tunnels. */
-  readonly confirmTunnels: readonly Tunnel[];
+  readonly confirmTunnels: readonly SharedRules[];
   /** Tunnels whose rules must be in the flow service from this phase on. */
-  readonly tunnels: readonly Tunnel[];
+  readonly tunnels: readonly SharedRules[];
   /** Whether the retired labels are given back in this phase (the last one). */
   readonly retire: boolean;
 }
@@ -329,7 +332,7 @@ function phasesOf(c: InstallChange): Phase[] {
   ];
 }
 
-const NO_TUNNELS: readonly Tunnel[] = [];
+const NO_TUNNELS: readonly SharedRules[] = [];
 
 /** `s` without the meters that are also `old`'s (the same objects); `s` itself when there are none. */
 function without(s: DeviceState, old: DeviceState): DeviceState {

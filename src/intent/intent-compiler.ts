@@ -187,7 +187,8 @@ export function compileTunnel(
 
 /**
  * An intent's own rules for one direction: its ingress classifiers (into `ingress`), doing `toNetwork`
- * (the tunnel's push and forward) under the meter `meterId`, and that meter (into `meters`).
+ * (the tunnel's push and forward) under the meter `meterId`, and that meter (into `meters`). Without
+ * `withArp` the ARP classifiers are left out (the tunnel carries ARP for every intent riding it).
  */
 export function compileIngress(
   shape: TunnelShape,
@@ -198,8 +199,9 @@ export function compileIngress(
   bandwidthMbps: number,
   ingress: FlowRule[],
   meters: MeterEntry[],
+  withArp = true,
 ): void {
-  compileIngressInto(shape, d, toNetwork, cookie, meterId, bandwidthMbps, ingress, meters);
+  compileIngressInto(shape, d, toNetwork, cookie, meterId, bandwidthMbps, ingress, meters, withArp);
 }
 
 /** What an intent's classifiers of one direction are about. */
@@ -440,6 +442,7 @@ function compileIngressInto(
   bandwidthMbps: number,
   ingressFlows: FlowRule[],
   meters: MeterEntry[],
+  withArp = true,
 ): void {
   const ingress = shape.ingress;
   if (meterId !== undefined) {
@@ -452,7 +455,7 @@ function compileIngressInto(
     for (const dst of d.to) {
       // Same-switch delivery (both hosts on the ingress switch) needs no label.
       const actions = shape.hasLinks ? toNetwork : deliverActions(dst);
-      classify(src, dst, l4, ingress, actions, cookie, meterId, ingressFlows);
+      classify(src, dst, l4, ingress, actions, cookie, meterId, ingressFlows, withArp);
     }
   }
 }

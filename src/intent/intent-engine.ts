@@ -6,6 +6,7 @@ import type { IntentStore } from '../store/intent-store.js';
 import type { BandwidthLedger } from './bandwidth-ledger.js';
 import type { HealthTopology } from './data-plane-health.js';
 import type { EndpointDirectory, EndpointResolver, ResolvedEndpoint } from './endpoint-resolver.js';
+import { classifyArp } from './ingress-classifier.js';
 import { type Compiled, type FinishedChange, type InstallChange, InstallSequencer, merge } from './install-sequencer.js';
 import { type CompileTopology, compileIngress, compileTunnel, planTunnel, type TunnelPlan } from './intent-compiler.js';
 import { acquireLabels, legacyMeters, releaseLabels, restoreLabels } from './intent-labels.js';
@@ -25,7 +26,7 @@ import {
 import type { LabelAllocator } from './label-allocator.js';
 import { MeterIds } from './meter-ids.js';
 import { linksOfPaths, type PathPlanner, type PlanTopology } from './path-planner.js';
-import { type Tunnel, TunnelRegistry, tunnelCookie } from './tunnel-registry.js';
+import { type ArpShare, type SharedRules, type Tunnel, TunnelRegistry, tunnelCookie } from './tunnel-registry.js';
 
 export interface IntentEngineDeps {
   readonly store: IntentStore;
@@ -74,7 +75,9 @@ export class IntentEngine {
   private readonly sequencer: InstallSequencer;
   readonly tunnels: TunnelRegistry;
   readonly meters: MeterIds;
-  private readonly tunnelStatuses = new Map<Tunnel, 'done' | 'pending' | { device: string }>();
+  private readonly tunnelStatuses = new Map<SharedRules, 'done' | 'pending' | { device: string }>();
+  /** The ARP classifiers each admission's labels hold (given back with the labels). */
+  private readonly arpHolds = new WeakMap<IntentLabels, readonly ArpShare[]>();
   readonly now: () => number;
 
   constructor(readonly deps: IntentEngineDeps) {
@@ -340,6 +343,18 @@ export class IntentEngine {
    * rules removed with the next flush) and its meter ids.
    */
   freeLabels(key: number, labels: IntentLabels): void {
+    const arps = this.arpHolds.get(labels);
+    if (arps !== undefined) {
+      this.arpHolds.delete(labels);
+      for (const a of arps) {
+        if (--a.holds > 0) continue;
+        a.tunnel.dropArp(a);
+        if (a.desired) {
+          a.desired = false;
+          this.deps.flows.setDesired(a.owner, NO_RULES);
+        }
+      }
+    }
     for (const t of releaseLabels(this.tunnels, this.meters, key, labels)) {
       t.desired = false;
       this.deps.flows.setDesired(t.owner, NO_RULES);
@@ -398,7 +413,7 @@ export class IntentEngine {
    * installStatus of a tunnel's own rules, kept until the current synchronous pass ends (the intents of
    * a batch riding one tunnel look at its devices once).
    */
-  private tunnelStatus(t: Tunnel): 'done' | 'pending' | { device: string } {
+  private tunnelStatus(t: SharedRules): 'done' | 'pending' | { device: string } {
     let s = this.tunnelStatuses.get(t);
     if (s === undefined) {
       s = ownerStatus(this.deps.flows, t.owner, false);
@@ -445,37 +460,34 @@ export class IntentEngine {
     if (!('forward' in plans)) return plans;
     const ingress: FlowRule[] = [];
     const meters: MeterEntry[] = [];
-    const tunnels: Tunnel[] = [];
+    const shared: SharedRules[] = [];
     const bw = spec.bandwidthMbps;
     const fwd = this.tunnelOf(labels.forward, plans.forward, ends.dst.hosts);
     if (!fwd.ok) return fwd;
     const m = spec.match;
-    compileIngress(
-      plans.forward.shape,
-      { from: ends.src.hosts, to: ends.dst.hosts, match: m },
-      fwd.tunnel.toNetwork,
-      cookie,
-      labels.forwardMeter,
-      bw,
-      ingress,
-      meters,
-    );
-    tunnels.push(fwd.tunnel);
-    if (plans.reverse !== undefined && labels.reverse !== undefined) {
-      const rev = this.tunnelOf(labels.reverse, plans.reverse, ends.src.hosts);
-      if (!rev.ok) return rev;
-      compileIngress(
-        plans.reverse.shape,
-        { from: ends.dst.hosts, to: ends.src.hosts, match: m ? reverseMatch(m) : undefined },
-        rev.tunnel.toNetwork,
-        cookie,
-        labels.reverseMeter,
-        bw,
-        ingress,
-        meters,
-      );
-      tunnels.push(rev.tunnel);
+    const fShape = plans.forward.shape;
+    const f = { from: ends.src.hosts, to: ends.dst.hosts, match: m };
+    compileIngress(fShape, f, fwd.tunnel.toNetwork, cookie, labels.forwardMeter, bw, ingress, meters, !fShape.hasLinks);
+    shared.push(fwd.tunnel);
+    let rev: Tunnel | undefined;
+    const rShape = plans.reverse?.shape;
+    const r = { from: ends.dst.hosts, to: ends.src.hosts, match: m ? reverseMatch(m) : undefined };
+    if (plans.reverse !== undefined && rShape !== undefined && labels.reverse !== undefined) {
+      const t = this.tunnelOf(labels.reverse, plans.reverse, ends.src.hosts);
+      if (!t.ok) return t;
+      rev = t.tunnel;
+      compileIngress(rShape, r, rev.toNetwork, cookie, labels.reverseMeter, bw, ingress, meters, !rShape.hasLinks);
+      shared.push(rev);
     }
+    // ARP between the hosts rides the tunnel, classified once for every intent between them on it.
+    const arps: ArpShare[] = [];
+    if (fShape.hasLinks) this.holdArps(fwd.tunnel, fShape.ingress, f.from, f.to, arps);
+    if (rev !== undefined && rShape?.hasLinks) this.holdArps(rev, rShape.ingress, r.from, r.to, arps);
+    if (arps.length > 0) {
+      this.arpHolds.set(labels, arps);
+      for (const a of arps) shared.push(a);
+    }
+    const tunnels = shared;
     // A meter equal to one the installed rules use is that very entry: make-before-break leaves it alone.
     if (installedMeters !== undefined && installedMeters.length > 0) {
       for (let i = 0; i < meters.length; i++) {
@@ -487,6 +499,25 @@ export class IntentEngine {
       }
     }
     return { ok: true, compiled: { ingress, rest: { flows: NO_FLOWS, groups: [], meters }, tunnels } };
+  }
+
+  /** Holds the ARP classifiers from every host of `from` to every host of `to` onto `tunnel`. */
+  private holdArps(
+    tunnel: Tunnel,
+    device: string,
+    from: readonly AttachedHostOf[],
+    to: readonly AttachedHostOf[],
+    out: ArpShare[],
+  ): void {
+    const cookie = tunnelCookie(tunnel.label);
+    for (const src of from) {
+      for (const dst of to) {
+        const share = tunnel.arpShare(src, dst, () => classifyArp(src, dst, device, tunnel.toNetwork, cookie));
+        if (share.rules.flows.length === 0) continue;
+        share.holds++;
+        out.push(share);
+      }
+    }
   }
 
   /** The tunnel a held label names, with its rules compiled. */
@@ -525,6 +556,8 @@ function ownerStatus(flows: FlowService, owner: string, held: boolean): 'done' |
   }
   return pending ? 'pending' : 'done';
 }
+
+type AttachedHostOf = ResolvedEndpoint['hosts'][number];
 
 /** A direction's tunnel plan. */
 type PlannedTunnel = Extract<TunnelPlan, { ok: true }>;

@@ -1,4 +1,5 @@
-import type { DeviceState, FlowAction } from '../model/flow.js';
+import type { DeviceState, FlowAction, FlowRule } from '../model/flow.js';
+import type { AttachedHost } from './endpoint-resolver.js';
 import type { LabelAllocator } from './label-allocator.js';
 
 /** Owner of every tunnel label in the LabelAllocator (intent keys start at 1). */
@@ -15,13 +16,62 @@ export function tunnelCookie(label: number): number {
 }
 
 /**
+ * Rules the flow service holds under an owner of their own, shared by the intents that hold them: the
+ * install sequencer puts them in place with the first intent and checks their devices once per flush.
+ */
+export interface SharedRules {
+  readonly owner: string;
+  readonly rules: DeviceState | undefined;
+  /** Whether the rules were handed to the flow service. */
+  desired: boolean;
+  /** The install sequencer's epoch in which all its devices were last seen converged. */
+  confirmedAt: number;
+  /** The devices its rules are on, each once. */
+  readonly devices: readonly string[];
+}
+
+/** The devices of a state, each once. */
+function devicesOfState(r: DeviceState | undefined): readonly string[] {
+  if (r === undefined) return NO_DEVICES;
+  const all = new Set<string>();
+  for (const f of r.flows) all.add(f.device);
+  for (const g of r.groups) all.add(g.device);
+  for (const m of r.meters) all.add(m.device);
+  return [...all];
+}
+
+/**
+ * The ARP classifiers of one source host towards one destination host onto a tunnel: every intent
+ * between the two riding the tunnel needs them, so they hold them (see IntentEngine); the last hold
+ * removes them.
+ */
+export class ArpShare implements SharedRules {
+  readonly owner: string;
+  holds = 0;
+  desired = false;
+  confirmedAt = -1;
+  readonly devices: readonly string[];
+
+  constructor(
+    readonly tunnel: Tunnel,
+    readonly src: AttachedHost,
+    readonly dst: AttachedHost,
+    readonly rules: DeviceState,
+    serial: number,
+  ) {
+    this.owner = `${tunnel.owner}-arp-${serial}`;
+    this.devices = devicesOfState(rules);
+  }
+}
+
+/**
  * One direction's label-switched path, shared by every intent whose direction has the same paths to the
  * same hosts: its label, and its rules (transit and egress, the ingress fast-failover group, crankback).
  * Intents keep only their ingress classifiers and meters; theirs push the tunnel's label. A tunnel lives
  * while an intent holds it: every admission that uses it holds it once, and every hold is released once
  * (when the make-before-break move that replaced it, or the removal, ends).
  */
-export class Tunnel {
+export class Tunnel implements SharedRules {
   /** Flow-service owner of the rules. */
   readonly owner: string;
   holders = 0;
@@ -32,6 +82,9 @@ export class Tunnel {
   /** The install sequencer's epoch in which all its devices were last seen converged (see InstallSequencer). */
   confirmedAt = -1;
   private deviceList: readonly string[] | undefined;
+  /** Its ARP classifiers, by source host, then destination host (host objects: resolutions are reused). */
+  private readonly arps = new Map<AttachedHost, Map<AttachedHost, ArpShare>>();
+  private arpSerial = 0;
 
   constructor(
     /** What the rules depend on (see TunnelRegistry.find); undefined until compiled. */
@@ -50,16 +103,34 @@ export class Tunnel {
   get devices(): readonly string[] {
     let d = this.deviceList;
     if (d === undefined) {
-      const r = this.rules;
-      if (r === undefined) return NO_DEVICES;
-      const all = new Set<string>();
-      for (const f of r.flows) all.add(f.device);
-      for (const g of r.groups) all.add(g.device);
-      for (const m of r.meters) all.add(m.device);
-      d = [...all];
+      if (this.rules === undefined) return NO_DEVICES;
+      d = devicesOfState(this.rules);
       this.deviceList = d;
     }
     return d;
+  }
+
+  /** The ARP classifiers from `src` to `dst` onto this tunnel, made by `make` the first time; not held yet. */
+  arpShare(src: AttachedHost, dst: AttachedHost, make: () => FlowRule[]): ArpShare {
+    let byDst = this.arps.get(src);
+    if (byDst === undefined) {
+      byDst = new Map();
+      this.arps.set(src, byDst);
+    }
+    let share = byDst.get(dst);
+    if (share === undefined) {
+      share = new ArpShare(this, src, dst, { flows: make(), groups: [], meters: [] }, ++this.arpSerial);
+      byDst.set(dst, share);
+    }
+    return share;
+  }
+
+  /** Forgets an ARP share nobody holds any more. */
+  dropArp(share: ArpShare): void {
+    const byDst = this.arps.get(share.src);
+    if (byDst?.get(share.dst) !== share) return;
+    byDst.delete(share.dst);
+    if (byDst.size === 0) this.arps.delete(share.src);
   }
 }
 
