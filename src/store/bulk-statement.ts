@@ -39,7 +39,9 @@ export class BulkStatement {
       while (rows - done >= n) {
         const from = done * this.width;
         for (let i = 0; i < size; i++) buf[i] = values[from + i];
-        stmt.run(buf);
+        // As arguments, not as one array: better-sqlite3 reads an array element by element through the V8
+        // API, which costs about as much as the rest of binding and inserting a value.
+        stmt.run(...buf);
         done += n;
       }
     }
