@@ -9,7 +9,7 @@ import type { EndpointDirectory, EndpointResolver, ResolvedEndpoint } from './en
 import { classifyArp } from './ingress-classifier.js';
 import { type Compiled, type FinishedChange, type InstallChange, InstallSequencer, merge } from './install-sequencer.js';
 import { type CompileTopology, compileIngress, compileTunnel, planTunnel, type TunnelPlan } from './intent-compiler.js';
-import { acquireLabels, legacyMeters, releaseLabels, restoreLabels } from './intent-labels.js';
+import { acquireLabels, legacyMeters, type MeterPlaces, releaseLabels, restoreLabels } from './intent-labels.js';
 import { assertTransition } from './intent-lifecycle.js';
 import {
   ACTIVE_STATES,
@@ -76,6 +76,8 @@ export class IntentEngine {
   readonly tunnels: TunnelRegistry;
   readonly meters: MeterIds;
   private readonly tunnelStatuses = new Map<SharedRules, 'done' | 'pending' | { device: string }>();
+  /** The switches of each admission's meter ids (IntentLabels carries the ids only). */
+  private readonly meterPlaces = new WeakMap<IntentLabels, MeterPlaces>();
   /** The ARP classifiers each admission's labels hold (given back with the labels). */
   private readonly arpHolds = new WeakMap<IntentLabels, readonly ArpShare[]>();
   readonly now: () => number;
@@ -170,7 +172,10 @@ export class IntentEngine {
     this.count(this.records.get(rec.id)?.state, -1);
     this.records.set(rec.id, rec);
     this.count(rec.state, 1);
-    if (rec.labels && rec.paths) restoreLabels(this.tunnels, this.meters, rec.key, rec.labels, this.ingressDevices(rec.paths));
+    if (rec.labels && rec.paths) {
+      const places = restoreLabels(this.tunnels, this.meters, rec.key, rec.labels, this.ingressDevices(rec.paths));
+      this.meterPlaces.set(rec.labels, places);
+    }
   }
 
   /** The datapath ids of the ingress switches of the forward and reverse primaries. */
@@ -283,7 +288,9 @@ export class IntentEngine {
         return plans;
       }
       // Same rate: the meters the installed rules use are kept where they stay on their switch.
-      const keep = spec.bandwidthMbps === rec.spec.bandwidthMbps ? rec.labels : undefined;
+      const places = rec.labels && this.meterPlaces.get(rec.labels);
+      const keep =
+        spec.bandwidthMbps === rec.spec.bandwidthMbps && rec.labels && places ? { labels: rec.labels, places } : undefined;
       const acquired = acquireLabels(
         this.tunnels,
         this.meters,
@@ -298,6 +305,7 @@ export class IntentEngine {
         return acquired;
       }
       const labels = acquired.labels;
+      this.meterPlaces.set(labels, acquired.places);
       const reservedLinks = spec.bandwidthMbps > 0 ? linksOfPaths(paths) : [];
       if (reservedLinks.length > 0) {
         const r = ledger.reserve(rec.id, reservedLinks, spec.bandwidthMbps);
@@ -355,7 +363,9 @@ export class IntentEngine {
         }
       }
     }
-    for (const t of releaseLabels(this.tunnels, this.meters, key, labels)) {
+    const places = this.meterPlaces.get(labels);
+    this.meterPlaces.delete(labels);
+    for (const t of releaseLabels(this.tunnels, this.meters, key, labels, places)) {
       t.desired = false;
       this.deps.flows.setDesired(t.owner, NO_RULES);
     }

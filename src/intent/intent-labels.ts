@@ -35,11 +35,15 @@ export function metersExhausted(device: string): IntentFailure {
   };
 }
 
+/** The switches an admission's meter ids are on: forward, reverse (undefined: none). */
+export type MeterPlaces = readonly [string | undefined, string | undefined];
+
 /**
  * Takes what an admission holds: per direction a hold of a tunnel (joined when one with the same key is
  * live, else opened with fresh labels) and, when policed, a meter id on the ingress switch: the one of
- * `keep` (the labels the intent holds now, given when its rate is unchanged) when it is on that switch,
- * held once more, else a new one. All or nothing: on failure nothing is kept.
+ * `keep` (the labels the intent holds now, with the switches of their meters, given when its rate is
+ * unchanged) when it is on that switch, held once more, else a new one. All or nothing: on failure
+ * nothing is kept.
  */
 export function acquireLabels(
   tunnels: TunnelRegistry,
@@ -48,8 +52,8 @@ export function acquireLabels(
   forward: TunnelNeed,
   reverse: TunnelNeed | undefined,
   policed: boolean,
-  keep?: IntentLabels,
-): { ok: true; labels: IntentLabels } | { ok: false; reason: IntentFailure } {
+  keep?: { readonly labels: IntentLabels; readonly places: MeterPlaces },
+): { ok: true; labels: IntentLabels; places: MeterPlaces } | { ok: false; reason: IntentFailure } {
   const joined = tunnels.join(forward.key);
   const f = joined ?? tunnels.open(forward.crankback);
   const need = (n: TunnelNeed) => (n.crankback ? 2 : 1);
@@ -65,14 +69,13 @@ export function acquireLabels(
   let fm: number | undefined;
   let rm: number | undefined;
   if (policed) {
-    const meterOn = (device: string, kept: number | undefined): number | undefined =>
-      kept !== undefined && meters.deviceOf(kept, owner) === device && meters.hold(kept, owner)
-        ? kept
-        : meters.allocate(device, owner);
-    fm = meterOn(forward.shape.ingress, keep?.forwardMeter);
-    if (fm !== undefined && reverse !== undefined) rm = meterOn(reverse.shape.ingress, keep?.reverseMeter);
+    const meterOn = (device: string, kept: number | undefined, keptOn: string | undefined): number | undefined =>
+      kept !== undefined && keptOn === device && meters.hold(device, kept, owner) ? kept : meters.allocate(device, owner);
+    fm = meterOn(forward.shape.ingress, keep?.labels.forwardMeter, keep?.places[0]);
+    if (fm !== undefined && reverse !== undefined)
+      rm = meterOn(reverse.shape.ingress, keep?.labels.reverseMeter, keep?.places[1]);
     if (fm === undefined || (reverse !== undefined && rm === undefined)) {
-      meters.release(fm, owner);
+      meters.release(forward.shape.ingress, fm, owner);
       tunnels.release(f.label);
       if (r !== undefined) tunnels.release(r.label);
       const device = fm === undefined ? forward.shape.ingress : (reverse as TunnelNeed).shape.ingress;
@@ -93,29 +96,41 @@ export function acquireLabels(
   if (r?.crankbackLabel !== undefined) labels.reverseCrankback = r.crankbackLabel;
   if (fm !== undefined) labels.forwardMeter = fm;
   if (rm !== undefined) labels.reverseMeter = rm;
-  return { ok: true, labels };
+  return {
+    ok: true,
+    labels,
+    places: [fm === undefined ? undefined : forward.shape.ingress, rm === undefined ? undefined : reverse?.shape.ingress],
+  };
 }
 
 /**
  * Gives back what one admission took (acquireLabels, or restoreLabels after a restart). Returns the
  * tunnels this released last whose rules are in the flow service: the caller removes them.
  */
-export function releaseLabels(tunnels: TunnelRegistry, meters: MeterIds, owner: number, labels: IntentLabels): Tunnel[] {
+export function releaseLabels(
+  tunnels: TunnelRegistry,
+  meters: MeterIds,
+  owner: number,
+  labels: IntentLabels,
+  places: MeterPlaces | undefined,
+): Tunnel[] {
   const closed: Tunnel[] = [];
   const f = tunnels.release(labels.forward);
   if (f !== undefined) closed.push(f);
   const r = tunnels.release(labels.reverse);
   if (r !== undefined) closed.push(r);
-  meters.release(labels.forwardMeter, owner);
-  meters.release(labels.reverseMeter, owner);
+  if (places !== undefined) {
+    meters.release(places[0], labels.forwardMeter, owner);
+    meters.release(places[1], labels.reverseMeter, owner);
+  }
   return closed;
 }
 
 /**
  * Holds again what a reloaded intent held: its tunnels (by label) and its meter ids on the ingress
  * switches of its primaries (`devices`: forward, reverse; undefined when the switch is unknown now, so
- * its meter cannot be claimed there). Throws when the store gives a label or meter id to two holders
- * that cannot share it.
+ * its meter cannot be claimed there). Returns where the meters are. Throws when the store gives a label
+ * or meter id to two holders that cannot share it.
  */
 export function restoreLabels(
   tunnels: TunnelRegistry,
@@ -123,11 +138,14 @@ export function restoreLabels(
   owner: number,
   labels: IntentLabels,
   devices: readonly [string | undefined, string | undefined],
-): void {
+): MeterPlaces {
   tunnels.hold(labels.forward, labels.forwardCrankback);
   if (labels.reverse !== undefined) tunnels.hold(labels.reverse, labels.reverseCrankback);
-  if (labels.forwardMeter !== undefined && devices[0] !== undefined) meters.claim(devices[0], labels.forwardMeter, owner);
-  if (labels.reverseMeter !== undefined && devices[1] !== undefined) meters.claim(devices[1], labels.reverseMeter, owner);
+  const f = labels.forwardMeter !== undefined ? devices[0] : undefined;
+  const r = labels.reverseMeter !== undefined ? devices[1] : undefined;
+  if (f !== undefined) meters.claim(f, labels.forwardMeter as number, owner);
+  if (r !== undefined) meters.claim(r, labels.reverseMeter as number, owner);
+  return [f, r];
 }
 
 /**

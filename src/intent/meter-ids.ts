@@ -6,14 +6,14 @@
  *
  * Per switch, never-used ids are handed out first, then freed ones in the order they were freed (FIFO):
  * a freed id goes to the back, so its old meter has left the switch long before another intent's
- * meter takes the id. An owner never holds the same id on two switches at once, so releasing needs the
- * id only. An owner may hold an id more than once (an intent's new admission keeping the meter its
- * installed rules use, see hold()): it is freed when every hold was released.
+ * meter takes the id. An owner may hold an id more than once (an intent's new admission keeping the
+ * meter its installed rules use, see hold()): it is freed when every hold was released.
  */
 export const MAX_METER_ID = 4095;
 
 interface SwitchIds {
-  readonly owners: Map<number, number>;
+  /** Holder of each id in use, and how many holds it has. */
+  readonly owners: Map<number, { readonly owner: number; holds: number }>;
   /** The lowest id never handed out. */
   fresh: number;
   /** Freed ids, oldest first from `head` on (entries taken by claim() meanwhile are skipped). */
@@ -23,8 +23,6 @@ interface SwitchIds {
 
 export class MeterIds {
   private readonly switches = new Map<string, SwitchIds>();
-  /** Per owner, the switch each of its ids is on and how many holds it has. */
-  private readonly held = new Map<number, Map<number, { readonly device: string; holds: number }>>();
   private inUse = 0;
 
   /** Ids held, over all switches. */
@@ -41,20 +39,19 @@ export class MeterIds {
   /** A free id on `device` for `owner`, or undefined when the switch has none left. */
   allocate(device: string, owner: number): number | undefined {
     const s = this.switchOf(device);
-    const mine = this.held.get(owner);
-    let skipped: number[] | undefined;
-    let id: number | undefined;
-    for (;;) {
-      id = this.take(s);
-      if (id === undefined || mine === undefined || !mine.has(id)) break;
-      // The owner holds this id on another switch: keep it for someone else, at the front.
-      if (skipped === undefined) skipped = [];
-      skipped.push(id);
-    }
-    if (skipped !== undefined) this.giveBack(s, skipped);
+    const id = take(s);
     if (id === undefined) return undefined;
-    this.own(s, device, id, owner);
+    s.owners.set(id, { owner, holds: 1 });
+    this.inUse++;
     return id;
+  }
+
+  /** Holds an id `owner` holds on `device` already once more (false, and nothing held, when it does not). */
+  hold(device: string, id: number, owner: number): boolean {
+    const h = this.switches.get(device)?.owners.get(id);
+    if (h === undefined || h.owner !== owner) return false;
+    h.holds++;
+    return true;
   }
 
   /** Marks an id on `device` as `owner`'s (reload from the store). Throws when another owner holds it. */
@@ -63,84 +60,30 @@ export class MeterIds {
       throw new RangeError(`meter id ${id} is outside 1..${MAX_METER_ID}`);
     const s = this.switchOf(device);
     const cur = s.owners.get(id);
-    if (cur === owner) return;
-    if (cur !== undefined) throw new Error(`meter ${id} on ${device} is held by intent key ${cur}`);
-    const other = this.held.get(owner)?.get(id);
-    if (other !== undefined) throw new Error(`intent key ${owner} already holds meter ${id} on ${other.device}`);
+    if (cur !== undefined) {
+      if (cur.owner !== owner) throw new Error(`meter ${id} on ${device} is held by intent key ${cur.owner}`);
+      cur.holds++;
+      return;
+    }
     if (id >= s.fresh) {
       for (let i = s.fresh; i < id; i++) s.freed.push(i);
       s.fresh = id + 1;
     }
     // An id in the freed queue stays there and is skipped when its turn comes (it is owned then).
-    this.own(s, device, id, owner);
-  }
-
-  /** The switch `owner` holds `id` on (undefined when it does not hold it). */
-  deviceOf(id: number, owner: number): string | undefined {
-    return this.held.get(owner)?.get(id)?.device;
-  }
-
-  /** Holds an id `owner` holds already once more (false, and nothing held, when it does not hold it). */
-  hold(id: number, owner: number): boolean {
-    const h = this.held.get(owner)?.get(id);
-    if (h === undefined) return false;
-    h.holds++;
-    return true;
-  }
-
-  /** Gives one hold of an id of `owner` back (nothing when it does not hold it); the last frees it. */
-  release(id: number | undefined, owner: number): void {
-    if (id === undefined) return;
-    const mine = this.held.get(owner);
-    const h = mine?.get(id);
-    if (mine === undefined || h === undefined) return;
-    if (--h.holds > 0) return;
-    mine.delete(id);
-    if (mine.size === 0) this.held.delete(owner);
-    const s = this.switches.get(h.device) as SwitchIds;
-    s.owners.delete(id);
-    s.freed.push(id);
-    this.inUse--;
-  }
-
-  private own(s: SwitchIds, device: string, id: number, owner: number): void {
-    s.owners.set(id, owner);
-    let mine = this.held.get(owner);
-    if (mine === undefined) {
-      mine = new Map();
-      this.held.set(owner, mine);
-    }
-    mine.set(id, { device, holds: 1 });
+    s.owners.set(id, { owner, holds: 1 });
     this.inUse++;
   }
 
-  private take(s: SwitchIds): number | undefined {
-    if (s.fresh <= MAX_METER_ID) {
-      // Never-used ids first; one claimed out of order is skipped.
-      while (s.fresh <= MAX_METER_ID) {
-        const id = s.fresh++;
-        if (!s.owners.has(id)) return id;
-      }
-    }
-    while (s.head < s.freed.length) {
-      const id = s.freed[s.head++];
-      if (!s.owners.has(id)) {
-        if (s.head > 1024 && s.head * 2 > s.freed.length) {
-          s.freed.splice(0, s.head);
-          s.head = 0;
-        }
-        return id;
-      }
-    }
-    return undefined;
-  }
-
-  /** Puts ids taken but not used back at the front of the queue, in their order. */
-  private giveBack(s: SwitchIds, ids: number[]): void {
-    for (let i = ids.length - 1; i >= 0; i--) {
-      if (s.head > 0) s.freed[--s.head] = ids[i];
-      else s.freed.unshift(ids[i]);
-    }
+  /** Gives one hold of `owner`'s id on `device` back (nothing when it does not hold it); the last frees it. */
+  release(device: string | undefined, id: number | undefined, owner: number): void {
+    if (device === undefined || id === undefined) return;
+    const s = this.switches.get(device);
+    const h = s?.owners.get(id);
+    if (s === undefined || h === undefined || h.owner !== owner) return;
+    if (--h.holds > 0) return;
+    s.owners.delete(id);
+    s.freed.push(id);
+    this.inUse--;
   }
 
   private switchOf(device: string): SwitchIds {
@@ -151,4 +94,23 @@ export class MeterIds {
     }
     return s;
   }
+}
+
+function take(s: SwitchIds): number | undefined {
+  // Never-used ids first; one claimed out of order is skipped.
+  while (s.fresh <= MAX_METER_ID) {
+    const id = s.fresh++;
+    if (!s.owners.has(id)) return id;
+  }
+  while (s.head < s.freed.length) {
+    const id = s.freed[s.head++];
+    if (!s.owners.has(id)) {
+      if (s.head > 1024 && s.head * 2 > s.freed.length) {
+        s.freed.splice(0, s.head);
+        s.head = 0;
+      }
+      return id;
+    }
+  }
+  return undefined;
 }

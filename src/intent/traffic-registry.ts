@@ -73,7 +73,19 @@ function refValue(ref: EndpointRef): string {
   return 'endpoint' in ref ? ref.endpoint : 'site' in ref ? ref.site : ref.address;
 }
 
+/** prefixesOf per resolution (resolutions are reused while the topology does not change). */
+const prefixTexts = new WeakMap<ResolvedEndpoint, string>();
+
 function prefixesOf(e: ResolvedEndpoint): string {
+  let t = prefixTexts.get(e);
+  if (t === undefined) {
+    t = prefixesText(e);
+    prefixTexts.set(e, t);
+  }
+  return t;
+}
+
+function prefixesText(e: ResolvedEndpoint): string {
   const hosts = e.hosts;
   if (hosts.length === 1 && hosts[0].prefixes.length === 1) {
     const h = hosts[0];

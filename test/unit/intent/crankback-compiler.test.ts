@@ -173,7 +173,7 @@ describe('intent labels with crankback', () => {
     expect(pool.used).toBe(4);
     expect(meters.used).toBe(2);
     expect(new Set([r.labels.forward, r.labels.forwardCrankback, r.labels.reverse, r.labels.reverseCrankback]).size).toBe(4);
-    releaseLabels(tunnels, meters, 5, r.labels);
+    releaseLabels(tunnels, meters, 5, r.labels, r.places);
     expect(pool.used).toBe(0);
     expect(meters.used).toBe(0);
   });
@@ -194,9 +194,9 @@ describe('intent labels with crankback', () => {
     // The same switch polices both: two meter ids.
     expect(join.labels.forwardMeter).not.toBe(open.labels.forwardMeter);
     expect(pool.used).toBe(2);
-    releaseLabels(tunnels, meters, 5, open.labels);
+    releaseLabels(tunnels, meters, 5, open.labels, open.places);
     expect(pool.used).toBe(2);
-    releaseLabels(tunnels, meters, 6, join.labels);
+    releaseLabels(tunnels, meters, 6, join.labels, join.places);
     expect(pool.used).toBe(0);
     expect(tunnels.size).toBe(0);
   });

@@ -28,7 +28,7 @@ describe('shared tunnels', () => {
     expect(own.map((f) => f.meterId)).toEqual([b.labels!.forwardMeter, b.labels!.reverseMeter]);
     const tunnelRules = flowsOf(h).filter((f) => f.cookie >= TUNNEL_COOKIE_BASE);
     expect(new Set(tunnelRules.map((f) => f.cookie))).toEqual(
-      new Set([TUNNEL_COOKIE_BASE + a.labels!.forward, TUNNEL_COOKIE_BASE + a.labels!.reverse]),
+      new Set([TUNNEL_COOKIE_BASE + a.labels!.forward, TUNNEL_COOKIE_BASE + a.labels!.reverse!]),
     );
     // Each intent's traffic is delivered and policed by its own meter; ARP is carried once for both.
     for (const [port, intent] of [
