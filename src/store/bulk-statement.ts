@@ -22,23 +22,27 @@ export class BulkStatement {
     private readonly row: string,
     private readonly tail: string,
     private readonly width: number,
+    /** Values bound in `head`, before the rows: the same for every row of a run. */
+    private readonly prefix = 0,
   ) {
-    this.maxLog2 = Math.min(BULK_ROWS_LOG2, Math.floor(Math.log2(BULK_MAX_VALUES / width)));
+    this.maxLog2 = Math.min(BULK_ROWS_LOG2, Math.floor(Math.log2((BULK_MAX_VALUES - prefix) / width)));
   }
 
-  /** Runs over `values` (`width` values per row). */
-  run(values: readonly (string | number | null)[]): void {
+  /** Runs over `values` (`width` values per row), with `prefixValues` (`prefix` of them) in the head. */
+  run(values: readonly (string | number | null)[], prefixValues?: readonly (string | number | null)[]): void {
     const rows = values.length / this.width;
+    const prefix = this.prefix;
     let done = 0;
     for (let log2 = this.maxLog2; log2 >= 0; log2--) {
       const n = 1 << log2;
       if (rows - done < n) continue;
       const stmt = this.statement(log2);
       const buf = this.buffers[log2];
+      for (let i = 0; i < prefix; i++) buf[i] = prefixValues?.[i] ?? null;
       const size = n * this.width;
       while (rows - done >= n) {
-        const from = done * this.width;
-        for (let i = 0; i < size; i++) buf[i] = values[from + i];
+        const from = done * this.width - prefix;
+        for (let i = prefix; i < prefix + size; i++) buf[i] = values[from + i];
         // As arguments, not as one array: better-sqlite3 reads an array element by element through the V8
         // API, which costs about as much as the rest of binding and inserting a value.
         stmt.run(...buf);
@@ -61,7 +65,7 @@ export class BulkStatement {
       const n = 1 << log2;
       stmt = this.db.prepare(`${this.head}${Array(n).fill(this.row).join(',')}${this.tail}`);
       this.stmts[log2] = stmt;
-      this.buffers[log2] = new Array(n * this.width).fill(null);
+      this.buffers[log2] = new Array(this.prefix + n * this.width).fill(null);
     }
     return stmt;
   }

@@ -31,6 +31,17 @@ export interface IntentStoreOptions {
   readonly onFlushError?: (err: unknown) => void;
 }
 
+/** Consecutive state updates with the same values (see endStateRun). */
+interface StateRun {
+  state: string;
+  reason: string | null;
+  at: number;
+  readonly keys: number[];
+}
+
+/** Shorter runs than this are written with the other state updates (a statement run per run costs more). */
+const MIN_STATE_RUN = 8;
+
 /** The label rows of one intent, by role. */
 type StoredLabels = Partial<Record<LabelRole, number>>;
 
@@ -64,6 +75,7 @@ export class IntentStore {
   private readonly upsertIntent: Statement;
   private readonly insertIntents: BulkStatement;
   private readonly updateState: BulkStatement;
+  private readonly updateStateOfKeys: BulkStatement;
   private readonly updateRoute: BulkStatement;
   private readonly insertHistory: Statement;
   private readonly bulkHistory: BulkStatement;
@@ -127,6 +139,15 @@ export class IntentStore {
       ') AS v WHERE intents.key = v.column1',
       4,
     );
+    // The same for rows of one state, reason and time (prefix values), listed by key.
+    this.updateStateOfKeys = new BulkStatement(
+      db,
+      'UPDATE intents SET state = ?, reason = ?, updated_at = ? WHERE key IN (',
+      '?',
+      ')',
+      1,
+      3,
+    );
     this.updateRoute = new BulkStatement(
       db,
       `UPDATE intents SET state = v.column2, reason = v.column3, paths = v.column4, reserved_links = v.column5,
@@ -168,6 +189,7 @@ export class IntentStore {
       for (const bulk of [
         this.insertIntents,
         this.updateState,
+        this.updateStateOfKeys,
         this.updateRoute,
         this.bulkHistory,
         this.bulkDeleteLabels,
@@ -317,6 +339,7 @@ export class IntentStore {
     const fresh: (string | number | null)[] = [];
     const states: (string | number | null)[] = [];
     const routes: (string | number | null)[] = [];
+    const run: StateRun = { state: '', reason: null, at: -1, keys: [] };
     for (const r of rows.values()) {
       if (deleted.has(r.key)) continue;
       const prev = this.written.get(r.key);
@@ -341,15 +364,39 @@ export class IntentStore {
       }
       const reason = r.reason ? JSON.stringify(r.reason) : null;
       if (prev.paths === r.paths && prev.reservedLinks === r.reservedLinks) {
-        states.push(r.key, r.state, reason, r.updatedAt);
+        if (r.state === run.state && reason === run.reason && r.updatedAt === run.at) {
+          run.keys.push(r.key);
+        } else {
+          this.endStateRun(run, states);
+          run.state = r.state;
+          run.reason = reason;
+          run.at = r.updatedAt;
+          run.keys.push(r.key);
+        }
       } else {
         const paths = r.paths ? this.json(r.paths) : null;
         routes.push(r.key, r.state, reason, paths, this.reservedJson(r), r.updatedAt);
       }
     }
+    this.endStateRun(run, states);
     this.insertIntents.run(fresh);
     this.updateState.run(states);
     this.updateRoute.run(routes);
+  }
+
+  /**
+   * Writes a run of state updates with one state, reason and time by key list (one bound value per row:
+   * the installed step of a batch is a few such runs of hundreds of rows), or moves a short one to the
+   * rows updated with their own values.
+   */
+  private endStateRun(run: StateRun, states: (string | number | null)[]): void {
+    const keys = run.keys;
+    if (keys.length >= MIN_STATE_RUN) {
+      this.updateStateOfKeys.run(keys, [run.state, run.reason, run.at]);
+    } else {
+      for (const key of keys) states.push(key, run.state, run.reason, run.at);
+    }
+    keys.length = 0;
   }
 
   /** Writes a whole row. */

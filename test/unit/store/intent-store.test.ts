@@ -278,6 +278,18 @@ describe('IntentStore group commit', () => {
     store.flush();
     expect(count(reader, 'intent_history')).toBe(300 * 4);
     expect(new IntentStore(reader).loadAll()).toEqual(moved);
+    // A third turn, state and time only: runs of rows with the same values (written by key list), cut
+    // by a few rows with a reason of their own, and runs too short for that.
+    const installed = moved.map((r, i) => {
+      const reason = i % 37 === 0 ? { code: 'bandwidth' as const, message: `short ${i}` } : undefined;
+      const at = i < 200 ? 2000 + Math.floor(i / 40) : 3000 + i;
+      const n = next(r, reason ? 'failed' : 'installed', at, { reason });
+      return reason ? { ...n, history: [...r.history, { state: n.state, at, reason }] } : n;
+    });
+    for (const r of installed) store.save(r, r.history.at(-1));
+    store.flush();
+    expect(count(reader, 'intent_history')).toBe(300 * 5);
+    expect(new IntentStore(reader).loadAll()).toEqual(installed);
   });
 
   it('leaves out reserved links that are the links of the paths, and reloads them, as well as others and old rows', () => {
