@@ -223,12 +223,22 @@ export class IntentReactor {
     const health = this.dataPlane;
     const linkDown = (id: string) => health.linkBroken(id);
     const nodeDown = (id: string) => health.nodeBroken(id);
+    // Intents planned together share their path objects: each path is judged once per pass.
+    const judged = new Map<DirectionPaths['primary'], boolean>();
+    const broken = (p: DirectionPaths['primary']): boolean => {
+      let b = judged.get(p);
+      if (b === undefined) {
+        b = p.links.some(linkDown) || p.nodes.some(nodeDown);
+        judged.set(p, b);
+      }
+      return b;
+    };
     const work: { rec: IntentRecord; kind: 'reroute' | 'reprotect' }[] = [];
     for (const rec of this.byPriority(candidates.filter((r) => this.engine.isActive(r) && r.paths).map((r) => r.id))) {
       const stranded = this.engine.isHeld(rec.id) && this.engine.heldOn(rec.id).some((d) => !health.deviceReachable(d));
       const verdict: Verdict = stranded
         ? { kind: 'reroute' }
-        : assess(rec.paths!, (p) => p.links.some(linkDown) || p.nodes.some(nodeDown));
+        : assess(rec.paths!, broken);
       if (verdict.kind === 'ok') continue;
       if (verdict.kind === 'failover') {
         this.engine.transition(rec.id, 'degraded', { paths: verdict.paths });
