@@ -4,8 +4,8 @@
  * compilation or flow installation around them (bench/intent-bench.ts measures those together).
  *
  * 1,000 bidirectional intents of about ten hops each way. Batch: each goes requested -> compiling ->
- * installing (paths, labels, reserved links) in one turn, then installed in another; reroute: each
- * goes rerouting (new paths and labels), then installed. Intents admitted together share their paths
+ * installing (paths, labels and meter ids, reserved links) in one turn, then installed in another;
+ * reroute: each goes rerouting (new paths and labels, the same meter ids), then installed. Intents admitted together share their paths
  * objects five by five, as the path planner hands out one plan for equal requests. Measured, best of
  * several runs: the transitions with their events (with no subscriber reading the intent view, and
  * with one making the event stream's frame of every event) and each commit of the store.
@@ -52,6 +52,9 @@ function plans(tag: string): { paths: IntentPaths; links: readonly string[] }[] 
     return { paths, links: linksOfPaths(paths) };
   });
 }
+
+/** An intent's meter id: unique per ingress switch, so intents on different switches share ids. */
+const meter = (i: number): number => 1 + (i % 100);
 
 /** Frames and their bytes made by the serialising subscriber. */
 const frames = { count: 0, bytes: 0 };
@@ -114,7 +117,7 @@ function once(serialise: boolean, first: ReturnType<typeof plans>, second: Retur
     e.transition(id, 'compiling');
     e.transition(id, 'installing', {
       paths: plan.paths,
-      labels: { forward: 2 * i + 1, reverse: 2 * i + 2 },
+      labels: { forward: 2 * i + 1, reverse: 2 * i + 2, forwardMeter: meter(i), reverseMeter: meter(i) },
       reservedLinks: plan.links,
     });
   }
@@ -134,7 +137,12 @@ function once(serialise: boolean, first: ReturnType<typeof plans>, second: Retur
     const plan = second[i % second.length];
     e.transition(id, 'rerouting', {
       paths: plan.paths,
-      labels: { forward: 2 * INTENTS + 2 * i + 1, reverse: 2 * INTENTS + 2 * i + 2 },
+      labels: {
+        forward: 2 * INTENTS + 2 * i + 1,
+        reverse: 2 * INTENTS + 2 * i + 2,
+        forwardMeter: meter(i),
+        reverseMeter: meter(i),
+      },
       reservedLinks: plan.links,
     });
   });
