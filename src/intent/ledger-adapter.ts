@@ -70,7 +70,8 @@ export class LedgerAdapter implements BandwidthLedger {
   heldBy(owner: string): readonly string[] {
     const cur = this.book.get(owner);
     if (cur === undefined) return NOTHING_HELD;
-    return cur.backup ? [...cur.primary, ...cur.backup] : [...cur.primary];
+    // The ledger's own list (it never changes a list it holds): no copy per admission.
+    return cur.backup ? [...cur.primary, ...cur.backup] : cur.primary;
   }
 }
 

@@ -1,31 +1,36 @@
+import type { LinkBooks } from './link-books.js';
 import type { LedgerTopology } from './reservation-ledger.js';
 
 export const EPS = 1e-9;
 
-/** What the sync needs of a link's book. */
-export interface UnappliedBook {
-  readonly id: string;
-  /** Mbps booked (positive) or released (negative) and not yet applied to the graph (see `unapplied`). */
-  unapplied: number;
-  /** Whether this book is in the sync's `unapplied` set. */
-  queued: boolean;
-}
-
 /**
  * Keeps the graph's reservedMbps equal to the ledger's books through TopologyStore.adjustReserved: at
  * once, or inside `deferTopology` once per touched link at the end (see ReservationLedger).
+ *
+ * Per-link state lives in the books' slot arrays (`unapplied`, `queuePos`, `releasedMark`); the queue of
+ * unapplied links is a list of slots in the order they became unapplied, with -1 where a link left it
+ * (booked and released within the batch), so that taking a link out costs nothing.
  */
 export class DeferredTopologySync {
-  /**
-   * Links whose `unapplied` is not zero, in the order they became so: bookings of the batch not yet
-   * applied to the graph.
-   */
-  private readonly unapplied = new Set<UnappliedBook>();
-  /** Whether some link in `unapplied` is released net: the graph shows less free than the books. */
-  private releasesUnapplied = false;
+  /** Slots whose `unapplied` is not zero, in the order they became so; -1 for a slot that left since. */
+  private queue: Int32Array = new Int32Array(256);
+  private queueLength = 0;
+  /** Slots in `queue` (its length less the holes). */
+  private queued = 0;
+  /** Slots that became released net (unapplied < 0) since the last sync, each once (see `releasedMark`). */
+  private released: Int32Array = new Int32Array(64);
+  private releasedLength = 0;
   private deferDepth = 0;
 
-  constructor(private readonly topology: Pick<LedgerTopology, 'findLink' | 'adjustReserved'>) {}
+  constructor(
+    private readonly topology: Pick<LedgerTopology, 'findLink' | 'adjustReserved'>,
+    private readonly books: LinkBooks,
+  ) {}
+
+  /** Whether changes are collected for the end of a deferral rather than applied at once. */
+  get deferring(): boolean {
+    return this.deferDepth > 0;
+  }
 
   /**
    * Runs `fn` with the graph's reservedMbps brought up to the books once at its end (see
@@ -42,70 +47,142 @@ export class DeferredTopologySync {
 
   /** Applies every unapplied change to the graph now (one link-updated per link); true when there were any. */
   syncTopology(): boolean {
-    if (this.unapplied.size === 0) return false;
+    this.clearReleased();
+    const length = this.queueLength;
+    this.queueLength = 0;
+    if (this.queued === 0) return false;
+    this.queued = 0;
     // Taken out of the books first: applying publishes events, whose listeners may book again.
+    const b = this.books;
+    const { unapplied, queuePos } = b;
+    const queue = this.queue;
     const ids: string[] = [];
     const deltas: number[] = [];
-    for (const b of this.unapplied) {
-      ids.push(b.id);
-      deltas.push(b.unapplied);
-      b.unapplied = 0;
-      b.queued = false;
+    for (let i = 0; i < length; i++) {
+      const s = queue[i];
+      if (s < 0) continue;
+      ids.push(b.ids[s]);
+      deltas.push(unapplied[s]);
+      unapplied[s] = 0;
+      queuePos[s] = -1;
     }
-    this.unapplied.clear();
-    this.releasesUnapplied = false;
     for (let i = 0; i < ids.length; i++) this.applyToGraph(ids[i], deltas[i]);
     return true;
   }
 
   /**
    * Applies the links released net (where the graph shows less free than the books): call before
-   * planning inside a deferral, so that no path is refused for bandwidth that was given back.
+   * planning inside a deferral, so that no path is refused for bandwidth that was given back. Costs
+   * nothing when no link was released net since the last call (it looks at those links only).
    */
   syncReleases(): void {
-    if (!this.releasesUnapplied) return;
-    this.releasesUnapplied = false;
-    for (const b of this.unapplied) {
-      const delta = b.unapplied;
-      if (delta >= 0) continue;
-      b.unapplied = 0;
-      b.queued = false;
-      this.unapplied.delete(b);
-      this.applyToGraph(b.id, delta);
+    const n = this.releasedLength;
+    if (n === 0) return;
+    this.releasedLength = 0;
+    const b = this.books;
+    const { unapplied, queuePos, releasedMark } = b;
+    const released = this.released;
+    // Still released net, taken out of the books first (as syncTopology), in the queue's order: the
+    // order they became released, unless one was booked net before.
+    let m = 0;
+    let ordered = true;
+    for (let i = 0; i < n; i++) {
+      const s = released[i];
+      releasedMark[s] = 0;
+      if (unapplied[s] >= 0) continue;
+      if (m > 0 && queuePos[s] < queuePos[released[m - 1]]) ordered = false;
+      released[m++] = s;
+    }
+    if (m === 0) return;
+    const slots: number[] = [];
+    for (let i = 0; i < m; i++) slots.push(released[i]);
+    if (!ordered) slots.sort((x, y) => queuePos[x] - queuePos[y]);
+    const ids: string[] = [];
+    const deltas: number[] = [];
+    const queue = this.queue;
+    for (let i = 0; i < m; i++) {
+      const s = slots[i];
+      ids.push(b.ids[s]);
+      deltas.push(unapplied[s]);
+      unapplied[s] = 0;
+      queue[queuePos[s]] = -1;
+      queuePos[s] = -1;
+    }
+    this.queued -= m;
+    for (let i = 0; i < m; i++) this.applyToGraph(ids[i], deltas[i]);
+  }
+
+  /**
+   * Brings the graph along with a change of `delta` Mbps in the books of `slot`: at once, or inside a
+   * deferral by the end of it.
+   */
+  apply(slot: number, delta: number): void {
+    if (delta === 0) return;
+    const b = this.books;
+    if (this.deferDepth === 0) {
+      this.topology.adjustReserved(b.ids[slot], delta);
+      return;
+    }
+    const net = b.unapplied[slot] + delta;
+    // Booked and released within the batch: the graph is right as it is (and nobody is woken up).
+    if (Math.abs(net) <= EPS) {
+      b.unapplied[slot] = 0;
+      const pos = b.queuePos[slot];
+      if (pos >= 0) {
+        this.queue[pos] = -1;
+        b.queuePos[slot] = -1;
+        this.queued--;
+      }
+      return;
+    }
+    b.unapplied[slot] = net;
+    if (b.queuePos[slot] < 0) this.enqueue(slot);
+    if (net < -EPS && b.releasedMark[slot] === 0) {
+      b.releasedMark[slot] = 1;
+      if (this.releasedLength === this.released.length) this.released = grownI32(this.released);
+      this.released[this.releasedLength++] = slot;
     }
   }
 
-  /** Brings the graph along with per-link changes of the books (`deltas[i]` Mbps on `books[i]`). */
-  apply(books: readonly UnappliedBook[], deltas: readonly number[]): void {
-    for (let i = 0; i < books.length; i++) {
-      const delta = deltas[i];
-      if (delta === 0) continue;
-      const book = books[i];
-      if (this.deferDepth === 0) {
-        this.topology.adjustReserved(book.id, delta);
-        continue;
-      }
-      const net = book.unapplied + delta;
-      // Booked and released within the batch: the graph is right as it is (and nobody is woken up).
-      if (Math.abs(net) <= EPS) {
-        book.unapplied = 0;
-        if (book.queued) {
-          book.queued = false;
-          this.unapplied.delete(book);
-        }
-      } else {
-        book.unapplied = net;
-        if (!book.queued) {
-          book.queued = true;
-          this.unapplied.add(book);
-        }
-      }
-      if (net < -EPS) this.releasesUnapplied = true;
+  private enqueue(slot: number): void {
+    if (this.queueLength === this.queue.length) {
+      // Mostly holes: close them up; else grow.
+      if (this.queued * 2 <= this.queueLength) this.compact();
+      else this.queue = grownI32(this.queue);
     }
+    const pos = this.queueLength++;
+    this.queue[pos] = slot;
+    this.books.queuePos[slot] = pos;
+    this.queued++;
+  }
+
+  private compact(): void {
+    const queue = this.queue;
+    const queuePos = this.books.queuePos;
+    let m = 0;
+    for (let i = 0; i < this.queueLength; i++) {
+      const s = queue[i];
+      if (s < 0) continue;
+      queue[m] = s;
+      queuePos[s] = m++;
+    }
+    this.queueLength = m;
+  }
+
+  private clearReleased(): void {
+    const mark = this.books.releasedMark;
+    for (let i = 0; i < this.releasedLength; i++) mark[this.released[i]] = 0;
+    this.releasedLength = 0;
   }
 
   private applyToGraph(id: string, delta: number): void {
     // A link removed meanwhile has no graph entry to correct (its books stay until released).
     if (this.topology.findLink(id) !== undefined) this.topology.adjustReserved(id, delta);
   }
+}
+
+function grownI32(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }

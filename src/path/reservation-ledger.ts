@@ -2,7 +2,9 @@ import { SdncError } from '../model/errors.js';
 import type { NoPathReason } from '../model/path.js';
 import type { TopoLink } from '../model/topology.js';
 import type { BackupPolicy, ReservationStore, StoredReservation } from '../store/reservation-store.js';
-import { DeferredTopologySync, EPS, type UnappliedBook } from './deferred-topology-sync.js';
+import { BookingWalks, maxOf, type Walk } from './booking-walk.js';
+import { DeferredTopologySync, EPS } from './deferred-topology-sync.js';
+import { LinkBooks } from './link-books.js';
 
 export type { BackupPolicy } from '../store/reservation-store.js';
 
@@ -54,28 +56,10 @@ export interface RestoreReport {
   readonly unrestorable: readonly { readonly ownerId: string; readonly missingLinks: readonly string[] }[];
 }
 
-/** Booked bandwidth on one link, by kind. Total = primary + dedicated + max over failure units of shared. */
-interface LinkBook extends UnappliedBook {
-  readonly id: string;
-  primaryMbps: number;
-  dedicatedMbps: number;
-  /** Shared backups: failure unit (cable of a protected primary link) -> Mbps that would move here. */
-  readonly shared: Map<string, number>;
-  sharedMaxMbps: number;
-  /** Scratch of `changesOf`: the call that last saw this link and its change there. */
-  seen: number;
-  delta: number;
-  /** The graph's link as last looked up, at these topology versions. */
-  link: TopoLink | undefined;
-  linkShape: number | undefined;
-  linkAttr: number | undefined;
-}
-
-/** Per-link changes of one booking or release, links in first-seen order (with the graph's link when asked for). */
-interface Changes {
-  readonly books: LinkBook[];
-  readonly deltas: number[];
-  readonly links: TopoLink[];
+/** An admitted reservation; without a backup, the slots of its primary's links in path order too (released without lookups). */
+interface Holding {
+  readonly r: StoredReservation;
+  readonly slots: readonly number[] | null;
 }
 
 /**
@@ -103,15 +87,15 @@ interface Changes {
  * is in WAL mode with synchronous=NORMAL: committed transactions survive a killed process.
  */
 export class ReservationLedger {
-  private readonly books = new Map<string, LinkBook>();
-  private readonly byOwner = new Map<string, StoredReservation>();
+  private readonly books = new LinkBooks();
+  private readonly byOwner = new Map<string, Holding>();
   private readonly pending = new Set<string>();
   /** Group commit: each changed owner's state to write (null: no row), in change order. */
   private readonly unwritten = new Map<string, StoredReservation | null>();
   private flushQueued = false;
   /** The graph's reservedMbps, brought up to the books at once or at the end of a deferral. */
   private readonly sync: DeferredTopologySync;
-  private seen = 0;
+  private readonly walks: BookingWalks;
   /** createdAt of the last reservation, for `now()` values in the same millisecond. */
   private lastStampMs = Number.NaN;
   private lastStamp = '';
@@ -133,7 +117,8 @@ export class ReservationLedger {
   ) {
     this.groupCommit = options.commit === 'end-of-turn' && store !== null;
     this.onFlushError = options.onFlushError ?? (() => {});
-    this.sync = new DeferredTopologySync(topology);
+    this.sync = new DeferredTopologySync(topology, this.books);
+    this.walks = new BookingWalks(this.books, topology);
   }
 
   /** Writes every change not yet in the database now (group commit); throws when the write fails. */
@@ -184,63 +169,70 @@ export class ReservationLedger {
       backupPolicy: req.backupPolicy ?? 'dedicated',
       createdAt: this.stamp(),
     };
-    // Every link must exist (the first missing one in path order is reported); one lookup per distinct link.
-    const changes = this.changesOf(r, +1, true);
-    for (let i = 0; i < changes.books.length; i++) {
-      const delta = changes.deltas[i];
-      if (delta <= EPS) continue;
-      const book = changes.books[i];
-      const id = book.id;
-      const l = changes.links[i];
-      const free = l.capacityMbps - l.reservedMbps - book.unapplied;
-      if (delta > free + EPS) {
-        return {
-          ok: false,
-          reason: {
-            code: 'bandwidth',
-            message: `cannot reserve ${fmt(delta)} Mbit/s on ${id} (${l.src}-${l.dst}): ${fmt(free)} Mbit/s free`,
-            details: { link: id, requestedMbps: delta, freeMbps: free },
-          },
-        };
+    const w = this.walks.take();
+    try {
+      // Every link must exist (the first missing one in path order is reported); one lookup per distinct link.
+      this.walks.changesOf(r, +1, true, w);
+      const b = this.books;
+      const { slots, deltas } = w;
+      for (let i = 0; i < w.n; i++) {
+        const delta = deltas[i];
+        if (delta <= EPS) continue;
+        const s = slots[i];
+        const l = b.links[s] as TopoLink;
+        const free = l.capacityMbps - l.reservedMbps - b.unapplied[s];
+        if (delta > free + EPS) return refusal(b.ids[s], l, delta, free);
       }
+      if (this.groupCommit) this.queueWrite(r.ownerId, r);
+      else this.store?.insert(r);
+      const held = r.backup === null ? primarySlots(w, r.primary.length) : null;
+      this.apply(r, w, +1);
+      this.byOwner.set(r.ownerId, { r, slots: held });
+      return { ok: true, reservation: r };
+    } finally {
+      this.walks.give(w);
     }
-    if (this.groupCommit) this.queueWrite(r.ownerId, r);
-    else this.store?.insert(r);
-    this.apply(r, changes, +1);
-    this.byOwner.set(r.ownerId, r);
-    return { ok: true, reservation: r };
   }
 
   /** Releases an owner's bookings; false when it had none. */
   release(ownerId: string): boolean {
-    const r = this.byOwner.get(ownerId);
+    const h = this.byOwner.get(ownerId);
     let deleted: boolean;
-    if (this.groupCommit && (r !== undefined || this.pending.has(ownerId))) {
+    if (this.groupCommit && (h !== undefined || this.pending.has(ownerId))) {
       this.queueWrite(ownerId, null);
       deleted = true;
-    } else if (r === undefined && this.knowsEveryRow && !this.pending.has(ownerId) && !this.unwritten.has(ownerId)) {
+    } else if (h === undefined && this.knowsEveryRow && !this.pending.has(ownerId) && !this.unwritten.has(ownerId)) {
       // No row can exist (see knowsEveryRow): not even a no-op DELETE (a write transaction of its own).
       deleted = false;
     } else deleted = this.store?.delete(ownerId) ?? false;
     this.pending.delete(ownerId);
-    if (r === undefined) return deleted;
-    this.apply(r, this.changesOf(r, -1), -1);
+    if (h === undefined) return deleted;
+    const w = this.walks.take();
+    try {
+      if (h.slots === null) this.walks.changesOf(h.r, -1, false, w);
+      else this.walks.ofSlots(h.slots, -h.r.bandwidthMbps, w);
+      this.apply(h.r, w, -1);
+    } finally {
+      this.walks.give(w);
+    }
     this.byOwner.delete(ownerId);
     return true;
   }
 
   get(ownerId: string): StoredReservation | undefined {
-    return this.byOwner.get(ownerId);
+    return this.byOwner.get(ownerId)?.r;
   }
 
   list(): StoredReservation[] {
-    return [...this.byOwner.values()];
+    const out: StoredReservation[] = [];
+    for (const h of this.byOwner.values()) out.push(h.r);
+    return out;
   }
 
   /** Mbps the ledger books on a link (0 when none). */
   bookedMbps(linkId: string): number {
-    const b = this.books.get(linkId);
-    return b === undefined ? 0 : b.primaryMbps + b.dedicatedMbps + b.sharedMaxMbps;
+    const s = this.books.find(linkId);
+    return s === undefined ? 0 : this.books.booked(s);
   }
 
   /**
@@ -262,8 +254,15 @@ export class ReservationLedger {
         this.pending.add(r.ownerId);
         continue;
       }
-      this.apply(r, this.changesOf(r, +1), +1);
-      this.byOwner.set(r.ownerId, r);
+      const w = this.walks.take();
+      try {
+        this.walks.changesOf(r, +1, false, w);
+        const held = r.backup === null ? primarySlots(w, r.primary.length) : null;
+        this.apply(r, w, +1);
+        this.byOwner.set(r.ownerId, { r, slots: held });
+      } finally {
+        this.walks.give(w);
+      }
       restored++;
     }
     return { restored, unrestorable };
@@ -295,165 +294,61 @@ export class ReservationLedger {
     return this.lastStamp;
   }
 
-  /** The links of `r` by id; throws SDNC_ERR_LINK_NOT_FOUND for the first one (primary, then backup) that does not exist. */
-  private existing(r: StoredReservation): Map<string, TopoLink> {
-    const found = new Map<string, TopoLink>();
-    const add = (ids: readonly string[]) => {
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i];
-        if (found.has(id)) continue;
-        const l = this.topology.findLink(id);
-        if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
-        found.set(id, l);
-      }
-    };
-    add(r.primary);
-    if (r.backup !== null) add(r.backup);
-    return found;
-  }
-
-  /**
-   * Per-link change of booked Mbps if `r` were added (sign +1) or removed (-1), links in first-seen
-   * order (primary, then backup). Changes nothing but the books' scratch fields; creates empty books
-   * for links never booked before.
-   */
-  private changesOf(r: StoredReservation, sign: 1 | -1, withLinks = false): Changes {
-    const books: LinkBook[] = [];
-    const deltas: number[] = [];
-    const links: TopoLink[] = [];
-    if (r.backup !== null && r.backupPolicy !== 'dedicated') {
-      const found = withLinks ? this.existing(r) : undefined;
-      for (const [id, delta] of this.increments(r, sign)) {
-        books.push(this.book(id));
-        deltas.push(delta);
-        if (found) links.push(found.get(id) as TopoLink);
-      }
-      return { books, deltas, links };
-    }
-    const seen = ++this.seen;
-    const bw = sign * r.bandwidthMbps;
-    this.collect(r.primary, seen, bw, withLinks, books, links);
-    if (r.backup !== null) this.collect(r.backup, seen, bw, withLinks, books, links);
-    for (let i = 0; i < books.length; i++) deltas.push(books[i].delta);
-    return { books, deltas, links };
-  }
-
-  /** changesOf's walk over one list of links (a method, not a closure: it runs for every booking). */
-  private collect(
-    ids: readonly string[],
-    seen: number,
-    bw: number,
-    withLinks: boolean,
-    books: LinkBook[],
-    links: TopoLink[],
-  ): void {
-    const shape = withLinks ? this.topology.shapeVersion : undefined;
-    const attr = withLinks ? this.topology.attrVersion : undefined;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      let b = this.books.get(id);
-      if (b !== undefined && b.seen === seen) {
-        b.delta += bw;
-        continue;
-      }
-      if (withLinks) {
-        const known = b !== undefined && shape !== undefined && b.linkShape === shape && b.linkAttr === attr;
-        const l = known ? (b as LinkBook).link : this.topology.findLink(id);
-        if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
-        links.push(l);
-        b ??= this.book(id);
-        b.link = l;
-        b.linkShape = shape;
-        b.linkAttr = attr;
-      }
-      b ??= this.book(id);
-      b.seen = seen;
-      b.delta = bw;
-      books.push(b);
-    }
-  }
-
-  /** Per-link change of booked Mbps if `r` were added (sign +1) or removed (-1). Pure. */
-  private increments(r: StoredReservation, sign: 1 | -1): Map<string, number> {
-    const out = new Map<string, number>();
-    const add = (id: string, x: number): void => {
-      out.set(id, (out.get(id) ?? 0) + x);
-    };
-    for (const id of r.primary) add(id, sign * r.bandwidthMbps);
-    if (r.backup === null) return out;
-    if (r.backupPolicy === 'dedicated') {
-      for (const id of r.backup) add(id, sign * r.bandwidthMbps);
-      return out;
-    }
-    const units = this.failureUnits(r);
-    for (const id of new Set(r.backup)) {
-      const book = this.books.get(id);
-      const shared = new Map(book?.shared ?? []);
-      for (const u of units) shared.set(u, (shared.get(u) ?? 0) + sign * r.bandwidthMbps);
-      add(id, maxOf(shared) - (book?.sharedMaxMbps ?? 0));
-    }
-    return out;
-  }
-
-  private apply(r: StoredReservation, changes: Changes, sign: 1 | -1): void {
-    const bw = sign * r.bandwidthMbps;
-    const primary = r.primary;
-    const { books, deltas } = changes;
-    // Without a backup and with every link once, `books` are the primary's links in order.
-    if (r.backup === null && books.length === primary.length) for (let i = 0; i < books.length; i++) books[i].primaryMbps += bw;
-    else for (let i = 0; i < primary.length; i++) this.book(primary[i]).primaryMbps += bw;
-    if (r.backup !== null && r.backupPolicy === 'dedicated') for (const id of r.backup) this.book(id).dedicatedMbps += bw;
-    if (r.backup !== null && r.backupPolicy === 'shared') {
-      const units = this.failureUnits(r);
-      for (const id of new Set(r.backup)) {
-        const book = this.book(id);
-        for (const u of units) {
-          const v = (book.shared.get(u) ?? 0) + bw;
-          if (v > EPS) book.shared.set(u, v);
-          else book.shared.delete(u);
+  /** Books the changes of a walk of `r` (sign +1: booked, -1: released) and brings the graph along. */
+  private apply(r: StoredReservation, w: Walk, sign: 1 | -1): void {
+    const b = this.books;
+    const { slots, deltas } = w;
+    const n = w.n;
+    if (r.backup === null) {
+      // Every change is the primary's.
+      const primary = b.primary;
+      for (let i = 0; i < n; i++) primary[slots[i]] += deltas[i];
+    } else {
+      const bw = sign * r.bandwidthMbps;
+      for (const id of r.primary) b.primary[b.slot(id)] += bw;
+      if (r.backupPolicy === 'dedicated') for (const id of r.backup) b.dedicated[b.slot(id)] += bw;
+      else {
+        const units = this.walks.failureUnits(r);
+        for (const id of new Set(r.backup)) {
+          const s = b.slot(id);
+          const shared = b.sharedOf(s);
+          for (const u of units) {
+            const v = (shared.get(u) ?? 0) + bw;
+            if (v > EPS) shared.set(u, v);
+            else shared.delete(u);
+          }
+          b.sharedMax[s] = maxOf(shared);
         }
-        book.sharedMaxMbps = maxOf(book.shared);
       }
     }
-    this.sync.apply(books, deltas);
+    // Last: outside a deferral this publishes events, whose listeners may book again (with a walk of their own).
+    const sync = this.sync;
+    for (let i = 0; i < n; i++) sync.apply(slots[i], deltas[i]);
   }
+}
 
-  private failureUnits(r: StoredReservation): Set<string> {
-    return new Set(r.primary.map((id) => this.topology.findLink(id)?.cable ?? id));
-  }
+/** A copy of the walk's primary slots (a plain array: much cheaper to make than a typed one). */
+function primarySlots(w: Walk, n: number): number[] {
+  const all = w.all;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(all[i]);
+  return out;
+}
 
-  private book(id: string): LinkBook {
-    let b = this.books.get(id);
-    if (b === undefined) {
-      b = {
-        id,
-        primaryMbps: 0,
-        dedicatedMbps: 0,
-        shared: new Map(),
-        sharedMaxMbps: 0,
-        unapplied: 0,
-        queued: false,
-        seen: 0,
-        delta: 0,
-        link: undefined,
-        linkShape: undefined,
-        linkAttr: undefined,
-      };
-      this.books.set(id, b);
-    }
-    return b;
-  }
+function refusal(id: string, l: TopoLink, delta: number, free: number): AdmissionResult {
+  return {
+    ok: false,
+    reason: {
+      code: 'bandwidth',
+      message: `cannot reserve ${fmt(delta)} Mbit/s on ${id} (${l.src}-${l.dst}): ${fmt(free)} Mbit/s free`,
+      details: { link: id, requestedMbps: delta, freeMbps: free },
+    },
+  };
 }
 
 /** The ledger's own copy of a link list: a frozen list cannot change under it and is kept as it is. */
 function owned(ids: readonly string[]): readonly string[] {
   return Object.isFrozen(ids) ? ids : [...ids];
-}
-
-function maxOf(m: Map<string, number>): number {
-  let max = 0;
-  for (const v of m.values()) if (v > max) max = v;
-  return max;
 }
 
 function fmt(x: number): string {
