@@ -68,8 +68,10 @@ interface Unwritten {
  * A group commit writes what changed only: records are immutable and share their spec, paths and
  * reserved links between versions, so a row whose spec, paths and links are the objects last written
  * for it is updated without serialising them again (a lifecycle step is a state, a time and a history
- * row). History and label rows are written with multi-row statements, and a key handed out after the
- * last commit has nothing in the database yet, so its labels need no delete first.
+ * row; steps of many intents with one state and time are one key list). History and label rows are
+ * written with multi-row statements; of an intent's labels only the roles that changed are written (a
+ * rerouted intent keeps its meter ids), and a key handed out after the last commit has nothing in the
+ * database yet, so its labels are inserted without looking.
  */
 export class IntentStore {
   private readonly upsertIntent: Statement;
