@@ -225,10 +225,10 @@ interface Hop extends CrankbackHop {
  * would raise at that point, so the rules and the errors are exactly those of looking everything up.
  */
 interface PathPorts {
-  /** The topology and its versions this was looked up in. */
+  /** The topology and its versions this was looked up in (or last found unchanged in). */
   readonly topo: CompileTopology;
-  readonly shape: number | undefined;
-  readonly attr: number | undefined;
+  shape: number | undefined;
+  attr: number | undefined;
   /** Datapath id of the first node (undefined: none). */
   readonly first: string | undefined;
   /** Port of the first link at the first node; why not, when it cannot be known. */
@@ -257,11 +257,45 @@ function pathPorts(topo: CompileTopology, path: Path): PathPorts {
   const shape = topo.shapeVersion;
   const attr = topo.attrVersion;
   const known = portsByPath.get(path);
-  if (known !== undefined && shape !== undefined && known.topo === topo && known.shape === shape && known.attr === attr)
-    return known;
+  if (known !== undefined && shape !== undefined && known.topo === topo) {
+    if (known.shape === shape && known.attr === attr) return known;
+    // Most attribute changes are bookings and measurements, not ports: when every lookup still finds
+    // what it found, the same object (and what is remembered on it, as tunnel keys) stays valid.
+    if (portsUnchanged(topo, path, known)) {
+      known.shape = shape;
+      known.attr = attr;
+      return known;
+    }
+  }
   const p = resolvePorts(topo, path, shape, attr);
   if (shape !== undefined) portsByPath.set(path, p);
   return p;
+}
+
+/** Whether looking the path up again would find exactly `known` (a lookup that failed is never trusted). */
+function portsUnchanged(topo: CompileTopology, path: Path, known: PathPorts): boolean {
+  if (known.firstOutError !== undefined || known.switchError !== undefined) return false;
+  const nodes = path.nodes;
+  const links = path.links;
+  if (topo.findNode(nodes[0])?.datapathId !== known.first) return false;
+  if (links.length > 0 && topo.findLink(links[0])?.srcPort !== known.firstOut) return false;
+  const last = nodes.length - 1;
+  let t = 0;
+  for (let i = 1; i <= last && links.length > 0; i++) {
+    const device = topo.findNode(nodes[i])?.datapathId;
+    const hop = i < last ? known.transit[t] : known.egress;
+    if (device === undefined) {
+      if (i === last) return false;
+      continue;
+    }
+    if (hop === undefined || hop.device !== device) return false;
+    if (topo.findLink(links[i - 1])?.dstPort !== hop.inPort) return false;
+    if (i < last) {
+      if (topo.findLink(links[i])?.srcPort !== hop.outPort) return false;
+      t++;
+    }
+  }
+  return t === known.transit.length;
 }
 
 function resolvePorts(topo: CompileTopology, path: Path, shape: number | undefined, attr: number | undefined): PathPorts {

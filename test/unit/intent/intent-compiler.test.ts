@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src/events/event-bus.js';
-import { type CompileInput, compileIntent } from '../../../src/intent/intent-compiler.js';
+import { type CompileInput, compileIntent, planTunnel } from '../../../src/intent/intent-compiler.js';
 import type { Path } from '../../../src/model/path.js';
 import type { TopoLink } from '../../../src/model/topology.js';
 import { TopologyStore } from '../../../src/topology/topology-store.js';
@@ -95,5 +95,25 @@ describe('intent compiler', () => {
     const egress = ['dp3', 1, [{ type: 'pop-vlan' }, { type: 'output', port: 9 }]];
     expect(labelRules(compileIntent(a.input(100), a.topo))).toEqual([['dp2', 1, [{ type: 'output', port: 2 }]], egress]);
     expect(labelRules(compileIntent(b.input(100), b.topo))).toEqual([['dp2', 1, [{ type: 'output', port: 7 }]], egress]);
+  });
+
+  it('plans the same tunnel key across bookings, and a new one when a port or a switch changes', () => {
+    const { topo, path } = line();
+    const hosts = [{ endpoint: 'h3', node: 's3', port: 9, prefixes: ['10.0.0.3/32'] }];
+    const key = () => {
+      const p = planTunnel(topo, path, undefined, hosts);
+      return p.ok ? p.key : p.reason.message;
+    };
+    const first = key();
+    // A booking (or a latency measurement) changes attributes, not ports: the key is the same string.
+    topo.updateLink('l1', (l) => ({ ...l, reservedMbps: 10 }));
+    expect(key()).toBe(first);
+    topo.updateLink('l2', (l) => ({ ...l, srcPort: 6 }));
+    const moved = key();
+    expect(moved).not.toBe(first);
+    topo.updateNode('s2', (n) => ({ ...n, datapathId: 'dp9' }));
+    expect(key()).not.toBe(moved);
+    topo.updateNode('s3', (n) => ({ ...n, datapathId: undefined }));
+    expect(key()).toBe('egress node s3 has no datapath id: no switch can classify or deliver there');
   });
 });
