@@ -41,6 +41,7 @@ interface Row {
  */
 export class ReservationStore {
   private readonly insertStmt;
+  private readonly upsertStmt;
   private readonly deleteStmt;
   private readonly allStmt;
 
@@ -50,19 +51,17 @@ export class ReservationStore {
       `INSERT INTO reservations (owner_id, bandwidth_mbps, primary_links, backup_links, backup_policy, created_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
+    // An owner's new row in place of any it had: one statement instead of a DELETE and an INSERT.
+    this.upsertStmt = db.prepare(
+      `INSERT OR REPLACE INTO reservations (owner_id, bandwidth_mbps, primary_links, backup_links, backup_policy, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
     this.deleteStmt = db.prepare('DELETE FROM reservations WHERE owner_id = ?');
     this.allStmt = db.prepare('SELECT * FROM reservations ORDER BY created_at, owner_id');
   }
 
   insert(r: StoredReservation): void {
-    this.insertStmt.run(
-      r.ownerId,
-      r.bandwidthMbps,
-      JSON.stringify(r.primary),
-      r.backup === null ? null : JSON.stringify(r.backup),
-      r.backupPolicy,
-      r.createdAt,
-    );
+    write(this.insertStmt, r);
   }
 
   /** Returns whether a row was deleted. */
@@ -88,8 +87,8 @@ export class ReservationStore {
   writeBatch(changes: ReadonlyMap<string, StoredReservation | null>): void {
     this.db.transaction(() => {
       for (const [ownerId, row] of changes) {
-        this.deleteStmt.run(ownerId);
-        if (row !== null) this.insert(row);
+        if (row === null) this.deleteStmt.run(ownerId);
+        else write(this.upsertStmt, row);
       }
     })();
   }
@@ -98,4 +97,15 @@ export class ReservationStore {
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
+}
+
+function write(stmt: { run(...params: unknown[]): unknown }, r: StoredReservation): void {
+  stmt.run(
+    r.ownerId,
+    r.bandwidthMbps,
+    JSON.stringify(r.primary),
+    r.backup === null ? null : JSON.stringify(r.backup),
+    r.backupPolicy,
+    r.createdAt,
+  );
 }
