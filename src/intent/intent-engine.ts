@@ -114,6 +114,11 @@ export class IntentEngine {
     return [...this.records.values()];
   }
 
+  /** How many intents are in `state` (counted on every transition). */
+  countIn(state: IntentState): number {
+    return this.stateCounts.get(state) ?? 0;
+  }
+
   /** Whether any intent is in one of these states (cheap: counted on every transition). */
   anyIn(...states: IntentState[]): boolean {
     return states.some((s) => (this.stateCounts.get(s) ?? 0) > 0);

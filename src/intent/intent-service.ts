@@ -4,7 +4,8 @@ import { type InstallChange, IntentEngine, type IntentEngineDeps, intentIdOf } f
 import { IntentReactor } from './intent-reactor.js';
 import { applyPatch, type IntentRequest, normalizeRequest, requestHash } from './intent-request.js';
 import type { IntentPatch, IntentRecord, IntentSpec, IntentState, IntentView } from './intent-types.js';
-import { toView } from './intent-types.js';
+import { INTENT_STATES, toView } from './intent-types.js';
+import { LABEL_COUNT } from './label-allocator.js';
 import { SerialQueue } from './serial-queue.js';
 import { type TrafficClaim, TrafficRegistry } from './traffic-registry.js';
 
@@ -50,6 +51,18 @@ interface PendingSubmit {
  * costs one flow-service convergence per device, not one per request. Admission itself is synchronous,
  * so no two requests ever book the same bandwidth.
  */
+/** What the intents use now (see IntentService.usage). */
+export interface IntentUsage {
+  readonly byState: Readonly<Record<IntentState, number>>;
+  /** Label-switched tunnels in place (shared by the intents on the same paths to the same hosts). */
+  readonly tunnels: number;
+  /** VLAN labels held by tunnels (with their crankback labels), of labelsTotal. */
+  readonly labelsUsed: number;
+  readonly labelsTotal: number;
+  /** Meter ids held, over all switches (each switch has MAX_METER_ID). */
+  readonly metersUsed: number;
+}
+
 export class IntentService {
   private pending: PendingSubmit[] = [];
   private readonly idemInflight = new Map<string, { hash: string; promise: Promise<IntentView> }>();
@@ -94,6 +107,20 @@ export class IntentService {
   /** Waits until everything queued so far has run (tests, shutdown). */
   idle(): Promise<void> {
     return this.queue.run(async () => {});
+  }
+
+  /** What the intents use now, for metrics: intents per state, tunnels, their labels and meter ids. */
+  usage(): IntentUsage {
+    const e = this.engine;
+    const byState = {} as Record<IntentState, number>;
+    for (const s of INTENT_STATES) byState[s] = e.countIn(s);
+    return {
+      byState,
+      tunnels: e.tunnels.size,
+      labelsUsed: e.deps.labels.used,
+      labelsTotal: LABEL_COUNT,
+      metersUsed: e.meters.used,
+    };
   }
 
   list(filter: IntentFilter = {}): IntentView[] {

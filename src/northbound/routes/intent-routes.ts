@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { Gauge, type Registry } from 'prom-client';
 import type { IntentRequest } from '../../intent/intent-request.js';
-import type { IntentFilter, IntentService } from '../../intent/intent-service.js';
+import type { IntentFilter, IntentService, IntentUsage } from '../../intent/intent-service.js';
 import type { IntentPatch } from '../../intent/intent-types.js';
 import { SdncError } from '../../model/errors.js';
 
@@ -10,6 +11,7 @@ import { SdncError } from '../../model/errors.js';
  */
 export function registerIntentRoutes(app: FastifyInstance, deps: { readonly intents: IntentService }): void {
   const { intents } = deps;
+  registerIntentMetrics(app.metricsRegistry, intents);
 
   app.route({
     ...app.openapi.route('listIntents'),
@@ -49,4 +51,38 @@ export function registerIntentRoutes(app: FastifyInstance, deps: { readonly inte
     ...app.openapi.route('deleteIntent'),
     handler: async (request) => intents.withdraw((request.params as { id: string }).id),
   });
+}
+
+/** Intent gauges on the shared registry, computed when scraped. */
+function registerIntentMetrics(registry: Registry, intents: IntentService): void {
+  const gauge = (name: string, help: string, value: (u: IntentUsage) => number) =>
+    registry.registerMetric(
+      new Gauge({
+        name,
+        help,
+        registers: [],
+        collect() {
+          this.set(value(intents.usage()));
+        },
+      }),
+    );
+  registry.registerMetric(
+    new Gauge({
+      name: 'sdnc_intents',
+      help: 'Intents, by state',
+      labelNames: ['state'],
+      registers: [],
+      collect() {
+        for (const [state, n] of Object.entries(intents.usage().byState)) this.set({ state }, n);
+      },
+    }),
+  );
+  gauge(
+    'sdnc_tunnels',
+    'Label-switched tunnels in place, each shared by the intents on its paths to its hosts',
+    (u) => u.tunnels,
+  );
+  gauge('sdnc_tunnel_labels_used', 'VLAN labels held by tunnels (crankback labels included)', (u) => u.labelsUsed);
+  gauge('sdnc_tunnel_labels_total', 'VLAN labels tunnels can hold', (u) => u.labelsTotal);
+  gauge('sdnc_meters_used', 'Meter ids held by intents, over all switches', (u) => u.metersUsed);
 }

@@ -91,4 +91,22 @@ describe('shared tunnels', () => {
     expect(safe.labels!.forwardCrankback).toBeDefined();
     expect(h.labels.used).toBe(6);
   });
+
+  it('reports intents, tunnels, labels and meters in use on /metrics', async () => {
+    const h = await IntentHarness.create();
+    const app = await h.server();
+    try {
+      await h.intents.submitBatch([udp(1000), udp(2000), udp(3000, { bandwidthMbps: 0 })]);
+      const text = (await app.inject({ url: '/metrics' })).body;
+      expect(text).toContain('sdnc_intents{state="installed"} 3');
+      expect(text).toContain('sdnc_intents{state="failed"} 0');
+      expect(text).toContain('sdnc_tunnels 2');
+      expect(text).toContain('sdnc_tunnel_labels_used 2');
+      expect(text).toContain('sdnc_tunnel_labels_total 4093');
+      // Two policed intents, a meter at each end; the one without bandwidth has none.
+      expect(text).toContain('sdnc_meters_used 4');
+    } finally {
+      await app.close();
+    }
+  });
 });
