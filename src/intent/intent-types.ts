@@ -205,10 +205,18 @@ export function toView(r: IntentRecord): IntentView {
   return v;
 }
 
+/** Views of paths objects: paths are immutable and shared (by versions of a record, by intents planned together). */
+const pathsViews = new WeakMap<IntentPaths, PathsView>();
+
 function pathsView(paths: IntentPaths): PathsView {
-  return paths.reverse
-    ? { forward: directionView(paths.forward), reverse: directionView(paths.reverse) }
-    : { forward: directionView(paths.forward) };
+  let v = pathsViews.get(paths);
+  if (v === undefined) {
+    v = paths.reverse
+      ? { forward: directionView(paths.forward), reverse: directionView(paths.reverse) }
+      : { forward: directionView(paths.forward) };
+    pathsViews.set(paths, v);
+  }
+  return v;
 }
 
 function reservedMbps(r: IntentRecord): number {
