@@ -236,9 +236,7 @@ export class IntentReactor {
     const work: { rec: IntentRecord; kind: 'reroute' | 'reprotect' }[] = [];
     for (const rec of this.byPriority(candidates.filter((r) => this.engine.isActive(r) && r.paths).map((r) => r.id))) {
       const stranded = this.engine.isHeld(rec.id) && this.engine.heldOn(rec.id).some((d) => !health.deviceReachable(d));
-      const verdict: Verdict = stranded
-        ? { kind: 'reroute' }
-        : assess(rec.paths!, broken);
+      const verdict: Verdict = stranded ? { kind: 'reroute' } : assess(rec.paths!, broken);
       if (verdict.kind === 'ok') continue;
       if (verdict.kind === 'failover') {
         this.engine.transition(rec.id, 'degraded', { paths: verdict.paths });
