@@ -240,6 +240,16 @@ export class DeviceFlowState {
     this.append(row, FLOWS, f, at);
   }
 
+  /**
+   * addFlow of an entry whose identity has the slot `at` (that of an entry of the same identity the
+   * change just removed here): the identity is not looked up again.
+   */
+  addFlowAt(owner: string, f: FlowRule, at: Slot): void {
+    const row = this.joined(owner);
+    if (this.flows.addAt(at, row, f)) this.ownerPool.dups[row] = 1;
+    this.append(row, FLOWS, f, at);
+  }
+
   addGroup(owner: string, g: GroupEntry): void {
     const row = this.joined(owner);
     const at = this.groups.slotFor(g.groupId);
@@ -254,10 +264,13 @@ export class DeviceFlowState {
     this.append(row, METERS, m, at);
   }
 
-  /** `owner` no longer gives this entry object (every occurrence of it goes). */
-  removeFlow(owner: string, f: FlowRule): void {
+  /**
+   * `owner` no longer gives this entry object (every occurrence of it goes). Returns the slot of its
+   * identity, valid until the next diff, or -1 when the owner did not give it.
+   */
+  removeFlow(owner: string, f: FlowRule): Slot {
     const row = this.rowOf(owner);
-    if (row !== undefined) this.removeEntry(this.flows, row, FLOWS, f);
+    return row === undefined ? -1 : this.removeEntry(this.flows, row, FLOWS, f);
   }
 
   removeGroup(owner: string, g: GroupEntry): void {
@@ -312,8 +325,11 @@ export class DeviceFlowState {
     ends[row * ENDS + kind + 1] = r;
   }
 
-  /** Removes every occurrence of one entry object from the owner's list of its kind, and from the index. */
-  private removeEntry<K, T>(index: EntryIndex<K, T>, row: EntryOwner, kind: number, e: T): void {
+  /**
+   * Removes every occurrence of one entry object from the owner's list of its kind, and from the index.
+   * Returns the slot of its identity, -1 when the list did not hold it.
+   */
+  private removeEntry<K, T>(index: EntryIndex<K, T>, row: EntryOwner, kind: number, e: T): Slot {
     const held = this.held;
     const { entry, slot, next } = held;
     const ends = this.ownerPool.ends;
@@ -332,11 +348,12 @@ export class DeviceFlowState {
       } else prev = r;
       r = after;
     }
-    if (at < 0 || !index.dropAt(at, row, e) || this.ownerPool.dups[row] === 0) return;
+    if (at < 0 || !index.dropAt(at, row, e) || this.ownerPool.dups[row] === 0) return at;
     // The owner still names the dropped identity with another entry: its latest one wants it again.
     let latest = -1;
     for (let r = ends[head]; r >= 0; r = next[r]) if (slot[r] === at) latest = r;
     if (latest >= 0) index.addAt(at, row, entry[latest] as T);
+    return at;
   }
 
   /** Whether a non-stale pass would have anything to look at. */

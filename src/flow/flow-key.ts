@@ -95,6 +95,41 @@ export function flowIdentityOf(tableId: number, priority: number, match: FlowMat
 }
 
 /**
+ * Whether two rules have one identity (flowIdentity), compared field by field without building a key;
+ * `to` then shares the key `from` has, so looking it up later builds nothing either.
+ */
+export function sameIdentity(from: FlowRule, to: FlowRule): boolean {
+  if (from.tableId !== to.tableId || from.priority !== to.priority) return false;
+  const a = from.match;
+  const b = to.match;
+  if (a === b) return true;
+  if (
+    a.inPort !== b.inPort ||
+    a.ethSrc !== b.ethSrc ||
+    a.ethDst !== b.ethDst ||
+    a.ethType !== b.ethType ||
+    a.vlanVid !== b.vlanVid ||
+    a.mplsLabel !== b.mplsLabel ||
+    a.ipProto !== b.ipProto ||
+    a.ipv4Src !== b.ipv4Src ||
+    a.ipv4Dst !== b.ipv4Dst ||
+    a.ipv6Src !== b.ipv6Src ||
+    a.ipv6Dst !== b.ipv6Dst ||
+    a.tcpSrc !== b.tcpSrc ||
+    a.tcpDst !== b.tcpDst ||
+    a.udpSrc !== b.udpSrc ||
+    a.udpDst !== b.udpDst ||
+    a.arpOp !== b.arpOp ||
+    a.arpSpa !== b.arpSpa ||
+    a.arpTpa !== b.arpTpa
+  )
+    return false;
+  const known = identities.get(a);
+  if (known !== undefined && known.tableId === from.tableId && known.priority === from.priority) identities.set(b, known);
+  return true;
+}
+
+/**
  * Small numbers for the (table, priority) pairs seen so far, in the order they were first seen; a
  * process uses few (the intent compiler a handful of priorities in table 0). The first 256 pairs get
  * one (0 to 255); later ones none.

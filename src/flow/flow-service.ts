@@ -3,6 +3,7 @@ import { DeviceFlowState, type OwnedState, SharedFlowState } from './device-flow
 import type { Driver, DriverEvent, FlowRemovedEvent } from './driver.js';
 import { FlowAuditor } from './flow-auditor.js';
 import { batchSize, DEFAULT_OWNERSHIP, type OwnershipPolicy } from './flow-diff.js';
+import { sameIdentity } from './flow-key.js';
 import { RemovalAuditScheduler } from './removal-audit.js';
 import { byDevice, partsOf } from './state-parts.js';
 
@@ -104,6 +105,16 @@ export class FlowService {
   private readonly auditor: FlowAuditor;
   private readonly removalAudits: RemovalAuditScheduler | null;
   private running: Promise<unknown> = Promise.resolve();
+  /**
+   * The flows the running changeDesired removed, their devices' states and the slots of their
+   * identities (the first goneCount of each; kept between calls to spare allocations), and how many
+   * flows it added so far.
+   */
+  private readonly goneFlows: (FlowRule | undefined)[] = [];
+  private readonly goneStates: (DeviceFlowState | undefined)[] = [];
+  private readonly goneSlots: number[] = [];
+  private goneCount = 0;
+  private addedCount = 0;
   private queued: Promise<ConvergeReport> | null = null;
 
   constructor(options: FlowServiceOptions = {}) {
@@ -183,6 +194,8 @@ export class FlowService {
     const edit = ++this.changes;
     const touched: DeviceFlowState[] = [];
     let at: DeviceFlowState | undefined;
+    this.goneCount = 0;
+    this.addedCount = 0;
     const removed = partsOf(remove);
     for (let p = 0; p < removed.length; p++) {
       const part = removed[p];
@@ -196,6 +209,11 @@ export class FlowService {
       at = this.walk(owner, part.flows, ADD_FLOW, edit, touched, at);
       at = this.walk(owner, part.groups, ADD_GROUP, edit, touched, at);
       at = this.walk(owner, part.meters, ADD_METER, edit, touched, at);
+    }
+    // Let go of the removed flows (the lists are kept for the next change).
+    for (let i = 0; i < this.goneCount; i++) {
+      this.goneFlows[i] = undefined;
+      this.goneStates[i] = undefined;
     }
     // The owner's devices: those the change left alone, then those it touched where the owner stays.
     const before = this.ownerDevices.get(owner);
@@ -232,14 +250,36 @@ export class FlowService {
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i];
       if (at === undefined || e.device !== at.id) at = this.touch(e.device, edit, touched);
-      if (step === REMOVE_FLOW) at.removeFlow(owner, e as FlowRule);
+      if (step === REMOVE_FLOW) this.removedFlow(at, e as FlowRule, at.removeFlow(owner, e as FlowRule));
       else if (step === REMOVE_GROUP) at.removeGroup(owner, e as GroupEntry);
       else if (step === REMOVE_METER) at.removeMeter(owner, e as MeterEntry);
-      else if (step === ADD_FLOW) at.addFlow(owner, e as FlowRule);
+      else if (step === ADD_FLOW) this.addFlow(owner, at, e as FlowRule);
       else if (step === ADD_GROUP) at.addGroup(owner, e as GroupEntry);
       else at.addMeter(owner, e as MeterEntry);
     }
     return at;
+  }
+
+  /** Notes a flow the current change removed (with the slot of its identity) for addFlow to pair. */
+  private removedFlow(at: DeviceFlowState, f: FlowRule, slot: number): void {
+    if (slot < 0) return;
+    const n = this.goneCount++;
+    this.goneFlows[n] = f;
+    this.goneStates[n] = at;
+    this.goneSlots[n] = slot;
+  }
+
+  /**
+   * Adds a flow of the current change. A change that modifies rules removes each old rule and adds
+   * its successor with the same identity, mostly in the same order: the n-th added flow is first
+   * compared with the n-th removed one, whose slot it then takes without building its identity key.
+   */
+  private addFlow(owner: string, at: DeviceFlowState, f: FlowRule): void {
+    const n = this.addedCount++;
+    const gone = n < this.goneCount && this.goneStates[n] === at ? this.goneFlows[n] : undefined;
+    if (gone !== undefined && sameIdentity(gone, f)) {
+      at.addFlowAt(owner, f, this.goneSlots[n]);
+    } else at.addFlow(owner, f);
   }
 
   /** The device's state, listed in `touched` the first time change `edit` reaches it. */

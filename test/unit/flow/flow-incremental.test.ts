@@ -239,6 +239,66 @@ describe('incremental convergence', () => {
     );
   });
 
+  it('through the service: deltas that modify rules leave the same tables as whole states', async () => {
+    // Each step removes some of the owner's flows, adds a successor (same match, new actions) for some
+    // of them, in order or reversed, and new flows; a second service is given the resulting states whole.
+    const deltaStepArb = fc.record({
+      owner: fc.integer({ min: 1, max: 4 }),
+      flows: fc.array(flowArb, { maxLength: 3 }),
+      keep: fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
+      succeed: fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }),
+      reversed: fc.boolean(),
+      out: fc.integer({ min: 1, max: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(deltaStepArb, { maxLength: 4 }), { minLength: 1, maxLength: 6 }), async (rounds) => {
+        const byDelta = new FakeDriver();
+        const whole = new FakeDriver();
+        for (const d of DEVICES) {
+          byDelta.connect(d);
+          whole.connect(d);
+        }
+        const fs = new FlowService({ auditIntervalMs: 0 });
+        const ref = new FlowService({ auditIntervalMs: 0 });
+        fs.registerDriver(byDelta);
+        ref.registerDriver(whole);
+        const held = new Map<number, DeviceState>();
+        for (const round of rounds) {
+          for (const step of round) {
+            const cur = held.get(step.owner) ?? { flows: [], groups: [], meters: [] };
+            let i = 0;
+            const removed = cur.flows.filter(() => !step.keep[i++ % step.keep.length]);
+            let j = 0;
+            const successors = removed
+              .filter(() => step.succeed[j++ % step.succeed.length])
+              .map((f): FlowRule => ({ ...f, match: { ...f.match }, actions: [{ type: 'output', port: step.out }] }));
+            if (step.reversed) successors.reverse();
+            const fresh = ownerState(step.owner, step.flows);
+            const add: DeviceState = { flows: [...successors, ...fresh.flows], groups: fresh.groups, meters: fresh.meters };
+            const next: DeviceState = {
+              flows: [...cur.flows.filter((f) => !removed.includes(f)), ...add.flows],
+              groups: [...cur.groups, ...add.groups],
+              meters: [...cur.meters, ...add.meters],
+            };
+            held.set(step.owner, next);
+            fs.changeDesired(`o${step.owner}`, add, { flows: removed, groups: [], meters: [] });
+            ref.setDesired(`o${step.owner}`, next);
+          }
+          for (const o of (await fs.flush()).outcomes) expect(o.status).not.toBe('failed');
+          await ref.flush();
+          for (const d of DEVICES) {
+            const table = canonicalState(byDelta.table(d).state());
+            expect(table).toEqual(canonicalState(whole.table(d).state()));
+            expect(table).toEqual(canonicalState(winners(fs.desiredState(d))));
+          }
+        }
+        fs.close();
+        ref.close();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('reads a device back only on connect, after an error and on audit; otherwise sends only the delta', async () => {
     const driver = new FakeDriver();
     driver.connect(A);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flowBody, flowIdentity, flowIdentityOf, sameFlowBody } from '../../../src/flow/flow-key.js';
+import { flowBody, flowIdentity, flowIdentityOf, sameFlowBody, sameIdentity } from '../../../src/flow/flow-key.js';
 import type { FlowAction, FlowMatch, FlowRule } from '../../../src/model/flow.js';
 
 const rule = (tableId: number, priority: number, match: FlowMatch): FlowRule => ({
@@ -83,6 +83,20 @@ describe('flowIdentity', () => {
     const c = rule(0, 100, { ipv4Dst: '10.0.0.0/24', ethType: 0x0800 });
     const d = rule(0, 100, { ethType: 0x0800, ipProto: undefined, ipv4Dst: '10.0.0.0/24' });
     expect(flowIdentity(c)).toBe(flowIdentity(d));
+  });
+
+  it('sameIdentity is true exactly when the identities are equal, and leaves them equal', () => {
+    fc.assert(
+      fc.property(tableArb, priorityArb, matchArb, tableArb, priorityArb, matchArb, (t1, p1, m1, t2, p2, m2) => {
+        const a = rule(t1, p1, m1);
+        const b = rule(t2, p2, { ...m2 });
+        flowIdentity(a);
+        const same = flowIdentity(rule(t1, p1, m1)) === flowIdentity(rule(t2, p2, m2));
+        expect(sameIdentity(a, b)).toBe(same);
+        expect(flowIdentity(b)).toBe(flowIdentity(rule(t2, p2, m2)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('flowIdentityOf gives the identity of a rule with that table, priority and match', () => {
