@@ -9,8 +9,6 @@ export interface OwnedState {
   readonly meters: readonly MeterEntry[];
 }
 
-const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
-
 /** The kinds of entries, as offsets of their list ends among an owner's ENDS. */
 const FLOWS = 0;
 const GROUPS = 2;
@@ -172,22 +170,46 @@ export class DeviceFlowState {
 
   /** Replaces what `owner` wants here; undefined removes the owner from the device. */
   setOwner(owner: string, state: OwnedState | undefined): void {
+    if (state === undefined) {
+      this.removeOwner(owner);
+      return;
+    }
     this.cachedOwner = undefined;
     let row = this.owners.get(owner);
     if (row === undefined) {
-      if (state === undefined) return;
       row = this.ownerPool.alloc();
       this.owners.set(owner, row);
     }
-    const after = state ?? NOTHING;
-    const flows = this.replaceList(this.flows, row, FLOWS, after.flows);
-    const groups = this.replaceList(this.groups, row, GROUPS, after.groups);
-    const meters = this.replaceList(this.meters, row, METERS, after.meters);
+    const flows = this.replaceList(this.flows, row, FLOWS, state.flows);
+    const groups = this.replaceList(this.groups, row, GROUPS, state.groups);
+    const meters = this.replaceList(this.meters, row, METERS, state.meters);
     if (flows || groups || meters) this.ownerPool.dups[row] = 1;
-    if (state === undefined) {
-      this.owners.delete(owner);
-      this.ownerPool.release(row);
+  }
+
+  /** setOwner(owner, undefined): the owner's entries go and it leaves the device. */
+  removeOwner(owner: string): void {
+    const row = this.owners.get(owner);
+    if (row === undefined) return;
+    this.cachedOwner = undefined;
+    this.dropList(this.flows, row, FLOWS);
+    this.dropList(this.groups, row, GROUPS);
+    this.dropList(this.meters, row, METERS);
+    this.owners.delete(owner);
+    this.ownerPool.release(row);
+  }
+
+  /** Drops every entry of the owner's list of one kind from the index, and the list. */
+  private dropList<K, T>(index: EntryIndex<K, T>, row: EntryOwner, kind: number): void {
+    const held = this.held;
+    const ends = this.ownerPool.ends;
+    for (let r = ends[row * ENDS + kind]; r >= 0; ) {
+      index.drop(held.slot[r], row);
+      const next = held.next[r];
+      held.release(r);
+      r = next;
     }
+    ends[row * ENDS + kind] = -1;
+    ends[row * ENDS + kind + 1] = -1;
   }
 
   /** setOwner for one kind: the owner's list becomes `after`. True when `after` names an identity twice. */

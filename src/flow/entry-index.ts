@@ -173,6 +173,11 @@ export class EntryIndex<K, T> {
     return true;
   }
 
+  /** The owner no longer wants the slot's identity, whichever entry it gave there (if any). */
+  drop(slot: Slot, owner: EntryOwner): void {
+    this.unwant(slot, owner);
+  }
+
   private touch(slot: Slot): void {
     const mark = this.pool.mark;
     if (mark[slot] !== this.pass) {

@@ -152,14 +152,29 @@ export class FlowService {
 
   /** Replaces everything `owner` wants, on every device. Converges on the next flush (scheduled). */
   setDesired(owner: string, state: DeviceState): void {
-    const perDevice = byDevice(state);
     const before = this.ownerDevices.get(owner);
-    if (before) {
-      for (const state of before) {
-        if (!perDevice.has(state.id)) {
-          state.setOwner(owner, undefined);
-          this.dirty.add(state.id);
-        }
+    // An owner that wants nothing yet: its state joins entry by entry, with no per-device grouping.
+    if (before === undefined) {
+      this.changeDesired(owner, state);
+      return;
+    }
+    if (state.flows.length === 0 && state.groups.length === 0 && state.meters.length === 0) {
+      // The owner leaves every device: its entries go without building lists of what it keeps.
+      for (let i = 0; i < before.length; i++) {
+        before[i].removeOwner(owner);
+        this.dirty.add(before[i].id);
+      }
+      this.ownerDevices.delete(owner);
+      this.versions.delete(owner);
+      this.changes++;
+      this.scheduleFlush();
+      return;
+    }
+    const perDevice = byDevice(state);
+    for (const state of before) {
+      if (!perDevice.has(state.id)) {
+        state.removeOwner(owner);
+        this.dirty.add(state.id);
       }
     }
     const mine: DeviceFlowState[] = [];
@@ -169,13 +184,8 @@ export class FlowService {
       mine.push(state);
       this.dirty.add(device);
     }
-    if (mine.length === 0) {
-      this.ownerDevices.delete(owner);
-      this.versions.delete(owner);
-    } else {
-      this.ownerDevices.set(owner, mine);
-      this.versions.set(owner, ++this.changes);
-    }
+    this.ownerDevices.set(owner, mine);
+    this.versions.set(owner, ++this.changes);
     this.scheduleFlush();
   }
 
