@@ -2,6 +2,7 @@ import type { DeviceBatch, DeviceState, FlowMatch, FlowRule, GroupEntry, MeterEn
 import { EntryIndex, type EntryKind, type EntryOwner, type Slot, SlotPool } from './entry-index.js';
 import type { OwnershipPolicy } from './flow-diff.js';
 import { type FlowIdentity, flowIdentity, flowIdentityOf, groupBody, meterBody, sameFlowBody } from './flow-key.js';
+import type { DeviceStatus } from './flow-service.js';
 
 export interface OwnedState {
   readonly flows: readonly FlowRule[];
@@ -153,6 +154,10 @@ export class DeviceFlowState {
 
   /** The FlowService change that last touched the device (see FlowService.changeDesired). */
   edit = 0;
+  /** Changed since the flow service's last pass began (listed for its next pass). */
+  dirty = false;
+  /** The outcome of the flow service's last pass over the device (undefined before the first). */
+  status: DeviceStatus | undefined = undefined;
 
   constructor(
     policy: OwnershipPolicy,

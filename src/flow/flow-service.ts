@@ -89,12 +89,12 @@ export class FlowService {
    */
   private readonly versions = new Map<string, number>();
   private changes = 0;
-  private readonly dirty = new Set<string>();
+  /** Devices changed since the last pass began (each flagged `dirty`, listed once). */
+  private dirty: DeviceFlowState[] = [];
   /** Devices whose last pass failed: retried (with a read-back) on the next pass, whatever triggers it. */
   private readonly failed = new Set<string>();
   /** Devices an audit asked to read back; unlike `dirty` they do not make isConverged() false. */
   private readonly auditing = new Set<string>();
-  private readonly lastStatus = new Map<string, DeviceStatus>();
   private readonly drivers: Driver[] = [];
   private readonly unsubscribers: (() => void)[] = [];
   private readonly listeners = new Set<FlowServiceListener>();
@@ -135,7 +135,7 @@ export class FlowService {
     this.drivers.push(driver);
     this.unsubscribers.push(driver.subscribe((e) => this.onDriverEvent(driver, e)));
     for (const d of driver.connectedDevices()) this.deviceUp(driver, d);
-    if (this.dirty.size > 0) void this.flush();
+    if (this.dirty.length > 0) void this.flush();
     this.auditor.start();
   }
 
@@ -162,7 +162,7 @@ export class FlowService {
       // The owner leaves every device: its entries go without building lists of what it keeps.
       for (let i = 0; i < before.length; i++) {
         before[i].removeOwner(owner);
-        this.dirty.add(before[i].id);
+        this.markDirty(before[i]);
       }
       this.ownerDevices.delete(owner);
       this.versions.delete(owner);
@@ -174,7 +174,7 @@ export class FlowService {
     for (const state of before) {
       if (!perDevice.has(state.id)) {
         state.removeOwner(owner);
-        this.dirty.add(state.id);
+        this.markDirty(state);
       }
     }
     const mine: DeviceFlowState[] = [];
@@ -182,7 +182,7 @@ export class FlowService {
       const state = this.device(device);
       state.setOwner(owner, s);
       mine.push(state);
-      this.dirty.add(device);
+      this.markDirty(state);
     }
     this.ownerDevices.set(owner, mine);
     this.versions.set(owner, ++this.changes);
@@ -231,7 +231,7 @@ export class FlowService {
     if (before !== undefined) for (let i = 0; i < before.length; i++) if (before[i].edit !== edit) mine.push(before[i]);
     for (let i = 0; i < touched.length; i++) {
       const state = touched[i];
-      this.dirty.add(state.id);
+      this.markDirty(state);
       if (state.settle(owner)) mine.push(state);
     }
     if (mine.length === 0) {
@@ -327,13 +327,14 @@ export class FlowService {
 
   /** True when the device's last convergence succeeded and nothing changed since. */
   isConverged(device: string): boolean {
-    if (this.dirty.has(device)) return false;
-    const s = this.lastStatus.get(device);
+    const state = this.devices.get(device);
+    if (state === undefined || state.dirty) return false;
+    const s = state.status;
     return s === 'in-sync' || s === 'applied';
   }
 
   status(device: string): DeviceStatus | undefined {
-    return this.lastStatus.get(device);
+    return this.devices.get(device)?.status;
   }
 
   /** Connected devices, for the audit. */
@@ -379,14 +380,33 @@ export class FlowService {
     return s;
   }
 
+  private markDirty(state: DeviceFlowState): void {
+    if (state.dirty) return;
+    state.dirty = true;
+    this.dirty.push(state);
+  }
+
   private scheduleFlush(): void {
     if (this.queued === null) void this.flush();
   }
 
   private async convergeDirty(): Promise<ConvergeReport> {
-    if (this.dirty.size === 0 && this.auditing.size === 0 && this.failed.size === 0) return EMPTY_REPORT;
-    const devices = [...new Set([...this.dirty, ...this.failed, ...this.auditing])];
-    this.dirty.clear();
+    const dirty = this.dirty;
+    if (dirty.length === 0 && this.auditing.size === 0 && this.failed.size === 0) return EMPTY_REPORT;
+    this.dirty = [];
+    const devices: string[] = new Array(dirty.length);
+    for (let i = 0; i < dirty.length; i++) {
+      dirty[i].dirty = false;
+      devices[i] = dirty[i].id;
+    }
+    if (this.failed.size > 0 || this.auditing.size > 0) {
+      const listed = new Set(devices);
+      for (const d of [...this.failed, ...this.auditing]) {
+        if (listed.has(d)) continue;
+        listed.add(d);
+        devices.push(d);
+      }
+    }
     this.failed.clear();
     this.auditing.clear();
     const outcomes: DeviceOutcome[] = new Array(devices.length);
@@ -399,7 +419,7 @@ export class FlowService {
     };
     await Promise.all(Array.from({ length: Math.min(this.maxConcurrent, devices.length) }, worker));
     for (const o of outcomes) {
-      this.lastStatus.set(o.device, o.status);
+      this.device(o.device).status = o.status;
       if (o.status === 'failed') this.failed.add(o.device);
       for (const l of this.listeners) l(o);
     }
@@ -439,7 +459,7 @@ export class FlowService {
     state.stale = true;
     const infra = driver.infrastructureRules?.(device) ?? [];
     state.setOwner(INFRASTRUCTURE_OWNER, infra.length > 0 ? { flows: infra, groups: [], meters: [] } : undefined);
-    this.dirty.add(device);
+    this.markDirty(state);
   }
 
   private onDriverEvent(driver: Driver, e: DriverEvent): void {
@@ -447,8 +467,9 @@ export class FlowService {
       this.deviceUp(driver, e.device);
       void this.flush();
     } else if (e.type === 'device-disconnected') {
-      this.device(e.device).stale = true;
-      this.lastStatus.set(e.device, 'pending');
+      const state = this.device(e.device);
+      state.stale = true;
+      state.status = 'pending';
     } else if (e.type === 'flow-removed') {
       this.onFlowRemoved(e);
     }
