@@ -66,15 +66,12 @@ export class BookingWalks {
     if (r.backup !== null && r.backupPolicy !== 'dedicated') {
       const found = withLinks ? this.existing(r) : undefined;
       const b = this.books;
-      const shape = this.topology.shapeVersion ?? Number.NaN;
-      const attr = this.topology.attrVersion ?? Number.NaN;
+      const shape = this.topology.shapeVersion;
+      const attr = this.topology.attrVersion;
+      if (attr !== undefined) b.seeAttr(attr);
       for (const [id, delta] of this.increments(r, sign)) {
         const s = b.slot(id);
-        if (found !== undefined) {
-          b.links[s] = found.get(id);
-          b.linkShape[s] = shape;
-          b.linkAttr[s] = attr;
-        }
+        if (found !== undefined) b.cache(s, found.get(id) as TopoLink, shape, attr);
         reserveRoom(w, 1);
         w.slots[w.n] = s;
         w.deltas[w.n++] = delta;
@@ -92,6 +89,8 @@ export class BookingWalks {
     const stamp = w.stamp;
     const shape = withLinks ? this.topology.shapeVersion : undefined;
     const attr = withLinks ? this.topology.attrVersion : undefined;
+    const versions = shape !== undefined && attr !== undefined;
+    if (versions) b.seeAttr(attr);
     reserveRoom(w, ids.length);
     if (record && w.all.length < ids.length) w.all = new Int32Array(ids.length * 2);
     const { slots, deltas, all } = w;
@@ -104,13 +103,11 @@ export class BookingWalks {
         if (record) all[i] = s;
         continue;
       }
-      if (withLinks && (s === undefined || shape === undefined || b.linkShape[s] !== shape || b.linkAttr[s] !== attr)) {
+      if (withLinks && (s === undefined || !versions || !b.current(s, shape, attr))) {
         const l = this.topology.findLink(id);
         if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
         s ??= b.slot(id);
-        b.links[s] = l;
-        b.linkShape[s] = shape ?? Number.NaN;
-        b.linkAttr[s] = attr ?? Number.NaN;
+        b.cache(s, l, shape, attr);
       }
       s ??= b.slot(id);
       b.walkMark[s] = stamp;

@@ -23,7 +23,7 @@ export class DeferredTopologySync {
   private deferDepth = 0;
 
   constructor(
-    private readonly topology: Pick<LedgerTopology, 'findLink' | 'adjustReserved'>,
+    private readonly topology: LedgerTopology,
     private readonly books: LinkBooks,
   ) {}
 
@@ -56,17 +56,17 @@ export class DeferredTopologySync {
     const b = this.books;
     const { unapplied, queuePos } = b;
     const queue = this.queue;
-    const ids: string[] = [];
+    const slots: number[] = [];
     const deltas: number[] = [];
     for (let i = 0; i < length; i++) {
       const s = queue[i];
       if (s < 0) continue;
-      ids.push(b.ids[s]);
+      slots.push(s);
       deltas.push(unapplied[s]);
       unapplied[s] = 0;
       queuePos[s] = -1;
     }
-    for (let i = 0; i < ids.length; i++) this.applyToGraph(ids[i], deltas[i]);
+    for (let i = 0; i < slots.length; i++) this.applyToGraph(slots[i], deltas[i]);
     return true;
   }
 
@@ -97,19 +97,17 @@ export class DeferredTopologySync {
     const slots: number[] = [];
     for (let i = 0; i < m; i++) slots.push(released[i]);
     if (!ordered) slots.sort((x, y) => queuePos[x] - queuePos[y]);
-    const ids: string[] = [];
     const deltas: number[] = [];
     const queue = this.queue;
     for (let i = 0; i < m; i++) {
       const s = slots[i];
-      ids.push(b.ids[s]);
       deltas.push(unapplied[s]);
       unapplied[s] = 0;
       queue[queuePos[s]] = -1;
       queuePos[s] = -1;
     }
     this.queued -= m;
-    for (let i = 0; i < m; i++) this.applyToGraph(ids[i], deltas[i]);
+    for (let i = 0; i < m; i++) this.applyToGraph(slots[i], deltas[i]);
   }
 
   /**
@@ -120,7 +118,7 @@ export class DeferredTopologySync {
     if (delta === 0) return;
     const b = this.books;
     if (this.deferDepth === 0) {
-      this.topology.adjustReserved(b.ids[slot], delta);
+      this.adjust(slot, delta);
       return;
     }
     const net = b.unapplied[slot] + delta;
@@ -175,9 +173,17 @@ export class DeferredTopologySync {
     this.releasedLength = 0;
   }
 
-  private applyToGraph(id: string, delta: number): void {
+  private applyToGraph(slot: number, delta: number): void {
     // A link removed meanwhile has no graph entry to correct (its books stay until released).
-    if (this.topology.findLink(id) !== undefined) this.topology.adjustReserved(id, delta);
+    if (this.topology.findLink(this.books.ids[slot]) !== undefined) this.adjust(slot, delta);
+  }
+
+  /** Changes the graph's reservedMbps of a slot's link, keeping the books' cached link current. */
+  private adjust(slot: number, delta: number): void {
+    const topology = this.topology;
+    const pre = topology.attrVersion;
+    const link = topology.adjustReserved(this.books.ids[slot], delta);
+    this.books.updatedByLedger(slot, link, pre, topology.attrVersion);
   }
 }
 

@@ -18,7 +18,11 @@ export class LinkBooks {
   readonly ids: string[] = [];
   /** Shared backups of each slot: failure unit (cable of a protected primary link) -> Mbps that would move there. */
   readonly shared: (Map<string, number> | undefined)[] = [];
-  /** The graph's link as last looked up for each slot, at the topology versions in linkShape/linkAttr. */
+  /**
+   * The graph's link as last looked up for each slot, at the topology versions in linkShape/linkAttr.
+   * It is current while the shape version is the same and no attribute changed since it was stamped
+   * other than by the ledger itself (which stamps the link it got back): see `seeAttr`.
+   */
   readonly links: (TopoLink | undefined)[] = [];
   size = 0;
   primary: Float64Array = new Float64Array(INITIAL_SLOTS);
@@ -36,6 +40,44 @@ export class LinkBooks {
   /** Topology versions at which `links[slot]` was looked up (NaN: never). */
   linkShape: Float64Array = new Float64Array(INITIAL_SLOTS).fill(Number.NaN);
   linkAttr: Float64Array = new Float64Array(INITIAL_SLOTS).fill(Number.NaN);
+
+  /** The attribute version last seen, and the oldest stamp in `linkAttr` still current. */
+  private attrSeen = Number.NaN;
+  private attrValidFrom = Number.POSITIVE_INFINITY;
+
+  /** Whether the cached link of `slot` is current at these topology versions (`seeAttr` called first). */
+  current(slot: number, shape: number, attr: number): boolean {
+    return this.linkShape[slot] === shape && this.linkAttr[slot] >= this.attrValidFrom && this.attrSeen === attr;
+  }
+
+  /** Takes note of the topology's attribute version: a change the ledger did not make outdates every cached link. */
+  seeAttr(attr: number): void {
+    if (attr === this.attrSeen) return;
+    this.attrSeen = attr;
+    this.attrValidFrom = attr;
+  }
+
+  /** Caches the graph's link of `slot` as looked up at these versions (`seeAttr(attr)` called first). */
+  cache(slot: number, link: TopoLink, shape: number | undefined, attr: number | undefined): void {
+    this.links[slot] = link;
+    this.linkShape[slot] = shape ?? Number.NaN;
+    this.linkAttr[slot] = attr ?? Number.NaN;
+  }
+
+  /**
+   * The ledger changed the graph's link of `slot` itself, the attribute version going from `pre` to
+   * `post`: when that was the only change since last seen, the other cached links stay current and
+   * this one is `link`; otherwise nothing cached before is.
+   */
+  updatedByLedger(slot: number, link: TopoLink, pre: number | undefined, post: number | undefined): void {
+    if (pre === undefined || post === undefined) return;
+    this.seeAttr(pre);
+    if (post === pre + 1) {
+      this.attrSeen = post;
+      this.links[slot] = link;
+      this.linkAttr[slot] = post;
+    } else this.seeAttr(post);
+  }
 
   /** The slot of a link id, created when the id was never booked. */
   slot(id: string): number {

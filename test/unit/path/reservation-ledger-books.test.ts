@@ -110,4 +110,25 @@ describe('ReservationLedger books', () => {
     expect(store.getLink('fra-mun.a').reservedMbps).toBe(7);
     expect(ledger.bookedMbps('fra-mun.a')).toBe(7);
   });
+
+  it('sees every change of a link it did not make itself, between bookings and within a batch', () => {
+    const { store } = euStore({ 'par-fra': { capacityMbps: 1000 } });
+    const one = new ReservationLedger(store);
+    const other = new ReservationLedger(store);
+    expect(one.reserve({ ownerId: 'a', bandwidthMbps: 500, primary: ['par-fra.a'] }).ok).toBe(true);
+    // Another writer of the same graph (here a second ledger) books the link: 100 Mbit/s left.
+    expect(other.reserve({ ownerId: 'b', bandwidthMbps: 400, primary: ['par-fra.a'] }).ok).toBe(true);
+    expect(one.reserve({ ownerId: 'c', bandwidthMbps: 200, primary: ['par-fra.a'] }).ok).toBe(false);
+    expect(one.reserve({ ownerId: 'c', bandwidthMbps: 100, primary: ['par-fra.a'] }).ok).toBe(true);
+    one.release('c');
+    // An operator lowers the capacity inside a batch: the next booking is checked against it.
+    one.deferTopology(() => {
+      expect(one.reserve({ ownerId: 'd', bandwidthMbps: 50, primary: ['par-fra.a', 'fra-mun.a'] }).ok).toBe(true);
+      store.patchLink('par-fra', { capacityMbps: 960 });
+      expect(one.reserve({ ownerId: 'e', bandwidthMbps: 20, primary: ['par-fra.a'] }).ok).toBe(false);
+      expect(one.reserve({ ownerId: 'e', bandwidthMbps: 10, primary: ['par-fra.a'] }).ok).toBe(true);
+    });
+    expect(store.getLink('par-fra.a').reservedMbps).toBe(960);
+    expect(store.getLink('fra-mun.a').reservedMbps).toBe(50);
+  });
 });
