@@ -190,9 +190,13 @@ export class FakeFlowTable {
   private putFlow(undo: Undo | null, k: FlowIdentity, next: FlowRule | undefined, meters: number[], groups: number[]): boolean {
     const prev = this.flows.get(k);
     if (prev === next) return prev !== undefined;
-    if (prev !== undefined) this.countUses(undo, prev, -1, meters, groups);
-    // Written straight through (no undo), a batch adds and modifies no flow using a meter or group.
-    if (next !== undefined && undo !== null) this.countUses(undo, next, 1, meters, groups);
+    // A modify that keeps the meter and groups of the entry leaves every use count as it is (and every
+    // meter or group it uses existed, as the entry used it).
+    if (prev === undefined || next === undefined || !sameUses(prev, next)) {
+      if (prev !== undefined) this.countUses(undo, prev, -1, meters, groups);
+      // Written straight through (no undo), a batch adds and modifies no flow using a meter or group.
+      if (next !== undefined && undo !== null) this.countUses(undo, next, 1, meters, groups);
+    }
     undo?.push(this.flows, k, prev);
     if (next === undefined) this.flows.delete(k);
     else this.flows.set(k, next);
@@ -289,6 +293,23 @@ function put<K, V>(undo: Undo | null, map: Map<K, V>, k: K, v: V | undefined): v
 function count(undo: Undo | null, uses: Map<number, number>, id: number, delta: number): void {
   const n = (uses.get(id) ?? 0) + delta;
   put(undo, uses, id, n === 0 ? undefined : n);
+}
+
+/** Whether two flows use the same meter and the same groups, in the same order. */
+function sameUses(a: FlowRule, b: FlowRule): boolean {
+  if (a.meterId !== b.meterId) return false;
+  const x = a.actions;
+  const y = b.actions;
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < x.length && x[i].type !== 'group') i++;
+    while (j < y.length && y[j].type !== 'group') j++;
+    if (i === x.length || j === y.length) return i === x.length && j === y.length;
+    if ((x[i] as { groupId: number }).groupId !== (y[j] as { groupId: number }).groupId) return false;
+    i++;
+    j++;
+  }
 }
 
 function usesMeterOrGroup(f: FlowRule): boolean {

@@ -78,6 +78,37 @@ describe('FakeFlowTable', () => {
     expect(t.writes).toBe(0);
   });
 
+  it('a modify that keeps the meter and group of an entry keeps them in use', () => {
+    const t = new FakeFlowTable(dev);
+    const meter = { device: dev, meterId: 1, rateKbps: 1000, burstKbits: 100 };
+    const group: GroupEntry = {
+      device: dev,
+      groupId: 2,
+      type: 'indirect',
+      buckets: [{ actions: [{ type: 'output', port: 2 }] }],
+    };
+    const uses = (port: number) =>
+      flow({
+        match: { inPort: 1 },
+        meterId: 1,
+        actions: [
+          { type: 'output', port },
+          { type: 'group', groupId: 2 },
+        ],
+      });
+    t.apply({ ...EMPTY_BATCH, addMeters: [meter], addGroups: [group], addFlows: [uses(3)] });
+    t.apply({ ...EMPTY_BATCH, modifyFlows: [uses(4)] });
+    const before = t.state();
+    expect(() => t.apply({ ...EMPTY_BATCH, modifyFlows: [uses(5)], deleteMeters: [meter] })).toThrow(/UNKNOWN_METER/);
+    expect(() => t.apply({ ...EMPTY_BATCH, modifyFlows: [uses(5)], deleteGroups: [group] })).toThrow(/BAD_OUT_GROUP/);
+    expect(t.state()).toEqual(before);
+    // Off the meter and the group: both may go.
+    t.apply({ ...EMPTY_BATCH, modifyFlows: [flow({ match: { inPort: 1 }, actions: [{ type: 'output', port: 6 }] })] });
+    t.apply({ ...EMPTY_BATCH, deleteMeters: [meter], deleteGroups: [group] });
+    expect(t.state().meters).toEqual([]);
+    expect(t.state().groups).toEqual([]);
+  });
+
   it('a refused batch undoes what it wrote before the refusal, use counts included', () => {
     const t = new FakeFlowTable(dev);
     const meter = { device: dev, meterId: 1, rateKbps: 1000, burstKbits: 100 };
