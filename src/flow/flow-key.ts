@@ -89,9 +89,36 @@ export function flowIdentityOf(tableId: number, priority: number, match: FlowMat
   if (!Number.isNaN(n)) return n;
   const known = identities.get(match);
   if (known !== undefined && known.tableId === tableId && known.priority === priority) return known.id;
-  const id = `${tableId}/${priority}/${matchKey(match)}`;
+  const id = `${tableId}/${priority}/${shortMatchKey(match)}`;
   identities.set(match, { tableId, priority, id });
   return id;
+}
+
+/**
+ * matchKey with one letter per field instead of its name: as exact (values, numbers and addresses,
+ * hold no `;`), and shorter to build and to hash, which every classifier rule does once.
+ */
+function shortMatchKey(m: FlowMatch): string {
+  let key = '';
+  if (m.inPort !== undefined) key += `a${m.inPort};`;
+  if (m.ethSrc !== undefined) key += `b${m.ethSrc};`;
+  if (m.ethDst !== undefined) key += `c${m.ethDst};`;
+  if (m.ethType !== undefined) key += `d${m.ethType};`;
+  if (m.vlanVid !== undefined) key += `e${m.vlanVid};`;
+  if (m.mplsLabel !== undefined) key += `f${m.mplsLabel};`;
+  if (m.ipProto !== undefined) key += `g${m.ipProto};`;
+  if (m.ipv4Src !== undefined) key += `h${m.ipv4Src};`;
+  if (m.ipv4Dst !== undefined) key += `i${m.ipv4Dst};`;
+  if (m.ipv6Src !== undefined) key += `j${m.ipv6Src};`;
+  if (m.ipv6Dst !== undefined) key += `k${m.ipv6Dst};`;
+  if (m.tcpSrc !== undefined) key += `l${m.tcpSrc};`;
+  if (m.tcpDst !== undefined) key += `m${m.tcpDst};`;
+  if (m.udpSrc !== undefined) key += `n${m.udpSrc};`;
+  if (m.udpDst !== undefined) key += `o${m.udpDst};`;
+  if (m.arpOp !== undefined) key += `p${m.arpOp};`;
+  if (m.arpSpa !== undefined) key += `q${m.arpSpa};`;
+  if (m.arpTpa !== undefined) key += `r${m.arpTpa};`;
+  return key;
 }
 
 /**
