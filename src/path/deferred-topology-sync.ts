@@ -118,7 +118,7 @@ export class DeferredTopologySync {
     if (delta === 0) return;
     const b = this.books;
     if (this.deferDepth === 0) {
-      this.adjust(slot, delta);
+      this.applyToGraph(slot, delta);
       return;
     }
     const net = b.unapplied[slot] + delta;
@@ -174,8 +174,18 @@ export class DeferredTopologySync {
   }
 
   private applyToGraph(slot: number, delta: number): void {
-    // A link removed meanwhile has no graph entry to correct (its books stay until released).
-    if (this.topology.findLink(this.books.ids[slot]) !== undefined) this.adjust(slot, delta);
+    // A link removed meanwhile has no graph entry to correct (its books stay until released). A cached
+    // link still current exists (the shape is the same): no lookup then.
+    const b = this.books;
+    const topology = this.topology;
+    const shape = topology.shapeVersion;
+    const attr = topology.attrVersion;
+    let present: boolean;
+    if (shape !== undefined && attr !== undefined) {
+      b.seeAttr(attr);
+      present = b.current(slot, shape, attr) || topology.findLink(b.ids[slot]) !== undefined;
+    } else present = topology.findLink(b.ids[slot]) !== undefined;
+    if (present) this.adjust(slot, delta);
   }
 
   /** Changes the graph's reservedMbps of a slot's link, keeping the books' cached link current. */

@@ -36,6 +36,17 @@ describe('ReservationLedger', () => {
     expect(ledger.release('i1')).toBe(false);
   });
 
+  it('releases an owner whose link was removed meanwhile: the links left are freed, the books cleared', () => {
+    const { store } = euStore();
+    const ledger = new ReservationLedger(store);
+    ledger.reserve({ ownerId: 'i1', bandwidthMbps: 30, primary: ['par-fra.a', 'fra-mun.a'] });
+    store.removeLink('fra-mun.a');
+    expect(ledger.release('i1')).toBe(true);
+    expect(ledger.get('i1')).toBeUndefined();
+    expect(reserved(store, 'par-fra.a')).toBe(0);
+    expect(ledger.bookedMbps('fra-mun.a')).toBe(0);
+  });
+
   it('rejects duplicate owners and unknown links with typed errors', () => {
     const { store } = euStore();
     const ledger = new ReservationLedger(store);
