@@ -16,6 +16,8 @@ export class Walk {
   deltas: Float64Array = new Float64Array(64);
   /** The slot of each primary link in path order, when asked for. */
   all: Int32Array = new Int32Array(64);
+  /** After changesOf of a reservation without backup: its primary's slots in path order, when known as a list already. */
+  held: readonly number[] | null = null;
 }
 
 /**
@@ -25,6 +27,12 @@ export class Walk {
 export class BookingWalks {
   private readonly walk = new Walk();
   private busy = false;
+  /**
+   * The slots of frozen link lists walked before, in path order: such a list never changes and a link
+   * id keeps its slot, so the next booking of the same list (the intent layer hands out one frozen list
+   * per paths, shared by the intents on them) needs no lookup by id, and its holders share one list.
+   */
+  private readonly frozenSlots = new WeakMap<readonly string[], readonly number[]>();
   /** The last walk's stamp (see LinkBooks.walkMark). */
   private stamp = 0;
 
@@ -52,11 +60,12 @@ export class BookingWalks {
     }
     w.stamp = this.stamp;
     w.n = 0;
+    w.held = null;
   }
 
   /**
    * Per-link change of booked Mbps if `r` were added (sign +1) or removed (-1), into `w` (links in
-   * first-seen order, primary then backup; `w.all` the primary's slots when `r` has no backup). With
+   * first-seen order, primary then backup; `w.held` the primary's slots when `r` has no backup). With
    * `withLinks`, every link must exist (SDNC_ERR_LINK_NOT_FOUND for the first that does not) and the
    * books' `links` hold the graph's link of each. Changes nothing but scratch; gives a slot to links
    * never booked before.
@@ -79,8 +88,24 @@ export class BookingWalks {
       return;
     }
     const bw = sign * r.bandwidthMbps;
-    this.walkIds(r.primary, bw, withLinks, w, r.backup === null);
-    if (r.backup !== null) this.walkIds(r.backup, bw, withLinks, w, false);
+    if (r.backup !== null) {
+      this.walkIds(r.primary, bw, withLinks, w, false);
+      this.walkIds(r.backup, bw, withLinks, w, false);
+      return;
+    }
+    const ids = r.primary;
+    const known = this.frozenSlots.get(ids);
+    if (known !== undefined) {
+      this.walkSlots(known, bw, withLinks, w);
+      w.held = known;
+      return;
+    }
+    this.walkIds(ids, bw, withLinks, w, true);
+    const all = w.all;
+    const held: number[] = [];
+    for (let i = 0; i < ids.length; i++) held.push(all[i]);
+    if (Object.isFrozen(ids)) this.frozenSlots.set(ids, held);
+    w.held = held;
   }
 
   /** changesOf's walk over one list of link ids (a method, not a closure: it runs for every booking). */
@@ -122,20 +147,34 @@ export class BookingWalks {
   /** The changes of a reservation's own slots (a release: `bw` negative) into `w`: no lookups at all. */
   ofSlots(held: readonly number[], bw: number, w: Walk): void {
     this.begin(w);
+    this.walkSlots(held, bw, false, w);
+  }
+
+  /** walkIds over slots known already: the graph's link looked up only where the cached one is not current. */
+  private walkSlots(held: readonly number[], bw: number, withLinks: boolean, w: Walk): void {
     const b = this.books;
     const stamp = w.stamp;
+    const shape = withLinks ? this.topology.shapeVersion : undefined;
+    const attr = withLinks ? this.topology.attrVersion : undefined;
+    const versions = shape !== undefined && attr !== undefined;
+    if (versions) b.seeAttr(attr);
     reserveRoom(w, held.length);
     const { slots, deltas } = w;
-    const { walkMark, walkIndex } = b;
     let n = w.n;
     for (let i = 0; i < held.length; i++) {
       const s = held[i];
-      if (walkMark[s] === stamp) {
-        deltas[walkIndex[s]] += bw;
+      if (b.walkMark[s] === stamp) {
+        deltas[b.walkIndex[s]] += bw;
         continue;
       }
-      walkMark[s] = stamp;
-      walkIndex[s] = n;
+      if (withLinks && (!versions || !b.current(s, shape, attr))) {
+        const id = b.ids[s];
+        const l = this.topology.findLink(id);
+        if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
+        b.cache(s, l, shape, attr);
+      }
+      b.walkMark[s] = stamp;
+      b.walkIndex[s] = n;
       slots[n] = s;
       deltas[n++] = bw;
     }

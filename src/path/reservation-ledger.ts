@@ -185,7 +185,7 @@ export class ReservationLedger {
       }
       if (this.groupCommit) this.queueWrite(r.ownerId, r);
       else this.store?.insert(r);
-      const held = r.backup === null ? primarySlots(w, r.primary.length) : null;
+      const held = w.held;
       this.apply(r, w, +1);
       this.byOwner.set(r.ownerId, { r, slots: held });
       return { ok: true, reservation: r };
@@ -257,7 +257,7 @@ export class ReservationLedger {
       const w = this.walks.take();
       try {
         this.walks.changesOf(r, +1, false, w);
-        const held = r.backup === null ? primarySlots(w, r.primary.length) : null;
+        const held = w.held;
         this.apply(r, w, +1);
         this.byOwner.set(r.ownerId, { r, slots: held });
       } finally {
@@ -325,14 +325,6 @@ export class ReservationLedger {
     const sync = this.sync;
     for (let i = 0; i < n; i++) sync.apply(slots[i], deltas[i]);
   }
-}
-
-/** A copy of the walk's primary slots (a plain array: much cheaper to make than a typed one). */
-function primarySlots(w: Walk, n: number): number[] {
-  const all = w.all;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(all[i]);
-  return out;
 }
 
 function refusal(id: string, l: TopoLink, delta: number, free: number): AdmissionResult {

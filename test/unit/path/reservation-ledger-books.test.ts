@@ -131,4 +131,27 @@ describe('ReservationLedger books', () => {
     expect(store.getLink('par-fra.a').reservedMbps).toBe(960);
     expect(store.getLink('fra-mun.a').reservedMbps).toBe(50);
   });
+
+  it('books a frozen link list shared by several owners as any other, and still finds a link gone', () => {
+    const { store } = euStore({ 'par-fra': { capacityMbps: 100 } });
+    const ledger = new ReservationLedger(store);
+    const path = Object.freeze(['par-fra.a', 'fra-mun.a', 'par-fra.a']);
+    expect(ledger.reserve({ ownerId: 'a', bandwidthMbps: 20, primary: path }).ok).toBe(true);
+    expect(ledger.reserve({ ownerId: 'b', bandwidthMbps: 20, primary: path }).ok).toBe(true);
+    expect(ledger.get('b')?.primary).toBe(path);
+    // par-fra.a carries each booking twice: 80 of 100 taken, 20 more would need 40.
+    expect(ledger.reserve({ ownerId: 'c', bandwidthMbps: 20, primary: path }).ok).toBe(false);
+    expect(store.getLink('par-fra.a').reservedMbps).toBe(80);
+    expect(store.getLink('fra-mun.a').reservedMbps).toBe(40);
+    ledger.release('a');
+    expect(store.getLink('par-fra.a').reservedMbps).toBe(40);
+    expect(store.getLink('fra-mun.a').reservedMbps).toBe(20);
+    store.removeLink('fra-mun.a');
+    expect(() => ledger.reserve({ ownerId: 'd', bandwidthMbps: 1, primary: path })).toThrow(
+      expect.objectContaining({ code: 'SDNC_ERR_LINK_NOT_FOUND', details: { id: 'fra-mun.a' } }),
+    );
+    ledger.release('b');
+    expect(store.getLink('par-fra.a').reservedMbps).toBe(0);
+    expect(ledger.bookedMbps('fra-mun.a')).toBe(0);
+  });
 });
