@@ -16,13 +16,14 @@ export class Walk {
   deltas: Float64Array = new Float64Array(64);
   /** The slot of each primary link in path order, when asked for. */
   all: Int32Array = new Int32Array(64);
-  /** After changesOf of a reservation without backup: its primary's slots in path order, when known as a list already. */
+  /** After changesOf of a reservation without backup: its primary's slots in path order (kept by its holders, never changed). */
   held: readonly number[] | null = null;
 }
 
 /**
  * The ledger's walks over a reservation's links: the per-link change of booked Mbps if it were added or
- * removed, as lists of (slot, delta) in first-seen order, without building anything per booking.
+ * removed, as lists of (slot, delta) in first-seen order in a reused scratch. A booking builds nothing
+ * but the list of its primary's slots, and not even that for a frozen list walked before.
  */
 export class BookingWalks {
   private readonly walk = new Walk();

@@ -66,8 +66,9 @@ export class LinkBooks {
 
   /**
    * The ledger changed the graph's link of `slot` itself, the attribute version going from `pre` to
-   * `post`: when that was the only change since last seen, the other cached links stay current and
-   * this one is `link`; otherwise nothing cached before is.
+   * `post`. A change before `pre` it had not seen outdates every cached link (as `seeAttr`). When `post`
+   * is one step on, the update was the only change: the other cached links stay as they were and this
+   * one is `link`. Otherwise (a listener of the update changed more) nothing cached before is current.
    */
   updatedByLedger(slot: number, link: TopoLink, pre: number | undefined, post: number | undefined): void {
     if (pre === undefined || post === undefined) return;
