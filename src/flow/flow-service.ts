@@ -435,10 +435,11 @@ export class FlowService {
       if (!fullRead && !state.hasChanges()) return { device, status: 'in-sync', writes: 0 };
       const batch = fullRead ? state.diffAll(await driver.readState(device)) : state.diffTouched();
       const writes = batchSize(batch);
-      if (writes === 0) return { device, status: 'in-sync', writes: 0, ...(fullRead ? { fullRead } : {}) };
+      if (writes === 0)
+        return fullRead ? { device, status: 'in-sync', writes: 0, fullRead } : { device, status: 'in-sync', writes: 0 };
       await driver.apply(device, batch);
       state.commit(batch);
-      return { device, status: 'applied', writes, ...(fullRead ? { fullRead } : {}) };
+      return fullRead ? { device, status: 'applied', writes, fullRead } : { device, status: 'applied', writes };
     } catch (err) {
       // Part of the batch may have been applied: only a read-back tells what the device has now.
       state.stale = true;
