@@ -1,7 +1,7 @@
 import { SdncError } from '../model/errors.js';
 import type { TopoLink } from '../model/topology.js';
 import type { StoredReservation } from '../store/reservation-store.js';
-import type { LinkBooks } from './link-books.js';
+import { INDEX, type LinkBooks, MARK, REC } from './link-books.js';
 import type { LedgerTopology } from './reservation-ledger.js';
 
 /**
@@ -34,7 +34,7 @@ export class BookingWalks {
    * per paths, shared by the intents on them) needs no lookup by id, and its holders share one list.
    */
   private readonly frozenSlots = new WeakMap<readonly string[], readonly number[]>();
-  /** The last walk's stamp (see LinkBooks.walkMark). */
+  /** The last walk's stamp (see MARK in link-books.ts). */
   private stamp = 0;
 
   constructor(
@@ -56,7 +56,7 @@ export class BookingWalks {
   /** Starts an empty walk with a stamp no slot carries yet. */
   private begin(w: Walk): void {
     if (++this.stamp === 0x7fffffff) {
-      this.books.walkMark.fill(0);
+      this.books.clearWalkMarks();
       this.stamp = 1;
     }
     w.stamp = this.stamp;
@@ -124,8 +124,8 @@ export class BookingWalks {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       let s = b.find(id);
-      if (s !== undefined && b.walkMark[s] === stamp) {
-        deltas[b.walkIndex[s]] += bw;
+      if (s !== undefined && b.rec[s * REC + MARK] === stamp) {
+        deltas[b.rec[s * REC + INDEX] | 0] += bw;
         if (record) all[i] = s;
         continue;
       }
@@ -136,8 +136,9 @@ export class BookingWalks {
         b.cache(s, l, shape, attr);
       }
       s ??= b.slot(id);
-      b.walkMark[s] = stamp;
-      b.walkIndex[s] = n;
+      const rec = b.rec;
+      rec[s * REC + MARK] = stamp;
+      rec[s * REC + INDEX] = n;
       slots[n] = s;
       deltas[n++] = bw;
       if (record) all[i] = s;
@@ -164,8 +165,9 @@ export class BookingWalks {
     let n = w.n;
     for (let i = 0; i < held.length; i++) {
       const s = held[i];
-      if (b.walkMark[s] === stamp) {
-        deltas[b.walkIndex[s]] += bw;
+      const at = s * REC;
+      if (b.rec[at + MARK] === stamp) {
+        deltas[b.rec[at + INDEX] | 0] += bw;
         continue;
       }
       if (withLinks && (!versions || !b.current(s, shape, attr))) {
@@ -174,8 +176,8 @@ export class BookingWalks {
         if (l === undefined) throw new SdncError('SDNC_ERR_LINK_NOT_FOUND', { id });
         b.cache(s, l, shape, attr);
       }
-      b.walkMark[s] = stamp;
-      b.walkIndex[s] = n;
+      b.rec[at + MARK] = stamp;
+      b.rec[at + INDEX] = n;
       slots[n] = s;
       deltas[n++] = bw;
     }

@@ -1,4 +1,4 @@
-import type { LinkBooks } from './link-books.js';
+import { type LinkBooks, QUEUE_POS, REC, UNAPPLIED } from './link-books.js';
 import type { LedgerTopology } from './reservation-ledger.js';
 
 export const EPS = 1e-9;
@@ -7,17 +7,17 @@ export const EPS = 1e-9;
  * Keeps the graph's reservedMbps equal to the ledger's books through TopologyStore.adjustReserved: at
  * once, or inside `deferTopology` once per touched link at the end (see ReservationLedger).
  *
- * Per-link state lives in the books' slot arrays (`unapplied`, `queuePos`, `releasedMark`); the queue of
+ * Per-link state lives in the books' slot records (UNAPPLIED, QUEUE_POS) and `releasedMark`; the queue of
  * unapplied links is a list of slots in the order they became unapplied, with -1 where a link left it
  * (booked and released within the batch), so that taking a link out costs nothing.
  */
 export class DeferredTopologySync {
-  /** Slots whose `unapplied` is not zero, in the order they became so; -1 for a slot that left since. */
+  /** Slots whose UNAPPLIED is not zero, in the order they became so; -1 for a slot that left since. */
   private queue: Int32Array = new Int32Array(256);
   private queueLength = 0;
   /** Slots in `queue` (its length less the holes). */
   private queued = 0;
-  /** Slots that became released net (unapplied < 0) since the last sync, each once (see `releasedMark`). */
+  /** Slots that became released net (UNAPPLIED < 0) since the last sync, each once (see `releasedMark`). */
   private released: Int32Array = new Int32Array(64);
   private releasedLength = 0;
   private deferDepth = 0;
@@ -53,18 +53,18 @@ export class DeferredTopologySync {
     if (this.queued === 0) return false;
     this.queued = 0;
     // Taken out of the books first: applying publishes events, whose listeners may book again.
-    const b = this.books;
-    const { unapplied, queuePos } = b;
+    const rec = this.books.rec;
     const queue = this.queue;
     const slots: number[] = [];
     const deltas: number[] = [];
     for (let i = 0; i < length; i++) {
       const s = queue[i];
       if (s < 0) continue;
+      const at = s * REC;
       slots.push(s);
-      deltas.push(unapplied[s]);
-      unapplied[s] = 0;
-      queuePos[s] = -1;
+      deltas.push(rec[at + UNAPPLIED]);
+      rec[at + UNAPPLIED] = 0;
+      rec[at + QUEUE_POS] = -1;
     }
     for (let i = 0; i < slots.length; i++) this.applyToGraph(slots[i], deltas[i]);
     return true;
@@ -80,7 +80,8 @@ export class DeferredTopologySync {
     if (n === 0) return;
     this.releasedLength = 0;
     const b = this.books;
-    const { unapplied, queuePos, releasedMark } = b;
+    const rec = b.rec;
+    const releasedMark = b.releasedMark;
     const released = this.released;
     // Still released net, taken out of the books first (as syncTopology), in the queue's order: the
     // order they became released, unless one was booked net before.
@@ -89,22 +90,22 @@ export class DeferredTopologySync {
     for (let i = 0; i < n; i++) {
       const s = released[i];
       releasedMark[s] = 0;
-      if (unapplied[s] >= 0) continue;
-      if (m > 0 && queuePos[s] < queuePos[released[m - 1]]) ordered = false;
+      if (rec[s * REC + UNAPPLIED] >= 0) continue;
+      if (m > 0 && rec[s * REC + QUEUE_POS] < rec[released[m - 1] * REC + QUEUE_POS]) ordered = false;
       released[m++] = s;
     }
     if (m === 0) return;
     const slots: number[] = [];
     for (let i = 0; i < m; i++) slots.push(released[i]);
-    if (!ordered) slots.sort((x, y) => queuePos[x] - queuePos[y]);
+    if (!ordered) slots.sort((x, y) => rec[x * REC + QUEUE_POS] - rec[y * REC + QUEUE_POS]);
     const deltas: number[] = [];
     const queue = this.queue;
     for (let i = 0; i < m; i++) {
-      const s = slots[i];
-      deltas.push(unapplied[s]);
-      unapplied[s] = 0;
-      queue[queuePos[s]] = -1;
-      queuePos[s] = -1;
+      const at = slots[i] * REC;
+      deltas.push(rec[at + UNAPPLIED]);
+      rec[at + UNAPPLIED] = 0;
+      queue[rec[at + QUEUE_POS] | 0] = -1;
+      rec[at + QUEUE_POS] = -1;
     }
     this.queued -= m;
     for (let i = 0; i < m; i++) this.applyToGraph(slots[i], deltas[i]);
@@ -121,20 +122,22 @@ export class DeferredTopologySync {
       this.applyToGraph(slot, delta);
       return;
     }
-    const net = b.unapplied[slot] + delta;
+    const at = slot * REC;
+    const rec = b.rec;
+    const net = rec[at + UNAPPLIED] + delta;
     // Booked and released within the batch: the graph is right as it is (and nobody is woken up).
     if (Math.abs(net) <= EPS) {
-      b.unapplied[slot] = 0;
-      const pos = b.queuePos[slot];
+      rec[at + UNAPPLIED] = 0;
+      const pos = rec[at + QUEUE_POS] | 0;
       if (pos >= 0) {
         this.queue[pos] = -1;
-        b.queuePos[slot] = -1;
+        rec[at + QUEUE_POS] = -1;
         this.queued--;
       }
       return;
     }
-    b.unapplied[slot] = net;
-    if (b.queuePos[slot] < 0) this.enqueue(slot);
+    rec[at + UNAPPLIED] = net;
+    if (rec[at + QUEUE_POS] < 0) this.enqueue(slot);
     if (net < -EPS && b.releasedMark[slot] === 0) {
       b.releasedMark[slot] = 1;
       if (this.releasedLength === this.released.length) this.released = grownI32(this.released);
@@ -150,19 +153,19 @@ export class DeferredTopologySync {
     }
     const pos = this.queueLength++;
     this.queue[pos] = slot;
-    this.books.queuePos[slot] = pos;
+    this.books.rec[slot * REC + QUEUE_POS] = pos;
     this.queued++;
   }
 
   private compact(): void {
     const queue = this.queue;
-    const queuePos = this.books.queuePos;
+    const rec = this.books.rec;
     let m = 0;
     for (let i = 0; i < this.queueLength; i++) {
       const s = queue[i];
       if (s < 0) continue;
       queue[m] = s;
-      queuePos[s] = m++;
+      rec[s * REC + QUEUE_POS] = m++;
     }
     this.queueLength = m;
   }

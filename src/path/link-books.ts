@@ -3,6 +3,27 @@ import type { TopoLink } from '../model/topology.js';
 const INITIAL_SLOTS = 256;
 
 /**
+ * A slot's record in `LinkBooks.rec`: REC numbers from `slot * REC`, the ones every booking of the
+ * link reads or writes, side by side (one cache line), as a batch touches thousands of links between
+ * other work and each separate array read would be a miss of its own.
+ */
+export const REC = 8;
+/** The walk that last saw the slot (a stamp), and where it put it. */
+export const MARK = 0;
+export const INDEX = 1;
+/** Topology versions at which `links[slot]` was looked up (NaN: never). */
+export const SHAPE = 2;
+export const ATTR = 3;
+/** capacityMbps - reservedMbps of `links[slot]`. */
+export const FREE = 4;
+/** Mbps booked (positive) or released (negative) and not yet applied to the graph (DeferredTopologySync). */
+export const UNAPPLIED = 5;
+/** Mbps booked by primaries. */
+export const PRIMARY = 6;
+/** Where the slot is in DeferredTopologySync's queue of unapplied links; -1 when it is not. */
+export const QUEUE_POS = 7;
+
+/**
  * The admission ledger's per-link books, one slot per link id ever booked, its figures in typed arrays
  * indexed by slot: a booking finds each link's slot with one Map lookup and does everything else on
  * numbers. Slots are never given back (a link removed and added again under the same id keeps its slot,
@@ -19,27 +40,19 @@ export class LinkBooks {
   /** Shared backups of each slot: failure unit (cable of a protected primary link) -> Mbps that would move there. */
   readonly shared: (Map<string, number> | undefined)[] = [];
   /**
-   * The graph's link as last looked up for each slot, at the topology versions in linkShape/linkAttr.
-   * It is current while the shape version is the same and no attribute changed since it was stamped
-   * other than by the ledger itself (which stamps the link it got back): see `seeAttr`.
+   * The graph's link as last looked up for each slot, at the topology versions in its record (SHAPE,
+   * ATTR). It is current while the shape version is the same and no attribute changed since it was
+   * stamped other than by the ledger itself (which stamps the link it got back): see `seeAttr`.
    */
   readonly links: (TopoLink | undefined)[] = [];
   size = 0;
-  primary: Float64Array = new Float64Array(INITIAL_SLOTS);
+  /** The slots' records (see REC). */
+  rec: Float64Array = new Float64Array(INITIAL_SLOTS * REC);
+  /** Mbps booked by dedicated backups, and the largest shared-backup sum. */
   dedicated: Float64Array = new Float64Array(INITIAL_SLOTS);
   sharedMax: Float64Array = new Float64Array(INITIAL_SLOTS);
-  /** Mbps booked (positive) or released (negative) and not yet applied to the graph (DeferredTopologySync). */
-  unapplied: Float64Array = new Float64Array(INITIAL_SLOTS);
-  /** Where the slot is in DeferredTopologySync's queue of unapplied links; -1 when it is not. */
-  queuePos: Int32Array = new Int32Array(INITIAL_SLOTS).fill(-1);
   /** 1 while the slot is in DeferredTopologySync's list of links released net. */
   releasedMark: Uint8Array = new Uint8Array(INITIAL_SLOTS);
-  /** Scratch of the ledger's walks over a reservation's links: the walk that last saw the slot, and where it put it. */
-  walkMark: Int32Array = new Int32Array(INITIAL_SLOTS);
-  walkIndex: Int32Array = new Int32Array(INITIAL_SLOTS);
-  /** Topology versions at which `links[slot]` was looked up (NaN: never). */
-  linkShape: Float64Array = new Float64Array(INITIAL_SLOTS).fill(Number.NaN);
-  linkAttr: Float64Array = new Float64Array(INITIAL_SLOTS).fill(Number.NaN);
 
   /** The attribute version last seen, and the oldest stamp in `linkAttr` still current. */
   private attrSeen = Number.NaN;
@@ -47,7 +60,9 @@ export class LinkBooks {
 
   /** Whether the cached link of `slot` is current at these topology versions (`seeAttr` called first). */
   current(slot: number, shape: number, attr: number): boolean {
-    return this.linkShape[slot] === shape && this.linkAttr[slot] >= this.attrValidFrom && this.attrSeen === attr;
+    const at = slot * REC;
+    const rec = this.rec;
+    return rec[at + SHAPE] === shape && rec[at + ATTR] >= this.attrValidFrom && this.attrSeen === attr;
   }
 
   /** Takes note of the topology's attribute version: a change the ledger did not make outdates every cached link. */
@@ -60,8 +75,11 @@ export class LinkBooks {
   /** Caches the graph's link of `slot` as looked up at these versions (`seeAttr(attr)` called first). */
   cache(slot: number, link: TopoLink, shape: number | undefined, attr: number | undefined): void {
     this.links[slot] = link;
-    this.linkShape[slot] = shape ?? Number.NaN;
-    this.linkAttr[slot] = attr ?? Number.NaN;
+    const at = slot * REC;
+    const rec = this.rec;
+    rec[at + SHAPE] = shape ?? Number.NaN;
+    rec[at + ATTR] = attr ?? Number.NaN;
+    rec[at + FREE] = link.capacityMbps - link.reservedMbps;
   }
 
   /**
@@ -76,8 +94,16 @@ export class LinkBooks {
     if (post === pre + 1) {
       this.attrSeen = post;
       this.links[slot] = link;
-      this.linkAttr[slot] = post;
+      const at = slot * REC;
+      this.rec[at + ATTR] = post;
+      this.rec[at + FREE] = link.capacityMbps - link.reservedMbps;
     } else this.seeAttr(post);
+  }
+
+  /** Forgets every walk's marks (the stamps start again). */
+  clearWalkMarks(): void {
+    const rec = this.rec;
+    for (let s = 0; s < this.size; s++) rec[s * REC + MARK] = 0;
   }
 
   /** The slot of a link id, created when the id was never booked. */
@@ -93,7 +119,7 @@ export class LinkBooks {
 
   /** Mbps booked on a slot. */
   booked(slot: number): number {
-    return this.primary[slot] + this.dedicated[slot] + this.sharedMax[slot];
+    return this.rec[slot * REC + PRIMARY] + this.dedicated[slot] + this.sharedMax[slot];
   }
 
   /** The slot's shared-backup map, created when it has none. */
@@ -108,40 +134,31 @@ export class LinkBooks {
 
   private add(id: string): number {
     const s = this.size;
-    if (s === this.primary.length) this.grow(s * 2);
+    if (s === this.dedicated.length) this.grow(s * 2);
     this.size = s + 1;
     this.slotOf.set(id, s);
     this.ids.push(id);
     this.shared.push(undefined);
     this.links.push(undefined);
+    const at = s * REC;
+    this.rec[at + SHAPE] = Number.NaN;
+    this.rec[at + ATTR] = Number.NaN;
+    this.rec[at + QUEUE_POS] = -1;
     return s;
   }
 
   private grow(n: number): void {
-    this.primary = grownF64(this.primary, n, 0);
-    this.dedicated = grownF64(this.dedicated, n, 0);
-    this.sharedMax = grownF64(this.sharedMax, n, 0);
-    this.unapplied = grownF64(this.unapplied, n, 0);
-    this.linkShape = grownF64(this.linkShape, n, Number.NaN);
-    this.linkAttr = grownF64(this.linkAttr, n, Number.NaN);
-    const queuePos = new Int32Array(n).fill(-1);
-    queuePos.set(this.queuePos);
-    this.queuePos = queuePos;
+    const rec = new Float64Array(n * REC);
+    rec.set(this.rec);
+    this.rec = rec;
+    const dedicated = new Float64Array(n);
+    dedicated.set(this.dedicated);
+    this.dedicated = dedicated;
+    const sharedMax = new Float64Array(n);
+    sharedMax.set(this.sharedMax);
+    this.sharedMax = sharedMax;
     const releasedMark = new Uint8Array(n);
     releasedMark.set(this.releasedMark);
     this.releasedMark = releasedMark;
-    const walkMark = new Int32Array(n);
-    walkMark.set(this.walkMark);
-    this.walkMark = walkMark;
-    const walkIndex = new Int32Array(n);
-    walkIndex.set(this.walkIndex);
-    this.walkIndex = walkIndex;
   }
-}
-
-function grownF64(a: Float64Array, n: number, fill: number): Float64Array {
-  const b = new Float64Array(n);
-  if (fill !== 0) b.fill(fill, a.length);
-  b.set(a);
-  return b;
 }

@@ -4,7 +4,7 @@ import type { TopoLink } from '../model/topology.js';
 import type { BackupPolicy, ReservationStore, StoredReservation } from '../store/reservation-store.js';
 import { BookingWalks, maxOf, type Walk } from './booking-walk.js';
 import { DeferredTopologySync, EPS } from './deferred-topology-sync.js';
-import { LinkBooks } from './link-books.js';
+import { FREE, LinkBooks, PRIMARY, REC, UNAPPLIED } from './link-books.js';
 
 export type { BackupPolicy } from '../store/reservation-store.js';
 
@@ -179,9 +179,9 @@ export class ReservationLedger {
         const delta = deltas[i];
         if (delta <= EPS) continue;
         const s = slots[i];
-        const l = b.links[s] as TopoLink;
-        const free = l.capacityMbps - l.reservedMbps - b.unapplied[s];
-        if (delta > free + EPS) return refusal(b.ids[s], l, delta, free);
+        // The cached link's free bandwidth (capacity less reserved) from the record, not the link object.
+        const free = b.rec[s * REC + FREE] - b.rec[s * REC + UNAPPLIED];
+        if (delta > free + EPS) return refusal(b.ids[s], b.links[s] as TopoLink, delta, free);
       }
       if (this.groupCommit) this.queueWrite(r.ownerId, r);
       else this.store?.insert(r);
@@ -301,11 +301,11 @@ export class ReservationLedger {
     const n = w.n;
     if (r.backup === null) {
       // Every change is the primary's.
-      const primary = b.primary;
-      for (let i = 0; i < n; i++) primary[slots[i]] += deltas[i];
+      const rec = b.rec;
+      for (let i = 0; i < n; i++) rec[slots[i] * REC + PRIMARY] += deltas[i];
     } else {
       const bw = sign * r.bandwidthMbps;
-      for (const id of r.primary) b.primary[b.slot(id)] += bw;
+      for (const id of r.primary) b.rec[b.slot(id) * REC + PRIMARY] += bw;
       if (r.backupPolicy === 'dedicated') for (const id of r.backup) b.dedicated[b.slot(id)] += bw;
       else {
         const units = this.walks.failureUnits(r);
