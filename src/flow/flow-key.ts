@@ -130,27 +130,21 @@ export function sameIdentity(from: FlowRule, to: FlowRule): boolean {
   const a = from.match;
   const b = to.match;
   if (a === b) return true;
-  if (
-    a.inPort !== b.inPort ||
-    a.ethSrc !== b.ethSrc ||
-    a.ethDst !== b.ethDst ||
-    a.ethType !== b.ethType ||
-    a.vlanVid !== b.vlanVid ||
-    a.mplsLabel !== b.mplsLabel ||
-    a.ipProto !== b.ipProto ||
-    a.ipv4Src !== b.ipv4Src ||
-    a.ipv4Dst !== b.ipv4Dst ||
-    a.ipv6Src !== b.ipv6Src ||
-    a.ipv6Dst !== b.ipv6Dst ||
-    a.tcpSrc !== b.tcpSrc ||
-    a.tcpDst !== b.tcpDst ||
-    a.udpSrc !== b.udpSrc ||
-    a.udpDst !== b.udpDst ||
-    a.arpOp !== b.arpOp ||
-    a.arpSpa !== b.arpSpa ||
-    a.arpTpa !== b.arpTpa
-  )
-    return false;
+  // Field by field over the fields each has (see packedIdentity): every field of `b` equals that
+  // of `a`, and `a` has no more fields.
+  const x = a as Readonly<Record<string, unknown>>;
+  const y = b as Readonly<Record<string, unknown>>;
+  let fields = 0;
+  for (const k in y) {
+    const v = y[k];
+    if (v === undefined || !(k === 'inPort' || k === 'vlanVid' || MATCH_FIELDS.has(k))) continue;
+    if (x[k] !== v) return false;
+    fields++;
+  }
+  for (const k in x) {
+    if (x[k] !== undefined && (k === 'inPort' || k === 'vlanVid' || MATCH_FIELDS.has(k))) fields--;
+  }
+  if (fields !== 0) return false;
   const known = identities.get(a);
   if (known !== undefined && known.tableId === from.tableId && known.priority === from.priority) identities.set(b, known);
   return true;
