@@ -81,6 +81,8 @@ function check(h: IntentHarness): void {
       h.send('h1', packet).delivered.map((d) => d.endpoint),
       `${v.id} ${v.state}`,
     ).toEqual([dst]);
+    const arp = h.send('h1', arpRequest(IP.h1, IP[dst])).delivered.map((d) => d.endpoint);
+    expect(arp, `ARP of ${v.id}`).toEqual([dst]);
   }
   for (const d of h.driver.devices()) {
     for (const f of h.driver.table(d).state().flows) {
