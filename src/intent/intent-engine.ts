@@ -321,7 +321,7 @@ export class IntentEngine {
           return r;
         }
       }
-      const compiled = this.compile(rec.key, spec, ends, paths, labels, plans, this.compiled(rec.id)?.rest.meters);
+      const compiled = this.compile(rec.key, spec, ends, paths, labels, plans, this.compiled(rec.id));
       if (!compiled.ok) {
         this.freeLabels(rec.key, labels);
         ledger.release(rec.id);
@@ -469,7 +469,7 @@ export class IntentEngine {
     paths: IntentPaths,
     labels: IntentLabels,
     known?: { forward: PlannedTunnel; reverse: PlannedTunnel | undefined },
-    installedMeters?: readonly MeterEntry[],
+    installed?: Compiled,
   ): { ok: true; compiled: Compiled } | { ok: false; reason: IntentFailure } {
     const plans = known ?? this.planTunnels(ends, paths);
     if (!('forward' in plans)) return plans;
@@ -504,6 +504,7 @@ export class IntentEngine {
     }
     const tunnels = shared;
     // A meter equal to one the installed rules use is that very entry: make-before-break leaves it alone.
+    const installedMeters = installed?.rest.meters;
     if (installedMeters !== undefined && installedMeters.length > 0) {
       for (let i = 0; i < meters.length; i++) {
         const m = meters[i];
@@ -511,6 +512,18 @@ export class IntentEngine {
           (o) => o.device === m.device && o.meterId === m.meterId && o.rateKbps === m.rateKbps && o.burstKbits === m.burstKbits,
         );
         if (same !== undefined) meters[i] = same;
+      }
+    }
+    // A classifier whose match is the installed one's (a reroute changes the label it pushes) shares that
+    // match object: the flow service then pairs the two as a modify without comparing them.
+    const before = installed?.ingress;
+    if (before !== undefined && before.length === ingress.length) {
+      for (let i = 0; i < ingress.length; i++) {
+        const o = before[i];
+        const n = ingress[i];
+        if (o.device === n.device && o.priority === n.priority && o.match !== n.match && sameMatch(o.match, n.match)) {
+          (n as { match: FlowRule['match'] }).match = o.match;
+        }
       }
     }
     return { ok: true, compiled: { ingress, rest: { flows: NO_FLOWS, groups: [], meters }, tunnels } };
@@ -559,6 +572,17 @@ export class IntentEngine {
   private publish(rec: IntentRecord): void {
     this.deps.bus.publish(new IntentUpdatedEvent(rec));
   }
+}
+
+/** Whether two matches have the same fields with the same values. */
+function sameMatch(a: FlowRule['match'], b: FlowRule['match']): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k as keyof typeof a] !== b[k as keyof typeof b]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
 }
 
 /** Whether every device `owner` has rules on confirmed them; the first device that refused them. */
