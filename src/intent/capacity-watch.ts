@@ -1,5 +1,10 @@
 import { effectiveLatencyMs, isUsable, residualMbps, type TopoLink } from '../model/topology.js';
-import type { LabelAllocator } from './label-allocator.js';
+/** Counts of free identifiers (tunnel labels, meter ids): more than at the last mark is growth. */
+export interface FreeCounts {
+  readonly labelsFree: number;
+  /** Meter ids free, as minus those in use (each switch has its own pool; see MeterIds). */
+  readonly metersFree: number;
+}
 
 /** What an intent could use of a link at some moment. */
 export interface LinkBaseline {
@@ -17,18 +22,22 @@ const EPS = 1e-9;
  * since with those baselines, net: a reservation booked and rolled back in the same pass (an admission
  * that never completed) leaves the link as it was and wakes nobody up. Growth seen by a pass that does
  * not retry (admission of new intents, a reroute) is kept until a retry pass takes it, so no freed
- * capacity is lost. Labels count the same way: more free labels than at the last mark is growth.
+ * capacity is lost. Labels and meter ids count the same way, each on its own: more free labels, or more
+ * free meter ids, than at the last mark is growth (meter ids net over all switches: one freed on a
+ * switch while another is taken elsewhere in the same pass goes unseen until the next growth).
  */
 export class CapacityWatch {
   private readonly baselines = new Map<string, LinkBaseline>();
   private labelsFree: number;
+  private metersFree: number;
   private pending = false;
 
   constructor(
     private readonly links: { findLink(id: string): TopoLink | undefined },
-    private readonly labels: Pick<LabelAllocator, 'free'>,
+    private readonly free: FreeCounts,
   ) {
-    this.labelsFree = labels.free;
+    this.labelsFree = free.labelsFree;
+    this.metersFree = free.metersFree;
   }
 
   /**
@@ -45,9 +54,9 @@ export class CapacityWatch {
     this.pending = true;
   }
 
-  /** Whether labels were freed since the last mark (a retry may be due although no link changed). */
+  /** Whether labels or meter ids were freed since the last mark (a retry may be due although no link changed). */
   labelsGrew(): boolean {
-    return this.labels.free > this.labelsFree;
+    return this.free.labelsFree > this.labelsFree || this.free.metersFree > this.metersFree;
   }
 
   /** An admission pass ended: growth so far is kept, the current state is the new baseline. */
@@ -66,7 +75,8 @@ export class CapacityWatch {
 
   private reset(): void {
     this.baselines.clear();
-    this.labelsFree = this.labels.free;
+    this.labelsFree = this.free.labelsFree;
+    this.metersFree = this.free.metersFree;
   }
 
   private grewSinceMark(): boolean {

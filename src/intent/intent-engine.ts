@@ -92,14 +92,6 @@ export class IntentEngine {
     });
   }
 
-  /**
-   * Free labels less meter ids in use: it grows whenever either is given back (intents refused for
-   * lack of them may fit then; see CapacityWatch).
-   */
-  get freeCapacity(): number {
-    return this.deps.labels.free - this.meters.used;
-  }
-
   get(id: string): IntentRecord | undefined {
     return this.records.get(id);
   }

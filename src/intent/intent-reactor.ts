@@ -36,8 +36,11 @@ export class IntentReactor {
     private readonly queue: SerialQueue,
   ) {
     this.watch = new CapacityWatch(engine.deps.topology, {
-      get free() {
-        return engine.freeCapacity;
+      get labelsFree() {
+        return engine.deps.labels.free;
+      },
+      get metersFree() {
+        return -engine.meters.used;
       },
     });
   }
