@@ -1,5 +1,5 @@
 /**
- * VLAN ids used as per-intent, per-direction labels of label-switched paths. One pool for the whole
+ * VLAN ids used as the labels of label-switched tunnels (see tunnel-registry.ts). One pool for the whole
  * network: a label is unique on every device and link, so transit rules can match in_port + label
  * without coordinating per link. 0 and 1 are left out (802.1Q priority tags and the default VLAN on
  * many switches), 4095 is reserved by 802.1Q: labels are 2..4094, 4093 of them.
@@ -15,7 +15,7 @@ const NONE = -1;
  * Free labels are a FIFO queue kept as a doubly linked list over the label numbers, so allocate,
  * release and claim (which takes a label out of the middle) are all O(1). A released label goes to the
  * back of the queue: it is not handed out again until every label freed before it was, so a label's
- * rules have left every switch long before another intent's rules reuse it.
+ * rules have left every switch long before another tunnel's rules reuse it.
  */
 export class LabelAllocator {
   private readonly owners = new Map<number, number>();
