@@ -8,7 +8,7 @@ import type { HealthTopology } from './data-plane-health.js';
 import type { EndpointDirectory, EndpointResolver, ResolvedEndpoint } from './endpoint-resolver.js';
 import { classifyArp } from './ingress-classifier.js';
 import { type Compiled, type FinishedChange, type InstallChange, InstallSequencer, merge } from './install-sequencer.js';
-import { type CompileTopology, compileIngress, compileTunnel, planTunnel, type TunnelPlan } from './intent-compiler.js';
+import { compileIngress, compileTunnel } from './intent-compiler.js';
 import { acquireLabels, legacyMeters, type MeterPlaces, releaseLabels, restoreLabels } from './intent-labels.js';
 import { assertTransition } from './intent-lifecycle.js';
 import {
@@ -27,6 +27,7 @@ import type { LabelAllocator } from './label-allocator.js';
 import { MeterIds } from './meter-ids.js';
 import { linksOfPaths, type PathPlanner, type PlanTopology } from './path-planner.js';
 import { type ArpShare, type SharedRules, type Tunnel, TunnelRegistry, tunnelCookie } from './tunnel-registry.js';
+import { type CompileTopology, planTunnel, type TunnelPlan } from './tunnel-shape.js';
 
 export interface IntentEngineDeps {
   readonly store: IntentStore;

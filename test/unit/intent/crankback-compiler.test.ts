@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { needsCrankback } from '../../../src/intent/crankback-compiler.js';
-import { type CompileTopology, compileIntent } from '../../../src/intent/intent-compiler.js';
+import { compileIntent } from '../../../src/intent/intent-compiler.js';
 import { acquireLabels, releaseLabels } from '../../../src/intent/intent-labels.js';
 import { LabelAllocator, MAX_LABEL, MIN_LABEL } from '../../../src/intent/label-allocator.js';
 import { MeterIds } from '../../../src/intent/meter-ids.js';
 import { TunnelRegistry } from '../../../src/intent/tunnel-registry.js';
+import type { CompileTopology } from '../../../src/intent/tunnel-shape.js';
 import type { Path } from '../../../src/model/path.js';
 import type { TopoLink, TopoNode } from '../../../src/model/topology.js';
 import { decodeMessage, encodeMessage, type OfpGroupMod, type OfpMessage } from '../../../src/southbound/openflow/codec/index.js';

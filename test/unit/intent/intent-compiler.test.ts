@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src/events/event-bus.js';
-import { type CompileInput, compileIntent, planTunnel } from '../../../src/intent/intent-compiler.js';
+import { type CompileInput, compileIntent } from '../../../src/intent/intent-compiler.js';
+import { planTunnel } from '../../../src/intent/tunnel-shape.js';
 import type { Path } from '../../../src/model/path.js';
 import type { TopoLink } from '../../../src/model/topology.js';
 import { TopologyStore } from '../../../src/topology/topology-store.js';
