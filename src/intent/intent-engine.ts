@@ -1,16 +1,14 @@
 import type { EventBus } from '../events/event-bus.js';
 import type { FlowService } from '../flow/flow-service.js';
 import { SdncError } from '../model/errors.js';
-import type { FlowRule, MeterEntry } from '../model/flow.js';
 import type { IntentStore } from '../store/intent-store.js';
 import type { BandwidthLedger } from './bandwidth-ledger.js';
 import type { HealthTopology } from './data-plane-health.js';
 import type { EndpointDirectory, EndpointResolver, ResolvedEndpoint } from './endpoint-resolver.js';
-import { classifyArp } from './ingress-classifier.js';
 import { type Compiled, type FinishedChange, type InstallChange, InstallSequencer, merge } from './install-sequencer.js';
-import { compileIngress, compileTunnel } from './intent-compiler.js';
-import { acquireLabels, legacyMeters, type MeterPlaces, releaseLabels, restoreLabels } from './intent-labels.js';
+import { legacyMeters } from './intent-labels.js';
 import { assertTransition } from './intent-lifecycle.js';
+import { IntentRules } from './intent-rules.js';
 import {
   ACTIVE_STATES,
   type IntentFailure,
@@ -21,13 +19,12 @@ import {
   type IntentState,
   IntentUpdatedEvent,
   type StateChange,
-  type TrafficMatch,
 } from './intent-types.js';
 import type { LabelAllocator } from './label-allocator.js';
 import { MeterIds } from './meter-ids.js';
 import { linksOfPaths, type PathPlanner, type PlanTopology } from './path-planner.js';
-import { type ArpShare, type SharedRules, type Tunnel, TunnelRegistry, tunnelCookie } from './tunnel-registry.js';
-import { type CompileTopology, planTunnel, type TunnelPlan } from './tunnel-shape.js';
+import type { SharedRules } from './tunnel-registry.js';
+import type { CompileTopology } from './tunnel-shape.js';
 
 export interface IntentEngineDeps {
   readonly store: IntentStore;
@@ -74,19 +71,14 @@ export class IntentEngine {
   private readonly compiledState = new Map<string, Compiled>();
   private readonly stateCounts = new Map<IntentState, number>();
   private readonly sequencer: InstallSequencer;
-  readonly tunnels: TunnelRegistry;
-  readonly meters: MeterIds;
+  /** Tunnels, meter ids and the rules an intent has on them. */
+  readonly rules: IntentRules;
   private readonly tunnelStatuses = new Map<SharedRules, 'done' | 'pending' | { device: string }>();
-  /** The switches of each admission's meter ids (IntentLabels carries the ids only). */
-  private readonly meterPlaces = new WeakMap<IntentLabels, MeterPlaces>();
-  /** The ARP classifiers each admission's labels hold (given back with the labels). */
-  private readonly arpHolds = new WeakMap<IntentLabels, readonly ArpShare[]>();
   readonly now: () => number;
 
   constructor(readonly deps: IntentEngineDeps) {
     this.now = deps.now ?? Date.now;
-    this.tunnels = new TunnelRegistry(deps.labels);
-    this.meters = deps.meters ?? new MeterIds();
+    this.rules = new IntentRules(deps.topology, deps.labels, deps.meters ?? new MeterIds(), deps.flows);
     this.sequencer = new InstallSequencer(deps.flows, (id, retired) => {
       const key = this.records.get(id)?.key;
       if (key !== undefined) for (const labels of retired) this.freeLabels(key, labels);
@@ -170,17 +162,7 @@ export class IntentEngine {
     this.count(this.records.get(rec.id)?.state, -1);
     this.records.set(rec.id, rec);
     this.count(rec.state, 1);
-    if (rec.labels && rec.paths) {
-      const places = restoreLabels(this.tunnels, this.meters, rec.key, rec.labels, this.ingressDevices(rec.paths));
-      this.meterPlaces.set(rec.labels, places);
-    }
-  }
-
-  /** The datapath ids of the ingress switches of the forward and reverse primaries. */
-  private ingressDevices(paths: IntentPaths): [string | undefined, string | undefined] {
-    const topo = this.deps.topology;
-    const first = (p: IntentPaths['forward'] | undefined) => (p ? topo.findNode(p.primary.nodes[0])?.datapathId : undefined);
-    return [first(paths.forward), first(paths.reverse)];
+    this.rules.restore(rec);
   }
 
   /**
@@ -255,10 +237,11 @@ export class IntentEngine {
   /**
    * Resolve, plan, label, reserve and compile `spec` for `rec`, all synchronously. The intent's current
    * reservation is released first (its own bandwidth may be reused by the new paths) and restored when
-   * admission fails, so a refused change leaves everything as it was. Labels are always new, so the old
-   * rules stay valid until make-before-break removes them. Labels are checked before anything else and
-   * taken before the bandwidth: an intent refused for lack of labels never touches the ledger (whose
-   * changes are events that wake failed intents up).
+   * admission fails, so a refused change leaves everything as it was. Every admission holds its tunnels
+   * and meter ids anew (the same ones when nothing about them changed), so the old rules stay valid until
+   * make-before-break gives the old holds back. Labels and meter ids are taken before the bandwidth: an
+   * intent refused for lack of them never touches the ledger (whose changes are events that wake failed
+   * intents up).
    */
   admit(rec: IntentRecord, spec: IntentSpec, fixedPaths?: IntentPaths, avoidNodes?: readonly string[]): AdmitResult {
     const resolved = this.tryResolve(spec);
@@ -280,30 +263,17 @@ export class IntentEngine {
         }
         paths = plan.paths;
       }
-      const plans = this.planTunnels(ends, paths);
+      const plans = this.rules.plan(ends, paths);
       if (!plans.ok) {
         this.restoreHeld(rec, held);
         return plans;
       }
-      // Same rate: the meters the installed rules use are kept where they stay on their switch.
-      const places = rec.labels && this.meterPlaces.get(rec.labels);
-      const keep =
-        spec.bandwidthMbps === rec.spec.bandwidthMbps && rec.labels && places ? { labels: rec.labels, places } : undefined;
-      const acquired = acquireLabels(
-        this.tunnels,
-        this.meters,
-        rec.key,
-        plans.forward,
-        plans.reverse,
-        spec.bandwidthMbps > 0,
-        keep,
-      );
-      if (!acquired.ok) {
+      const taken = this.rules.take(rec, spec, plans);
+      if (!taken.ok) {
         this.restoreHeld(rec, held);
-        return acquired;
+        return taken;
       }
-      const labels = acquired.labels;
-      this.meterPlaces.set(labels, acquired.places);
+      const labels = taken.labels;
       const reservedLinks = spec.bandwidthMbps > 0 ? linksOfPaths(paths) : [];
       if (reservedLinks.length > 0) {
         const r = ledger.reserve(rec.id, reservedLinks, spec.bandwidthMbps);
@@ -314,7 +284,7 @@ export class IntentEngine {
           return r;
         }
       }
-      const compiled = this.compile(rec.key, spec, ends, paths, labels, plans, this.compiled(rec.id));
+      const compiled = this.rules.compile(rec.key, spec, ends, paths, labels, plans, this.compiled(rec.id));
       if (!compiled.ok) {
         this.freeLabels(rec.key, labels);
         ledger.release(rec.id);
@@ -335,7 +305,7 @@ export class IntentEngine {
     if (!rec.paths || !rec.labels)
       return { ok: false, reason: { code: 'not-programmable', message: 'intent has no stored paths' } };
     const resolved = this.tryResolve(rec.spec);
-    return resolved.ok ? this.compile(rec.key, rec.spec, resolved.ends, rec.paths, rec.labels) : resolved;
+    return resolved.ok ? this.rules.compile(rec.key, rec.spec, resolved.ends, rec.paths, rec.labels) : resolved;
   }
 
   /** Gives up everything an intent holds except its own rules (removed by install with next undefined). */
@@ -345,28 +315,11 @@ export class IntentEngine {
   }
 
   /**
-   * Gives back one admission's labels: its tunnel holds (a tunnel it was the last holder of has its
-   * rules removed with the next flush) and its meter ids.
+   * Gives back one admission's labels: its tunnel and ARP holds (the last holder's release removes their
+   * rules with the next flush) and its meter ids.
    */
   freeLabels(key: number, labels: IntentLabels): void {
-    const arps = this.arpHolds.get(labels);
-    if (arps !== undefined) {
-      this.arpHolds.delete(labels);
-      for (const a of arps) {
-        if (--a.holds > 0) continue;
-        a.tunnel.dropArp(a);
-        if (a.desired) {
-          a.desired = false;
-          this.deps.flows.setDesired(a.owner, NO_RULES);
-        }
-      }
-    }
-    const places = this.meterPlaces.get(labels);
-    this.meterPlaces.delete(labels);
-    for (const t of releaseLabels(this.tunnels, this.meters, key, labels, places)) {
-      t.desired = false;
-      this.deps.flows.setDesired(t.owner, NO_RULES);
-    }
+    this.rules.release(key, labels);
   }
 
   /**
@@ -435,147 +388,9 @@ export class IntentEngine {
     return ACTIVE_STATES.has(rec.state);
   }
 
-  /** The tunnel plans of an intent's directions (why it cannot be programmed, when it cannot). */
-  private planTunnels(
-    ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint },
-    paths: IntentPaths,
-  ): { ok: true; forward: PlannedTunnel; reverse: PlannedTunnel | undefined } | { ok: false; reason: IntentFailure } {
-    const topo = this.deps.topology;
-    const f = paths.forward;
-    const forward = planTunnel(topo, f.primary, f.backup, ends.dst.hosts);
-    if (!forward.ok) return forward;
-    const r = paths.reverse;
-    if (r === undefined) return { ok: true, forward, reverse: undefined };
-    const reverse = planTunnel(topo, r.primary, r.backup, ends.src.hosts);
-    if (!reverse.ok) return reverse;
-    return { ok: true, forward, reverse };
-  }
-
-  /**
-   * An intent's own rules (classifiers and meters) on the tunnels its labels hold, compiling a tunnel's
-   * rules when it has none yet (a new tunnel, or one reloaded from the store).
-   */
-  private compile(
-    cookie: number,
-    spec: IntentSpec,
-    ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint },
-    paths: IntentPaths,
-    labels: IntentLabels,
-    known?: { forward: PlannedTunnel; reverse: PlannedTunnel | undefined },
-    installed?: Compiled,
-  ): { ok: true; compiled: Compiled } | { ok: false; reason: IntentFailure } {
-    const plans = known ?? this.planTunnels(ends, paths);
-    if (!('forward' in plans)) return plans;
-    const ingress: FlowRule[] = [];
-    const meters: MeterEntry[] = [];
-    const shared: SharedRules[] = [];
-    const bw = spec.bandwidthMbps;
-    const fwd = this.tunnelOf(labels.forward, plans.forward, ends.dst.hosts);
-    if (!fwd.ok) return fwd;
-    const m = spec.match;
-    const fShape = plans.forward.shape;
-    const f = { from: ends.src.hosts, to: ends.dst.hosts, match: m };
-    compileIngress(fShape, f, fwd.tunnel.toNetwork, cookie, labels.forwardMeter, bw, ingress, meters, !fShape.hasLinks);
-    shared.push(fwd.tunnel);
-    let rev: Tunnel | undefined;
-    const rShape = plans.reverse?.shape;
-    const r = { from: ends.dst.hosts, to: ends.src.hosts, match: m ? reverseMatch(m) : undefined };
-    if (plans.reverse !== undefined && rShape !== undefined && labels.reverse !== undefined) {
-      const t = this.tunnelOf(labels.reverse, plans.reverse, ends.src.hosts);
-      if (!t.ok) return t;
-      rev = t.tunnel;
-      compileIngress(rShape, r, rev.toNetwork, cookie, labels.reverseMeter, bw, ingress, meters, !rShape.hasLinks);
-      shared.push(rev);
-    }
-    // ARP between the hosts rides the tunnel, classified once for every intent between them on it.
-    const arps: ArpShare[] = [];
-    if (fShape.hasLinks) this.holdArps(fwd.tunnel, fShape.ingress, f.from, f.to, arps);
-    if (rev !== undefined && rShape?.hasLinks) this.holdArps(rev, rShape.ingress, r.from, r.to, arps);
-    if (arps.length > 0) {
-      this.arpHolds.set(labels, arps);
-      for (const a of arps) shared.push(a);
-    }
-    const tunnels = shared;
-    // A meter equal to one the installed rules use is that very entry: make-before-break leaves it alone.
-    const installedMeters = installed?.rest.meters;
-    if (installedMeters !== undefined && installedMeters.length > 0) {
-      for (let i = 0; i < meters.length; i++) {
-        const m = meters[i];
-        const same = installedMeters.find(
-          (o) => o.device === m.device && o.meterId === m.meterId && o.rateKbps === m.rateKbps && o.burstKbits === m.burstKbits,
-        );
-        if (same !== undefined) meters[i] = same;
-      }
-    }
-    // A classifier whose match is the installed one's (a reroute changes the label it pushes) shares that
-    // match object: the flow service then pairs the two as a modify without comparing them.
-    const before = installed?.ingress;
-    if (before !== undefined && before.length === ingress.length) {
-      for (let i = 0; i < ingress.length; i++) {
-        const o = before[i];
-        const n = ingress[i];
-        if (o.device === n.device && o.priority === n.priority && o.match !== n.match && sameMatch(o.match, n.match)) {
-          (n as { match: FlowRule['match'] }).match = o.match;
-        }
-      }
-    }
-    return { ok: true, compiled: { ingress, rest: { flows: NO_FLOWS, groups: [], meters }, tunnels } };
-  }
-
-  /** Holds the ARP classifiers from every host of `from` to every host of `to` onto `tunnel`. */
-  private holdArps(
-    tunnel: Tunnel,
-    device: string,
-    from: readonly AttachedHostOf[],
-    to: readonly AttachedHostOf[],
-    out: ArpShare[],
-  ): void {
-    const cookie = tunnelCookie(tunnel.label);
-    for (const src of from) {
-      for (const dst of to) {
-        const share = tunnel.arpShare(src, dst, () => classifyArp(src, dst, device, tunnel.toNetwork, cookie));
-        if (share.rules.flows.length === 0) continue;
-        share.holds++;
-        out.push(share);
-      }
-    }
-  }
-
-  /** The tunnel a held label names, with its rules compiled. */
-  private tunnelOf(
-    label: number,
-    plan: PlannedTunnel,
-    to: ResolvedEndpoint['hosts'],
-  ): { ok: true; tunnel: Tunnel } | { ok: false; reason: IntentFailure } {
-    const t = this.tunnels.get(label);
-    if (t === undefined) throw new Error(`label ${label} is not held by any tunnel`);
-    if (t.rules === undefined) {
-      const c = compileTunnel(plan.shape, to, t.label, t.crankbackLabel, tunnelCookie(t.label));
-      this.tunnels.compiled(t, plan.key, c.rules, c.toNetwork);
-    } else if (t.signature !== plan.key) {
-      // Only after a restart: the stored label belongs to a tunnel another intent compiled differently.
-      return {
-        ok: false,
-        reason: { code: 'not-programmable', message: `label ${label} is held by a tunnel on other paths or to other hosts` },
-      };
-    }
-    return { ok: true, tunnel: t };
-  }
-
   private publish(rec: IntentRecord): void {
     this.deps.bus.publish(new IntentUpdatedEvent(rec));
   }
-}
-
-/** Whether two matches have the same fields with the same values. */
-function sameMatch(a: FlowRule['match'], b: FlowRule['match']): boolean {
-  let n = 0;
-  for (const k in a) {
-    if (a[k as keyof typeof a] !== b[k as keyof typeof b]) return false;
-    n++;
-  }
-  for (const _ in b) n--;
-  return n === 0;
 }
 
 /** Whether every device `owner` has rules on confirmed them; the first device that refused them. */
@@ -589,25 +404,9 @@ function ownerStatus(flows: FlowService, owner: string, held: boolean): 'done' |
   return pending ? 'pending' : 'done';
 }
 
-type AttachedHostOf = ResolvedEndpoint['hosts'][number];
-
-/** A direction's tunnel plan. */
-type PlannedTunnel = Extract<TunnelPlan, { ok: true }>;
-
-const NO_RULES = { flows: [], groups: [], meters: [] };
-const NO_FLOWS: readonly FlowRule[] = [];
-const NO_TUNNELS: readonly Tunnel[] = [];
+const NO_TUNNELS: readonly SharedRules[] = [];
 
 /** The id the engine gives the intent with store key `key` (the idempotency record keeps the key only). */
 export function intentIdOf(key: number): string {
   return `intent-${key}`;
-}
-
-/** The reverse direction's traffic: the same protocol, source and destination ports swapped. */
-function reverseMatch(m: TrafficMatch): TrafficMatch {
-  const r: { ipProto?: number; dstPort?: number; srcPort?: number } = {};
-  if (m.ipProto !== undefined) r.ipProto = m.ipProto;
-  r.srcPort = m.dstPort;
-  r.dstPort = m.srcPort;
-  return r;
 }

@@ -40,7 +40,7 @@ export class IntentReactor {
         return engine.deps.labels.free;
       },
       get metersFree() {
-        return -engine.meters.used;
+        return -engine.rules.meters.used;
       },
     });
   }

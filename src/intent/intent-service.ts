@@ -116,10 +116,10 @@ export class IntentService {
     for (const s of INTENT_STATES) byState[s] = e.countIn(s);
     return {
       byState,
-      tunnels: e.tunnels.size,
+      tunnels: e.rules.tunnels.size,
       labelsUsed: e.deps.labels.used,
       labelsTotal: LABEL_COUNT,
-      metersUsed: e.meters.used,
+      metersUsed: e.rules.meters.used,
     };
   }
 
