@@ -109,3 +109,6 @@ export interface HistoryRow {
   at: number;
   reason: string | null;
 }
+
+/** Values per history row of a multi-row insert: intent_key, seq, state, at, reason. */
+export const HISTORY_WIDTH = 5;

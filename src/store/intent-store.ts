@@ -1,9 +1,9 @@
-import type { Statement } from 'better-sqlite3';
 import type { IntentLabels, IntentPaths, IntentRecord, StateChange } from '../intent/intent-types.js';
 import { linksOfPaths } from '../intent/path-planner.js';
-import { BulkStatement, withoutDeleted } from './bulk-statement.js';
+import { withoutDeleted } from './bulk-statement.js';
 import { type Db, migrate } from './database.js';
 import {
+  HISTORY_WIDTH,
   type HistoryRow,
   INTENT_MIGRATIONS,
   type IntentRow,
@@ -11,9 +11,7 @@ import {
   type LabelRole,
   LINKS_OF_PATHS,
 } from './intent-schema.js';
-
-/** Values per history row in Unwritten.history: intent_key, seq, state, at, reason. */
-const HISTORY_WIDTH = 5;
+import { IntentStatements } from './intent-statements.js';
 
 /**
  * When intent changes reach the database.
@@ -74,24 +72,8 @@ interface Unwritten {
  * database yet, so its labels are inserted without looking.
  */
 export class IntentStore {
-  private readonly upsertIntent: Statement;
-  private readonly insertIntents: BulkStatement;
-  private readonly updateState: BulkStatement;
-  private readonly updateStateOfKeys: BulkStatement;
-  private readonly updateRoute: BulkStatement;
-  private readonly insertHistory: Statement;
-  private readonly bulkHistory: BulkStatement;
-  private readonly deleteIntentStmt: Statement;
-  private readonly deleteLabels: Statement;
-  private readonly bulkDeleteLabels: BulkStatement;
-  private readonly insertLabel: Statement;
-  private readonly bulkLabels: BulkStatement;
-  private readonly upsertLabels: BulkStatement;
-  private readonly deleteLabel: Statement;
-  private readonly findIdem: Statement;
-  private readonly insertIdem: Statement;
-  private readonly readKey: Statement;
-  private readonly writeKey: Statement;
+  /** Its prepared statements. */
+  private readonly sql: IntentStatements;
   private lastKey: number;
   /** The last key committed to intent_key_seq: larger keys have no row of any table yet (group commit). */
   private committedKey: number;
@@ -120,87 +102,12 @@ export class IntentStore {
     this.groupCommit = (options.commit ?? 'end-of-turn') === 'end-of-turn';
     this.onFlushError = options.onFlushError ?? (() => {});
     migrate(db, 'intent', INTENT_MIGRATIONS);
-    this.upsertIntent = db.prepare(
-      `INSERT INTO intents (key, id, spec, state, reason, paths, reserved_links, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(key) DO UPDATE SET spec = excluded.spec, state = excluded.state, reason = excluded.reason,
-         paths = excluded.paths, reserved_links = excluded.reserved_links, updated_at = excluded.updated_at`,
-    );
-    this.insertIntents = new BulkStatement(
-      db,
-      'INSERT INTO intents (key, id, spec, state, reason, paths, reserved_links, created_at, updated_at) VALUES ',
-      '(?,?,?,?,?,?,?,?,?)',
-      '',
-      9,
-    );
-    // Rows of (key, state, reason, updated_at) and (key, state, reason, paths, reserved_links, updated_at).
-    this.updateState = new BulkStatement(
-      db,
-      'UPDATE intents SET state = v.column2, reason = v.column3, updated_at = v.column4 FROM (VALUES ',
-      '(?,?,?,?)',
-      ') AS v WHERE intents.key = v.column1',
-      4,
-    );
-    // The same for rows of one state, reason and time (prefix values), listed by key.
-    this.updateStateOfKeys = new BulkStatement(
-      db,
-      'UPDATE intents SET state = ?, reason = ?, updated_at = ? WHERE key IN (',
-      '?',
-      ')',
-      1,
-      3,
-    );
-    this.updateRoute = new BulkStatement(
-      db,
-      `UPDATE intents SET state = v.column2, reason = v.column3, paths = v.column4, reserved_links = v.column5,
-         updated_at = v.column6 FROM (VALUES `,
-      '(?,?,?,?,?,?)',
-      ') AS v WHERE intents.key = v.column1',
-      6,
-    );
-    const history = 'INSERT INTO intent_history (intent_key, seq, state, at, reason) VALUES ';
-    this.insertHistory = db.prepare(`${history}(?, ?, ?, ?, ?)`);
-    this.bulkHistory = new BulkStatement(db, history, '(?,?,?,?,?)', '', HISTORY_WIDTH);
-    this.deleteIntentStmt = db.prepare('DELETE FROM intents WHERE key = ?');
-    this.deleteLabels = db.prepare('DELETE FROM intent_labels WHERE intent_key = ?');
-    this.bulkDeleteLabels = new BulkStatement(db, 'DELETE FROM intent_labels WHERE intent_key IN (', '?', ')', 1);
-    const labels = 'INSERT INTO intent_labels (label, intent_key, direction) VALUES ';
-    this.insertLabel = db.prepare(`${labels}(?, ?, ?)`);
-    this.bulkLabels = new BulkStatement(db, labels, '(?,?,?)', '', 3);
-    this.upsertLabels = new BulkStatement(
-      db,
-      labels,
-      '(?,?,?)',
-      ' ON CONFLICT (intent_key, direction) DO UPDATE SET label = excluded.label',
-      3,
-    );
-    this.deleteLabel = db.prepare('DELETE FROM intent_labels WHERE intent_key = ? AND direction = ?');
-    this.findIdem = db.prepare('SELECT body_hash, intent_key FROM intent_idempotency WHERE idem_key = ?');
-    this.insertIdem = db.prepare(
-      'INSERT INTO intent_idempotency (idem_key, body_hash, intent_key, created_at) VALUES (?, ?, ?, ?)',
-    );
-    this.readKey = db.prepare('SELECT last_key FROM intent_key_seq WHERE one = 1');
-    this.writeKey = db.prepare(
-      `INSERT INTO intent_key_seq (one, last_key) VALUES (1, ?) ON CONFLICT(one) DO UPDATE SET last_key = excluded.last_key`,
-    );
-    this.lastKey = (this.readKey.get() as { last_key: number } | undefined)?.last_key ?? 0;
+    this.sql = new IntentStatements(db);
+    this.lastKey = (this.sql.readKey.get() as { last_key: number } | undefined)?.last_key ?? 0;
     this.committedKey = this.lastKey;
     this.writeInTransaction = db.transaction((u: Unwritten) => this.write(u));
-    if (this.groupCommit) {
-      // Group commits use these: prepared at start rather than in the first (large) commit.
-      for (const bulk of [
-        this.insertIntents,
-        this.updateState,
-        this.updateStateOfKeys,
-        this.updateRoute,
-        this.bulkHistory,
-        this.bulkDeleteLabels,
-        this.bulkLabels,
-        this.upsertLabels,
-      ]) {
-        bulk.prepareAll();
-      }
-    }
+    // Group commits use the multi-row statements: prepared at start rather than in the first (large) commit.
+    if (this.groupCommit) this.sql.prepareBulk();
   }
 
   /**
@@ -238,13 +145,13 @@ export class IntentStore {
   private write(u: Unwritten): void {
     const deleted = u.deleted;
     // Deletes first: a key deleted and then reused within a turn (never today) would otherwise collide.
-    for (const key of deleted) this.deleteIntentStmt.run(key);
-    if (u.lastKey !== undefined) this.writeKey.run(u.lastKey);
+    for (const key of deleted) this.sql.deleteIntentStmt.run(key);
+    if (u.lastKey !== undefined) this.sql.writeKey.run(u.lastKey);
     this.writeRows(u.rows, deleted);
-    this.bulkHistory.run(deleted.size === 0 ? u.history : withoutDeleted(u.history, HISTORY_WIDTH, deleted));
+    this.sql.bulkHistory.run(deleted.size === 0 ? u.history : withoutDeleted(u.history, HISTORY_WIDTH, deleted));
     if (u.labels.size > 0) this.writeLabels(u.labels, deleted);
     for (const [idemKey, i] of u.idem) {
-      if (!deleted.has(i.intentKey)) this.insertIdem.run(idemKey, i.bodyHash, i.intentKey, i.at);
+      if (!deleted.has(i.intentKey)) this.sql.insertIdem.run(idemKey, i.bodyHash, i.intentKey, i.at);
     }
   }
 
@@ -270,14 +177,14 @@ export class IntentStore {
         const label = next?.[role];
         const was = prev?.[role];
         if (label === was) continue;
-        if (label === undefined) this.deleteLabel.run(key, role);
+        if (label === undefined) this.sql.deleteLabel.run(key, role);
         else if (was === undefined) fresh.push(label, key, role);
         else changed.push(label, key, role);
       }
     }
-    this.bulkDeleteLabels.run(stale);
-    this.bulkLabels.run(fresh);
-    this.upsertLabels.run(changed);
+    this.sql.bulkDeleteLabels.run(stale);
+    this.sql.bulkLabels.run(fresh);
+    this.sql.upsertLabels.run(changed);
   }
 
   /** Changes waiting for the end of the turn (0 with immediate commits). */
@@ -293,7 +200,7 @@ export class IntentStore {
       this.unwritten.lastKey = this.lastKey;
       this.queueFlush();
     } else {
-      this.writeKey.run(this.lastKey);
+      this.sql.writeKey.run(this.lastKey);
     }
     return this.lastKey;
   }
@@ -310,7 +217,7 @@ export class IntentStore {
     }
     this.writeRow(record);
     this.serialised.clear();
-    if (change) this.insertHistory.run(record.key, record.history.length - 1, change.state, change.at, reason);
+    if (change) this.sql.insertHistory.run(record.key, record.history.length - 1, change.state, change.at, reason);
   }
 
   /**
@@ -381,9 +288,9 @@ export class IntentStore {
       }
     }
     this.endStateRun(run, states);
-    this.insertIntents.run(fresh);
-    this.updateState.run(states);
-    this.updateRoute.run(routes);
+    this.sql.insertIntents.run(fresh);
+    this.sql.updateState.run(states);
+    this.sql.updateRoute.run(routes);
   }
 
   /**
@@ -394,7 +301,7 @@ export class IntentStore {
   private endStateRun(run: StateRun, states: (string | number | null)[]): void {
     const keys = run.keys;
     if (keys.length >= MIN_STATE_RUN) {
-      this.updateStateOfKeys.run(keys, [run.state, run.reason, run.at]);
+      this.sql.updateStateOfKeys.run(keys, [run.state, run.reason, run.at]);
     } else {
       for (const key of keys) states.push(key, run.state, run.reason, run.at);
     }
@@ -404,7 +311,7 @@ export class IntentStore {
   /** Writes a whole row. */
   private writeRow(r: IntentRecord): void {
     const reason = r.reason ? JSON.stringify(r.reason) : null;
-    this.upsertIntent.run(
+    this.sql.upsertIntent.run(
       r.key,
       r.id,
       JSON.stringify(r.spec),
@@ -424,11 +331,11 @@ export class IntentStore {
       this.queueFlush();
       return;
     }
-    this.deleteLabels.run(key);
+    this.sql.deleteLabels.run(key);
     if (!labels) return;
     for (const role of LABEL_ROLES) {
       const label = labels[role];
-      if (label !== undefined) this.insertLabel.run(label, key, role);
+      if (label !== undefined) this.sql.insertLabel.run(label, key, role);
     }
   }
 
@@ -439,7 +346,7 @@ export class IntentStore {
       this.queueFlush();
       return;
     }
-    this.deleteIntentStmt.run(key);
+    this.sql.deleteIntentStmt.run(key);
   }
 
   findIdempotency(idemKey: string): { bodyHash: string; intentKey: number } | undefined {
@@ -447,7 +354,7 @@ export class IntentStore {
     if (pending && !this.unwritten.deleted.has(pending.intentKey)) {
       return { bodyHash: pending.bodyHash, intentKey: pending.intentKey };
     }
-    const row = this.findIdem.get(idemKey) as { body_hash: string; intent_key: number } | undefined;
+    const row = this.sql.findIdem.get(idemKey) as { body_hash: string; intent_key: number } | undefined;
     return row ? { bodyHash: row.body_hash, intentKey: row.intent_key } : undefined;
   }
 
@@ -457,7 +364,7 @@ export class IntentStore {
       this.queueFlush();
       return;
     }
-    this.insertIdem.run(idemKey, bodyHash, intentKey, Date.now());
+    this.sql.insertIdem.run(idemKey, bodyHash, intentKey, Date.now());
   }
 
   private queueFlush(): void {
