@@ -48,6 +48,23 @@ describe('restart', () => {
     expect(h.send('h2', ipv4('10.0.4.2', '10.0.1.1', { ipProto: 1 })).delivered.map((d) => d.endpoint)).toEqual(['h1']);
   });
 
+  it('reloads an intent stored before meters had ids of their own: its labels become its meter ids', async () => {
+    const h = await IntentHarness.create();
+    const { intent } = await h.intents.submit({ endpoints: { src: 'h1', dst: 'h2' }, bandwidthMbps: 100 });
+    // What the previous release stored: tunnel labels only (it policed each direction with its label).
+    h.db.prepare(`DELETE FROM intent_labels WHERE direction IN ('forwardMeter', 'reverseMeter')`).run();
+    await h.restart();
+    const l = h.intents.get(intent.id).labels!;
+    expect(l).toEqual({ forward: l.forward, reverse: l.reverse, forwardMeter: l.forward, reverseMeter: l.reverse });
+    await h.intents.idle();
+    const meters = h.driver.table(h.dpidOf('s1')).state().meters;
+    expect(meters.map((m) => [m.meterId, m.rateKbps])).toEqual([[l.forward, 100_000]]);
+    expect(h.send('h1', ipv4('10.0.1.1', '10.0.4.2')).delivered.map((d) => d.endpoint)).toEqual(['h2']);
+    // The ids are held: a new intent entering at s1 gets another one.
+    const other = await h.intents.submit({ endpoints: { src: 'h1', dst: 'h2' }, bandwidthMbps: 10, match: { ipProto: 17 } });
+    expect(other.intent.labels!.forwardMeter).not.toBe(l.forward);
+  });
+
   it('converges switches that changed while the controller was down, without touching correct rules', async () => {
     const h = await IntentHarness.create();
     await h.intents.submit({ endpoints: { src: 'h1', dst: 'h2' }, bandwidthMbps: 100 });
