@@ -59,7 +59,7 @@ export function classify(
 
 /**
  * The ARP rules of classify() alone (IPv4 prefix pairs), unpoliced: ARP between two hosts rides the
- * tunnel every intent between them shares (see intent-engine.ts).
+ * tunnel every intent between them shares (see intent-rules.ts).
  */
 export function classifyArp(
   src: AttachedHost,

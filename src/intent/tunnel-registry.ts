@@ -42,7 +42,7 @@ function devicesOfState(r: DeviceState | undefined): readonly string[] {
 
 /**
  * The ARP classifiers of one source host towards one destination host onto a tunnel: every intent
- * between the two riding the tunnel needs them, so they hold them (see IntentEngine); the last hold
+ * between the two riding the tunnel needs them, so they hold them (see IntentRules); the last hold
  * removes them.
  */
 export class ArpShare implements SharedRules {
