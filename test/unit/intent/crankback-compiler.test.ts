@@ -11,6 +11,7 @@ import type { TopoLink, TopoNode } from '../../../src/model/topology.js';
 import { decodeMessage, encodeMessage, type OfpGroupMod, type OfpMessage } from '../../../src/southbound/openflow/codec/index.js';
 import { groupMod } from '../../../src/southbound/openflow/openflow-flow-compiler.js';
 import { groupFromDesc } from '../../../src/southbound/openflow/openflow-state-reader.js';
+import { link as testLink } from '../path/support/graph-builder.js';
 
 /** OFPP_IN_PORT (OpenFlow 1.3 section 7.2.1, ofp_port_no). */
 const OFPP_IN_PORT = 0xfffffff8;
@@ -33,26 +34,7 @@ function chain(n: number, modelOnly: readonly number[] = []): { topo: CompileTop
       ...(dp === undefined ? {} : { datapathId: dp.toString(16).padStart(16, '0') }),
     });
   const link = (id: string, src: string, srcPort: number, dst: string, dstPort: number) =>
-    links.set(id, {
-      id,
-      cable: id,
-      src,
-      dst,
-      srcPort,
-      dstPort,
-      capacityMbps: 1000,
-      reservedMbps: 0,
-      latencyMs: 1,
-      measuredLatencyMs: null,
-      jitterMs: null,
-      cost: 1,
-      energyJPerGbit: 1,
-      srlgs: [],
-      provider: 'p',
-      adminUp: true,
-      operUp: true,
-      discovered: false,
-    });
+    links.set(id, testLink({ id, src, srcPort, dst, dstPort, latencyMs: 1, provider: 'p' }));
   for (let i = 0; i <= n; i++) node(`c${i}`, modelOnly.includes(i) ? undefined : i + 1);
   node('b', 100);
   const primaryLinks: string[] = [];

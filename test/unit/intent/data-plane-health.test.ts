@@ -3,6 +3,7 @@ import { EventBus } from '../../../src/events/event-bus.js';
 import { DataPlaneHealth } from '../../../src/intent/data-plane-health.js';
 import type { TopoLink, TopoNode } from '../../../src/model/topology.js';
 import { TopologyStore } from '../../../src/topology/topology-store.js';
+import { link as testLink } from '../path/support/graph-builder.js';
 
 function sw(id: string, n: number, operUp: boolean): TopoNode {
   return {
@@ -17,26 +18,7 @@ function sw(id: string, n: number, operUp: boolean): TopoNode {
 }
 
 function link(id: string, src: string, dst: string, srcPort: number, dstPort: number): TopoLink {
-  return {
-    id,
-    cable: 'c',
-    src,
-    dst,
-    srcPort,
-    dstPort,
-    capacityMbps: 100,
-    reservedMbps: 0,
-    latencyMs: 1,
-    measuredLatencyMs: null,
-    jitterMs: null,
-    cost: 1,
-    energyJPerGbit: 1,
-    srlgs: [],
-    provider: 'p',
-    adminUp: true,
-    operUp: true,
-    discovered: false,
-  };
+  return testLink({ id, cable: 'c', src, dst, srcPort, dstPort, latencyMs: 1, capacityMbps: 100, provider: 'p' });
 }
 
 /** Two switches a and b, cable a:1 <-> b:1, fed to a health view with a hand-driven clock. */

@@ -3,8 +3,8 @@ import { EventBus } from '../../../src/events/event-bus.js';
 import { type CompileInput, compileIntent } from '../../../src/intent/intent-compiler.js';
 import { planTunnel } from '../../../src/intent/tunnel-shape.js';
 import type { Path } from '../../../src/model/path.js';
-import type { TopoLink } from '../../../src/model/topology.js';
 import { TopologyStore } from '../../../src/topology/topology-store.js';
+import { link as testLink } from '../path/support/graph-builder.js';
 
 /** s1 -> s2 -> s3, port `out` towards the next switch and port 1 from the previous one. */
 function line(out = 2, primary?: Path) {
@@ -12,26 +12,8 @@ function line(out = 2, primary?: Path) {
   for (const [i, id] of ['s1', 's2', 's3'].entries()) {
     topo.addNode({ id, kind: 'switch', name: id, provider: 'p', jurisdiction: 'DE', datapathId: `dp${i + 1}`, operUp: true });
   }
-  const link = (id: string, src: string, dst: string): TopoLink => ({
-    id,
-    cable: id,
-    src,
-    dst,
-    srcPort: out,
-    dstPort: 1,
-    capacityMbps: 1000,
-    reservedMbps: 0,
-    latencyMs: 1,
-    measuredLatencyMs: null,
-    jitterMs: null,
-    cost: 1,
-    energyJPerGbit: 1,
-    srlgs: [],
-    provider: 'p',
-    adminUp: true,
-    operUp: true,
-    discovered: false,
-  });
+  const link = (id: string, src: string, dst: string) =>
+    testLink({ id, src, dst, srcPort: out, dstPort: 1, latencyMs: 1, provider: 'p' });
   topo.addLink(link('l1', 's1', 's2'));
   topo.addLink(link('l2', 's2', 's3'));
   const path: Path = primary ?? {

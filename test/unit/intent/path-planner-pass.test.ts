@@ -3,11 +3,12 @@ import { EventBus } from '../../../src/events/event-bus.js';
 import type { IntentSpec } from '../../../src/intent/intent-types.js';
 import { PathPlanner } from '../../../src/intent/path-planner.js';
 import type { PathRequest } from '../../../src/model/path.js';
-import type { TopoLink, TopoNode } from '../../../src/model/topology.js';
+import type { TopoNode } from '../../../src/model/topology.js';
 import { PathService } from '../../../src/path/path-service.js';
 import { ReservationLedger } from '../../../src/path/reservation-ledger.js';
 import { SnapshotKeeper } from '../../../src/path/snapshot-keeper.js';
 import { TopologyStore } from '../../../src/topology/topology-store.js';
+import { link as testLink } from '../path/support/graph-builder.js';
 
 /** s1 -(1 ms)- s2 -(1 ms)- s4 and s1 -(2 ms)- s3 -(2 ms)- s4, 1,000 Mbit/s each way. */
 function diamond() {
@@ -26,26 +27,9 @@ function diamond() {
     topo.addNode(n);
   }
   const cable = (a: string, b: string, latencyMs: number, aPort: number, bPort: number) => {
-    const base = {
-      cable: `${a}-${b}`,
-      capacityMbps: 1000,
-      reservedMbps: 0,
-      latencyMs,
-      measuredLatencyMs: null,
-      jitterMs: null,
-      cost: 1,
-      energyJPerGbit: 1,
-      srlgs: [],
-      provider: 'p',
-      adminUp: true,
-      operUp: true,
-      discovered: false,
-    };
-    const links: TopoLink[] = [
-      { ...base, id: `${a}-${b}.a`, src: a, dst: b, srcPort: aPort, dstPort: bPort },
-      { ...base, id: `${a}-${b}.b`, src: b, dst: a, srcPort: bPort, dstPort: aPort },
-    ];
-    for (const l of links) topo.addLink(l);
+    const c = `${a}-${b}`;
+    topo.addLink(testLink({ id: `${c}.a`, cable: c, src: a, dst: b, srcPort: aPort, dstPort: bPort, latencyMs, provider: 'p' }));
+    topo.addLink(testLink({ id: `${c}.b`, cable: c, src: b, dst: a, srcPort: bPort, dstPort: aPort, latencyMs, provider: 'p' }));
   };
   cable('s1', 's2', 1, 2, 1);
   cable('s2', 's4', 1, 2, 1);

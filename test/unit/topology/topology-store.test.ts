@@ -2,31 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src/events/event-bus.js';
 import type { TopoLink, TopoNode } from '../../../src/model/topology.js';
 import { TopologyStore } from '../../../src/topology/topology-store.js';
+import { link as testLink } from '../path/support/graph-builder.js';
 
 function node(id: string): TopoNode {
   return { id, kind: 'switch', name: id, provider: 'p', jurisdiction: 'DE', operUp: true };
 }
 
 function link(id: string, src: string, dst: string, srcPort?: number): TopoLink {
-  return {
-    id,
-    cable: id,
-    src,
-    dst,
-    ...(srcPort === undefined ? {} : { srcPort }),
-    capacityMbps: 1000,
-    reservedMbps: 0,
-    latencyMs: 1,
-    measuredLatencyMs: null,
-    jitterMs: null,
-    cost: 1,
-    energyJPerGbit: 1,
-    srlgs: [],
-    provider: 'p',
-    adminUp: true,
-    operUp: true,
-    discovered: false,
-  };
+  return testLink({ id, src, dst, srcPort, latencyMs: 1, provider: 'p' });
 }
 
 function store(): TopologyStore {

@@ -23,6 +23,9 @@ export interface LinkSpec {
   readonly provider?: string;
   readonly adminUp?: boolean;
   readonly operUp?: boolean;
+  /** Ports at src and dst; absent when not given (as for a link not discovered yet). */
+  readonly srcPort?: number;
+  readonly dstPort?: number;
 }
 
 export function node(spec: NodeSpec): TopoNode {
@@ -42,6 +45,8 @@ export function link(spec: LinkSpec): TopoLink {
     cable: spec.cable ?? spec.id,
     src: spec.src,
     dst: spec.dst,
+    ...(spec.srcPort === undefined ? {} : { srcPort: spec.srcPort }),
+    ...(spec.dstPort === undefined ? {} : { dstPort: spec.dstPort }),
     capacityMbps: spec.capacityMbps ?? 1000,
     reservedMbps: spec.reservedMbps ?? 0,
     latencyMs: spec.latencyMs,
