@@ -1,8 +1,8 @@
 import type { DeviceBatch, DeviceState, FlowMatch, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
+import type { DeviceStatus } from './device-convergence.js';
 import { EntryIndex, type EntryKind, type EntryOwner, type Slot, SlotPool } from './entry-index.js';
 import type { OwnershipPolicy } from './flow-diff.js';
 import { type FlowIdentity, flowIdentity, flowIdentityOf, groupBody, meterBody, sameFlowBody } from './flow-key.js';
-import type { DeviceStatus } from './flow-service.js';
 import { ENDS, FLOWS, GROUPS, HeldPool, METERS, OwnerPool } from './owner-pools.js';
 
 export interface OwnedState {

@@ -1,4 +1,4 @@
-import type { ConvergeReport } from './flow-service.js';
+import type { ConvergeReport } from './device-convergence.js';
 
 export interface FlowAuditorOptions {
   /** Mean period between audits; 0 disables them. */

@@ -1,27 +1,12 @@
 import type { DeviceState, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
+import { type ConvergeReport, convergeDevice, type DeviceOutcome, type DeviceStatus } from './device-convergence.js';
 import { DeviceFlowState, type OwnedState, SharedFlowState } from './device-flow-state.js';
 import type { Driver, DriverEvent, FlowRemovedEvent } from './driver.js';
 import { FlowAuditor } from './flow-auditor.js';
-import { batchSize, DEFAULT_OWNERSHIP, type OwnershipPolicy } from './flow-diff.js';
+import { DEFAULT_OWNERSHIP, type OwnershipPolicy } from './flow-diff.js';
 import { sameIdentity } from './flow-key.js';
 import { RemovalAuditScheduler } from './removal-audit.js';
 import { byDevice, partsOf } from './state-parts.js';
-
-export type DeviceStatus = 'in-sync' | 'applied' | 'pending' | 'failed';
-
-export interface DeviceOutcome {
-  readonly device: string;
-  /** in-sync: nothing to do; applied: a batch was confirmed; pending: no driver has it connected; failed: see error. */
-  readonly status: DeviceStatus;
-  readonly writes: number;
-  readonly error?: string;
-  /** True when the pass read the device's state back (connect, after an error, audit) instead of diffing changes only. */
-  readonly fullRead?: boolean;
-}
-
-export interface ConvergeReport {
-  readonly outcomes: readonly DeviceOutcome[];
-}
 
 export type FlowServiceListener = (outcome: DeviceOutcome) => void;
 
@@ -414,7 +399,8 @@ export class FlowService {
     const worker = async () => {
       while (next < devices.length) {
         const i = next++;
-        outcomes[i] = await this.convergeDevice(devices[i]);
+        const d = devices[i];
+        outcomes[i] = await convergeDevice(d, this.driverOf(d), this.device(d), this.onError);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.maxConcurrent, devices.length) }, worker));
@@ -424,28 +410,6 @@ export class FlowService {
       for (const l of this.listeners) l(o);
     }
     return { outcomes };
-  }
-
-  private async convergeDevice(device: string): Promise<DeviceOutcome> {
-    const driver = this.driverOf(device);
-    if (driver === undefined) return { device, status: 'pending', writes: 0 };
-    const state = this.device(device);
-    const fullRead = state.stale;
-    try {
-      if (!fullRead && !state.hasChanges()) return { device, status: 'in-sync', writes: 0 };
-      const batch = fullRead ? state.diffAll(await driver.readState(device)) : state.diffTouched();
-      const writes = batchSize(batch);
-      if (writes === 0)
-        return fullRead ? { device, status: 'in-sync', writes: 0, fullRead } : { device, status: 'in-sync', writes: 0 };
-      await driver.apply(device, batch);
-      state.commit(batch);
-      return fullRead ? { device, status: 'applied', writes, fullRead } : { device, status: 'applied', writes };
-    } catch (err) {
-      // Part of the batch may have been applied: only a read-back tells what the device has now.
-      state.stale = true;
-      this.onError(device, err);
-      return { device, status: 'failed', writes: 0, error: err instanceof Error ? err.message : String(err) };
-    }
   }
 
   /** The driver that has the device connected. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DeviceOutcome, FlowService } from '../../../src/flow/flow-service.js';
+import type { DeviceOutcome } from '../../../src/flow/device-convergence.js';
+import { FlowService } from '../../../src/flow/flow-service.js';
 import type { DeviceState, FlowRule } from '../../../src/model/flow.js';
 import { ControllerFixture, until } from '../openflow/controller-fixture.js';
 import { OvsHarness } from '../openflow/ovs-harness.js';
