@@ -5,32 +5,11 @@ import type { Driver, DriverEvent, FlowRemovedEvent } from './driver.js';
 import { FlowAuditor } from './flow-auditor.js';
 import { DEFAULT_OWNERSHIP, type OwnershipPolicy } from './flow-diff.js';
 import { sameIdentity } from './flow-key.js';
+import type { FlowServiceOptions } from './flow-service-options.js';
 import { RemovalAuditScheduler } from './removal-audit.js';
 import { byDevice, partsOf } from './state-parts.js';
 
 export type FlowServiceListener = (outcome: DeviceOutcome) => void;
-
-export interface FlowServiceOptions {
-  readonly ownership?: OwnershipPolicy;
-  readonly onError?: (device: string, err: unknown) => void;
-  /** Devices converged at the same time in one pass (reads and batches in flight). Default 64. */
-  readonly maxConcurrentDevices?: number;
-  /**
-   * Period of the self-healing audit: every connected device is read back and converged, so entries
-   * removed behind the controller's back return. 0 disables it. Default 10 s.
-   */
-  readonly auditIntervalMs?: number;
-  /** Each period is drawn uniformly from interval * (1 +- jitter), so controllers do not read in step. Default 0.2. */
-  readonly auditJitter?: number;
-  /** Devices an audit reads at the same time. Default 4. */
-  readonly auditConcurrency?: number;
-  /**
-   * When a connected device reports that it removed a flow someone wants (a delete behind the
-   * controller's back), that device is audited this long after the first such report; the reports of
-   * one wipe share the read. 0 leaves such removals to the periodic audit. Default 150 ms.
-   */
-  readonly removalAuditDelayMs?: number;
-}
 
 const EMPTY_REPORT: ConvergeReport = { outcomes: [] };
 const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
