@@ -1,5 +1,5 @@
 import type { FlowService } from '../flow/flow-service.js';
-import type { FlowRule, MeterEntry } from '../model/flow.js';
+import type { FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
 import type { ResolvedEndpoint } from './endpoint-resolver.js';
 import { classifyArp } from './ingress-classifier.js';
 import type { Compiled } from './install-sequencer.js';
@@ -168,7 +168,6 @@ export class IntentRules {
       this.arpHolds.set(labels, arps);
       for (const a of arps) shared.push(a);
     }
-    const tunnels = shared;
     // A meter equal to one the installed rules use is that very entry: make-before-break leaves it alone.
     const installedMeters = installed?.rest.meters;
     if (installedMeters !== undefined && installedMeters.length > 0) {
@@ -192,7 +191,7 @@ export class IntentRules {
         }
       }
     }
-    return { ok: true, compiled: { ingress, rest: { flows: NO_FLOWS, groups: [], meters }, tunnels } };
+    return { ok: true, compiled: { ingress, rest: { flows: NO_FLOWS, groups: NO_GROUPS, meters }, tunnels: shared } };
   }
 
   /** Holds the ARP classifiers from every host of `from` to every host of `to` onto `tunnel`. */
@@ -251,6 +250,7 @@ type AttachedHostOf = ResolvedEndpoint['hosts'][number];
 
 const NO_RULES = { flows: [], groups: [], meters: [] };
 const NO_FLOWS: readonly FlowRule[] = [];
+const NO_GROUPS: readonly GroupEntry[] = [];
 
 /** The reverse direction's traffic: the same protocol, source and destination ports swapped. */
 function reverseMatch(m: TrafficMatch): TrafficMatch {
