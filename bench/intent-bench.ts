@@ -20,7 +20,7 @@
  *   - flow convergence alone (bench/flow-convergence-bench.ts): incremental vs full read-and-diff.
  * Targets: batch <= 40 ms, reroute <= 100 ms, REST >= 2,000 intents/s. Prints figures and ratios, never
  * fails because the machine is slow. Run alone: `npx tsx bench/intent-bench.ts`, or `make bench`; the REST part
- * alone: `npx tsx bench/intent-bench.ts rest`.
+ * alone: `npx tsx bench/intent-bench.ts rest`, batch and reroute alone: `... batch`.
  */
 import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -388,6 +388,13 @@ export async function runIntentBench(): Promise<object> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  // `rest` as the first argument runs the REST part alone.
-  console.log(JSON.stringify(process.argv[2] === 'rest' ? await runRestBench() : await runIntentBench()));
+  // `rest` as the first argument runs the REST part alone, `batch` the batch and reroute alone.
+  const part = process.argv[2];
+  if (part === 'batch') {
+    const br = await batchAndReroute();
+    console.log(
+      `batch ${br.batchMs.toFixed(1)} ms (first ${br.firstBatchMs.toFixed(1)}), reroute ${br.rerouteMs.toFixed(1)} ms (first ${br.firstRerouteMs.toFixed(1)})`,
+    );
+    console.log(JSON.stringify(br));
+  } else console.log(JSON.stringify(part === 'rest' ? await runRestBench() : await runIntentBench()));
 }
