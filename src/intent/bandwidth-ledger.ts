@@ -20,8 +20,11 @@ export interface BandwidthLedger {
    * bandwidth than is left, never less once `syncReleases` ran; the ledger still refuses any over-booking.
    */
   batch?<T>(fn: () => T): T;
-  /** Applies net releases of the batch to the topology (call before planning). */
-  syncReleases?(): void;
+  /**
+   * Applies net releases of the batch to the topology (call before planning); with `forMbps`, only when
+   * a plan for that much bandwidth could see a difference (a link released shows less free than that).
+   */
+  syncReleases?(forMbps?: number): void;
   /** Applies everything the batch booked or released to the topology; true when something was pending. */
   syncTopology?(): boolean;
 }

@@ -255,7 +255,7 @@ export class IntentEngine {
     for (let round = 0; ; round++) {
       let paths = fixedPaths;
       if (!paths) {
-        ledger.syncReleases?.();
+        ledger.syncReleases?.(spec.bandwidthMbps);
         const plan = this.deps.planner.plan(spec, ends.src, ends.dst, avoidNodes);
         if (!plan.ok) {
           this.restoreHeld(rec, held);

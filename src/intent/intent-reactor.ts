@@ -7,7 +7,7 @@ import { DataPlaneHealth } from './data-plane-health.js';
 import type { Admission, InstallChange, IntentEngine } from './intent-engine.js';
 import type { DirectionPaths, IntentFailure, IntentPaths, IntentRecord, IntentSpec } from './intent-types.js';
 import { admitWithPreemption } from './preemption.js';
-import { assess, isDegraded, onlyBooked, samePaths, type Verdict } from './reaction-rules.js';
+import { assess, isDegraded, onlyBooked, onlyReleased, samePaths, type Verdict } from './reaction-rules.js';
 import type { SerialQueue } from './serial-queue.js';
 
 /**
@@ -167,8 +167,11 @@ export class IntentReactor {
       // A booking only takes bandwidth away (admission publishes one per booked link): kept plans stay
       // valid, nothing broke and nothing grew.
       if (before !== undefined && onlyBooked(before, link)) return;
+      // Bandwidth given back changes kept plans only where a plan may have left the link out for lack
+      // of it (a reroute releases every moved intent's old links before it plans the next one).
+      if (before !== undefined && onlyReleased(before, link)) planner.released(before);
       // Anything else may improve on kept plans.
-      planner.invalidate();
+      else planner.invalidate();
       const prev = before && linkBaseline(before);
       const now = linkBaseline(link);
       if (prev?.usable && !now.usable) this.schedule('failure');

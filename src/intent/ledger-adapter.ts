@@ -17,7 +17,7 @@ export interface ReservationBook {
     | { readonly bandwidthMbps: number; readonly primary: readonly string[]; readonly backup: readonly string[] | null }
     | undefined;
   deferTopology?<T>(fn: () => T): T;
-  syncReleases?(): void;
+  syncReleases?(forMbps?: number): void;
   syncTopology?(): boolean;
 }
 
@@ -59,8 +59,8 @@ export class LedgerAdapter implements BandwidthLedger {
     return this.book.deferTopology ? this.book.deferTopology(fn) : fn();
   }
 
-  syncReleases(): void {
-    this.book.syncReleases?.();
+  syncReleases(forMbps?: number): void {
+    this.book.syncReleases?.(forMbps);
   }
 
   syncTopology(): boolean {

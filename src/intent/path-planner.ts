@@ -50,6 +50,8 @@ export class PathPlanner {
   private epoch = 0;
   /** Plans are kept from one pass to the next (see `keepAcrossPasses`). */
   private kept?: Map<string, MemoPlan>;
+  /** The most bandwidth any plan made since the last invalidate() asked for (see `released`). */
+  private plannedMbps = 0;
 
   constructor(
     private readonly engine: PathEngine,
@@ -89,7 +91,18 @@ export class PathPlanner {
    */
   invalidate(): void {
     this.epoch++;
+    this.plannedMbps = 0;
     this.kept?.clear();
+  }
+
+  /**
+   * Bandwidth was given back on a link that read `before` (nothing else about it changed). A search
+   * leaves a link out for bandwidth only when it has less free than the request asks: if `before` had
+   * at least what every plan made since the last invalidate() asked for, no plan left it out, no
+   * search would run differently now and every plan (and every refusal) stands. Otherwise invalidate().
+   */
+  released(before: TopoLink): void {
+    if (residualMbps(before) < this.plannedMbps) this.invalidate();
   }
 
   /**
@@ -121,6 +134,7 @@ export class PathPlanner {
       }
     }
     const result = this.planNow(spec, src.node, dst.node, avoid);
+    if (spec.bandwidthMbps > this.plannedMbps) this.plannedMbps = spec.bandwidthMbps;
     this.memo.set(key, { epoch: this.epoch, result });
     return result;
   }

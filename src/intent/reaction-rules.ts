@@ -17,8 +17,17 @@ function degradedDirection(d: DirectionPaths, protect: boolean): boolean {
 
 /** Whether `now` differs from `before` only by more bandwidth booked (the same link otherwise). */
 export function onlyBooked(before: TopoLink, now: TopoLink): boolean {
-  if (now.reservedMbps < before.reservedMbps) return false;
-  // Called for every link a booking touches: members walked in place, no key arrays.
+  return now.reservedMbps >= before.reservedMbps && onlyReservedChanged(before, now);
+}
+
+/** Whether `now` differs from `before` only by bandwidth given back (the same link otherwise). */
+export function onlyReleased(before: TopoLink, now: TopoLink): boolean {
+  return now.reservedMbps < before.reservedMbps && onlyReservedChanged(before, now);
+}
+
+/** Whether `now` differs from `before` in reservedMbps at most. */
+function onlyReservedChanged(before: TopoLink, now: TopoLink): boolean {
+  // Called for every link a booking or release touches: members walked in place, no key arrays.
   let members = 0;
   for (const k in now) {
     members++;

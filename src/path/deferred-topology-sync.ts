@@ -20,6 +20,11 @@ export class DeferredTopologySync {
   /** Slots that became released net (UNAPPLIED < 0) since the last sync, each once (see `releasedMark`). */
   private released: Int32Array = new Int32Array(64);
   private releasedLength = 0;
+  /**
+   * The least free bandwidth the graph showed on a link of `released` when it joined the list (the graph
+   * does not change under a deferral but through this class): see syncReleases' `forMbps`.
+   */
+  private releasedMinFree = Number.POSITIVE_INFINITY;
   private deferDepth = 0;
 
   constructor(
@@ -74,11 +79,19 @@ export class DeferredTopologySync {
    * Applies the links released net (where the graph shows less free than the books): call before
    * planning inside a deferral, so that no path is refused for bandwidth that was given back. Costs
    * nothing when no link was released net since the last call (it looks at those links only).
+   *
+   * With `forMbps` (the bandwidth of the plan about to be made), nothing is applied while every link
+   * released net still shows at least that much free in the graph: a search asking for `forMbps` leaves
+   * none of them out either way, so the releases can wait for the end of the deferral, where a link
+   * released and booked again within it costs no update at all (a reroute releases every moved
+   * intent's old links and books new ones, largely the same).
    */
-  syncReleases(): void {
+  syncReleases(forMbps?: number): void {
     const n = this.releasedLength;
     if (n === 0) return;
+    if (forMbps !== undefined && forMbps <= this.releasedMinFree) return;
     this.releasedLength = 0;
+    this.releasedMinFree = Number.POSITIVE_INFINITY;
     const b = this.books;
     const rec = b.rec;
     const releasedMark = b.releasedMark;
@@ -142,6 +155,11 @@ export class DeferredTopologySync {
       b.releasedMark[slot] = 1;
       if (this.releasedLength === this.released.length) this.released = grownI32(this.released);
       this.released[this.releasedLength++] = slot;
+      // A link gone from the graph is in no search: it never needs the release applied for one.
+      const link = this.topology.findLink(b.ids[slot]);
+      if (link !== undefined && link.capacityMbps - link.reservedMbps < this.releasedMinFree) {
+        this.releasedMinFree = link.capacityMbps - link.reservedMbps;
+      }
     }
   }
 
@@ -174,6 +192,7 @@ export class DeferredTopologySync {
     const mark = this.books.releasedMark;
     for (let i = 0; i < this.releasedLength; i++) mark[this.released[i]] = 0;
     this.releasedLength = 0;
+    this.releasedMinFree = Number.POSITIVE_INFINITY;
   }
 
   private applyToGraph(slot: number, delta: number): void {

@@ -148,10 +148,11 @@ export class ReservationLedger {
 
   /**
    * Applies the links released net (where the graph shows less free than the books): call before
-   * planning inside a deferral, so that no path is refused for bandwidth that was given back.
+   * planning inside a deferral, so that no path is refused for bandwidth that was given back. With
+   * `forMbps`, only when a search for that much could see a difference (see DeferredTopologySync).
    */
-  syncReleases(): void {
-    this.sync.syncReleases();
+  syncReleases(forMbps?: number): void {
+    this.sync.syncReleases(forMbps);
   }
 
   reserve(req: ReservationRequest): AdmissionResult {

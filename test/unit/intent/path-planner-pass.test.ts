@@ -104,6 +104,28 @@ describe('PathPlanner passes', () => {
     expect(computed()).toBe(4);
   });
 
+  it('keeps its plans through a release on a link no plan could have left out, not through one that might', () => {
+    const { topo, planner, ledger, computed } = diamond();
+    planner.keepAcrossPasses();
+    ledger.reserve({ ownerId: 'x', bandwidthMbps: 880, primary: ['s1-s2.a'] });
+    ledger.reserve({ ownerId: 'y', bandwidthMbps: 500, primary: ['s1-s3.a'] });
+    planner.pass(() => expect(nodesOf(planner.plan(spec, s1, s4))).toEqual(['s1', 's2', 's4']));
+    // s1-s3.a had 500 free, more than the 100 planned for: the search never left it out.
+    const wide = topo.getLink('s1-s3.a');
+    ledger.release('y');
+    planner.released(wide);
+    planner.pass(() => planner.plan(spec, s1, s4));
+    expect(computed()).toBe(1);
+    // s1-s2.a had 120 free: a plan for more than that may now take it.
+    planner.pass(() => planner.plan({ ...spec, bandwidthMbps: 150 }, s1, s4));
+    expect(computed()).toBe(2);
+    const narrow = topo.getLink('s1-s2.a');
+    ledger.release('x');
+    planner.released(narrow);
+    planner.pass(() => expect(nodesOf(planner.plan({ ...spec, bandwidthMbps: 150 }, s1, s4))).toEqual(['s1', 's2', 's4']));
+    expect(computed()).toBe(3);
+  });
+
   it('shares a refusal too, until something is released', () => {
     const { planner, computed } = diamond();
     planner.pass(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DirectionPaths, IntentRecord } from '../../../src/intent/intent-types.js';
-import { isDegraded, onlyBooked } from '../../../src/intent/reaction-rules.js';
+import { isDegraded, onlyBooked, onlyReleased } from '../../../src/intent/reaction-rules.js';
 import type { Path } from '../../../src/model/path.js';
 import type { TopoLink } from '../../../src/model/topology.js';
 
@@ -24,6 +24,16 @@ const base: TopoLink = {
   operUp: true,
   discovered: false,
 };
+
+describe('onlyReleased', () => {
+  it('is true only when bandwidth was given back and nothing else changed', () => {
+    expect(onlyReleased(base, { ...base, reservedMbps: 5 })).toBe(true);
+    expect(onlyReleased(base, { ...base, reservedMbps: 30 })).toBe(false);
+    expect(onlyReleased(base, { ...base })).toBe(false);
+    expect(onlyReleased(base, { ...base, reservedMbps: 5, operUp: false })).toBe(false);
+    expect(onlyReleased(base, { ...base, reservedMbps: 5, capacityMbps: 200 })).toBe(false);
+  });
+});
 
 describe('onlyBooked', () => {
   it('is true when only more bandwidth was booked, or nothing changed', () => {

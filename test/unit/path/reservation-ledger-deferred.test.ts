@@ -55,6 +55,43 @@ describe('ReservationLedger.deferTopology', () => {
     expect(reserved(store, 'par-ams.a')).toBe(20);
   });
 
+  it('leaves releases for the end of the batch while every released link shows what the next plan asks', () => {
+    const { store, bus } = euStore({ 'par-ams': { capacityMbps: 1000 }, 'ams-fra': { capacityMbps: 1000 } });
+    const ledger = new ReservationLedger(store);
+    ledger.reserve({ ownerId: 'old', bandwidthMbps: 300, primary: ['par-ams.a', 'ams-fra.a'] });
+    ledger.reserve({ ownerId: 'big', bandwidthMbps: 650, primary: ['ams-fra.a'] });
+    const events: SequencedEvent[] = [];
+    bus.subscribe((e) => events.push(e));
+    ledger.deferTopology(() => {
+      ledger.release('old');
+      // The graph shows 700 free on par-ams.a and 50 on ams-fra.a: a plan for 50 sees no difference.
+      ledger.syncReleases(50);
+      expect(reserved(store, 'par-ams.a')).toBe(300);
+      expect(linkUpdates(events)).toEqual([]);
+      // One for 51 could have left ams-fra.a out: every release is applied first.
+      ledger.syncReleases(51);
+      expect(reserved(store, 'ams-fra.a')).toBe(650);
+      expect(reserved(store, 'par-ams.a')).toBe(0);
+      expect(linkUpdates(events).sort()).toEqual(['ams-fra.a', 'par-ams.a']);
+    });
+  });
+
+  it('publishes nothing for a link released and booked again in one batch when no plan needed the release', () => {
+    const { store, bus } = euStore();
+    const ledger = new ReservationLedger(store);
+    ledger.reserve({ ownerId: 'moved', bandwidthMbps: 10, primary: ['par-ams.a', 'ams-fra.a'] });
+    const events: SequencedEvent[] = [];
+    bus.subscribe((e) => events.push(e));
+    ledger.deferTopology(() => {
+      ledger.release('moved');
+      ledger.syncReleases(10);
+      ledger.reserve({ ownerId: 'moved', bandwidthMbps: 10, primary: ['par-ams.a', 'par-fra.a'] });
+    });
+    expect(linkUpdates(events).sort()).toEqual(['ams-fra.a', 'par-fra.a']);
+    expect(reserved(store, 'par-ams.a')).toBe(10);
+    expect(reserved(store, 'ams-fra.a')).toBe(0);
+  });
+
   it('brings the graph up to the books when the batch throws, and on syncTopology inside it', () => {
     const { store } = euStore();
     const ledger = new ReservationLedger(store);
