@@ -1,4 +1,4 @@
-import type { EventBus } from '../events/event-bus.js';
+import type { EventBus, EventType } from '../events/event-bus.js';
 import { SdncError } from '../model/errors.js';
 import type { ControllerEvent } from '../model/events.js';
 import type { TopoLink } from '../model/topology.js';
@@ -9,6 +9,16 @@ import type { DirectionPaths, IntentFailure, IntentPaths, IntentRecord, IntentSp
 import { admitWithPreemption } from './preemption.js';
 import { assess, isDegraded, onlyBooked, onlyReleased, samePaths, type Verdict } from './reaction-rules.js';
 import type { SerialQueue } from './serial-queue.js';
+
+/** What the reactor watches on the bus: every change of the network, none of its own intent updates. */
+const TOPOLOGY_EVENTS: readonly EventType[] = [
+  'node-added',
+  'node-updated',
+  'node-removed',
+  'link-added',
+  'link-updated',
+  'link-removed',
+];
 
 /**
  * Everything that moves intents between states: admission of new intents, make-before-break changes,
@@ -58,7 +68,7 @@ export class IntentReactor {
     for (const l of deps.topology.links()) this.links.set(l.id, l);
     // Every change of the network reaches onEvent, which invalidates the plans it may improve.
     deps.planner.keepAcrossPasses();
-    this.unsubscribers.push(this.bus.subscribe(({ event }) => this.onEvent(event)));
+    this.unsubscribers.push(this.bus.subscribe(({ event }) => this.onEvent(event), TOPOLOGY_EVENTS));
     this.unsubscribers.push(
       this.engine.deps.flows.subscribe(() => {
         if (this.awaiting.size > 0) this.schedule('settle');

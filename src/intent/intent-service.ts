@@ -75,9 +75,7 @@ export class IntentService {
     private readonly reactor: IntentReactor,
     private readonly queue: SerialQueue,
   ) {
-    engine.deps.bus.subscribe(({ event }) => {
-      if (event.type === 'node-added' || event.type === 'node-updated' || event.type === 'node-removed') this.nodeEpoch++;
-    });
+    engine.deps.bus.subscribe(() => this.nodeEpoch++, ['node-added', 'node-updated', 'node-removed']);
   }
 
   /** Wires engine, reactor and service over one serial queue. */

@@ -27,16 +27,18 @@ export class SnapshotKeeper {
     private readonly source: TopologySource,
     bus: EventBus,
   ) {
-    this.unsubscribe = bus.subscribe(({ event }) => {
-      // Most events on the bus are not topology changes (intent updates, flows): the type is checked first.
-      const type = event.type;
-      if (type !== 'link-updated' && type !== 'node-updated') return;
-      const s = this.snap;
-      if (s === null || s.stale || s.shapeVersion !== this.source.shapeVersion) return;
-      if (type === 'link-updated') s.patchLink(event.link);
-      else s.patchNode(event.node);
-      s.attrVersion = this.source.attrVersion;
-    });
+    this.unsubscribe = bus.subscribe(
+      ({ event }) => {
+        const type = event.type;
+        if (type !== 'link-updated' && type !== 'node-updated') return;
+        const s = this.snap;
+        if (s === null || s.stale || s.shapeVersion !== this.source.shapeVersion) return;
+        if (type === 'link-updated') s.patchLink(event.link);
+        else s.patchNode(event.node);
+        s.attrVersion = this.source.attrVersion;
+      },
+      ['link-updated', 'node-updated'],
+    );
   }
 
   /** The snapshot matching the store right now. */
