@@ -71,9 +71,84 @@ export const INTENT_MIGRATIONS = [
    INSERT INTO intent_labels_v4 (intent_key, direction, label) SELECT intent_key, direction, label FROM intent_labels;
    DROP TABLE intent_labels;
    ALTER TABLE intent_labels_v4 RENAME TO intent_labels;`,
+  // Labels and meter ids as columns of the intent row (written with it: a batch wrote four label rows per
+  // intent, the largest share of its commit), history without a rowid (one b-tree per row instead of
+  // two), and no index on id (always `intent-<key>`, never looked up). The intent table is rebuilt, so
+  // its children are too: new tables first, the old ones dropped children first (with foreign keys on,
+  // dropping a parent would delete its children's rows), then renamed into place (the renames carry the
+  // references along). intent_labels stays as a view of the columns for reading and deleting by hand.
+  `CREATE TABLE intents_v6 (
+     key INTEGER PRIMARY KEY,
+     id TEXT NOT NULL,
+     spec TEXT NOT NULL,
+     state TEXT NOT NULL,
+     reason TEXT,
+     paths TEXT,
+     reserved_links TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     forward_label INTEGER,
+     reverse_label INTEGER,
+     forward_crankback_label INTEGER,
+     reverse_crankback_label INTEGER,
+     forward_meter INTEGER,
+     reverse_meter INTEGER
+   );
+   INSERT INTO intents_v6
+   SELECT i.key, i.id, i.spec, i.state, i.reason, i.paths, i.reserved_links, i.created_at, i.updated_at,
+     (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'forward'),
+     (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'reverse'),
+     (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'forwardCrankback'),
+     (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'reverseCrankback'),
+     (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'forwardMeter'),
+     (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'reverseMeter')
+   FROM intents i;
+   CREATE TABLE intent_history_v6 (
+     intent_key INTEGER NOT NULL REFERENCES intents_v6(key) ON DELETE CASCADE,
+     seq INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     reason TEXT,
+     PRIMARY KEY (intent_key, seq)
+   ) WITHOUT ROWID;
+   INSERT INTO intent_history_v6 (intent_key, seq, state, at, reason)
+   SELECT intent_key, seq, state, at, reason FROM intent_history;
+   CREATE TABLE intent_idempotency_v6 (
+     idem_key TEXT PRIMARY KEY,
+     body_hash TEXT NOT NULL,
+     intent_key INTEGER NOT NULL REFERENCES intents_v6(key) ON DELETE CASCADE,
+     created_at INTEGER NOT NULL
+   );
+   INSERT INTO intent_idempotency_v6 (idem_key, body_hash, intent_key, created_at)
+   SELECT idem_key, body_hash, intent_key, created_at FROM intent_idempotency;
+   DROP TABLE intent_labels;
+   DROP TABLE intent_history;
+   DROP TABLE intent_idempotency;
+   DROP TABLE intents;
+   ALTER TABLE intents_v6 RENAME TO intents;
+   ALTER TABLE intent_history_v6 RENAME TO intent_history;
+   ALTER TABLE intent_idempotency_v6 RENAME TO intent_idempotency;
+   CREATE INDEX intent_idempotency_by_intent ON intent_idempotency (intent_key);
+   CREATE VIEW intent_labels (intent_key, direction, label) AS
+     SELECT key, 'forward', forward_label FROM intents WHERE forward_label IS NOT NULL
+     UNION ALL SELECT key, 'reverse', reverse_label FROM intents WHERE reverse_label IS NOT NULL
+     UNION ALL SELECT key, 'forwardCrankback', forward_crankback_label FROM intents WHERE forward_crankback_label IS NOT NULL
+     UNION ALL SELECT key, 'reverseCrankback', reverse_crankback_label FROM intents WHERE reverse_crankback_label IS NOT NULL
+     UNION ALL SELECT key, 'forwardMeter', forward_meter FROM intents WHERE forward_meter IS NOT NULL
+     UNION ALL SELECT key, 'reverseMeter', reverse_meter FROM intents WHERE reverse_meter IS NOT NULL;
+   CREATE TRIGGER intent_labels_delete INSTEAD OF DELETE ON intent_labels BEGIN
+     UPDATE intents SET
+       forward_label = iif(OLD.direction = 'forward', NULL, forward_label),
+       reverse_label = iif(OLD.direction = 'reverse', NULL, reverse_label),
+       forward_crankback_label = iif(OLD.direction = 'forwardCrankback', NULL, forward_crankback_label),
+       reverse_crankback_label = iif(OLD.direction = 'reverseCrankback', NULL, reverse_crankback_label),
+       forward_meter = iif(OLD.direction = 'forwardMeter', NULL, forward_meter),
+       reverse_meter = iif(OLD.direction = 'reverseMeter', NULL, reverse_meter)
+     WHERE key = OLD.intent_key;
+   END;`,
 ];
 
-/** The members of IntentLabels, as stored in intent_labels.direction. */
+/** The members of IntentLabels, as named in the intent_labels view's direction. */
 export const LABEL_ROLES = [
   'forward',
   'reverse',
@@ -83,6 +158,16 @@ export const LABEL_ROLES = [
   'reverseMeter',
 ] as const;
 export type LabelRole = (typeof LABEL_ROLES)[number];
+
+/** The intents columns of LABEL_ROLES, in the same order. */
+export const LABEL_COLUMNS = [
+  'forward_label',
+  'reverse_label',
+  'forward_crankback_label',
+  'reverse_crankback_label',
+  'forward_meter',
+  'reverse_meter',
+] as const;
 
 /**
  * reserved_links of a row whose reserved links are the links of its paths (linksOfPaths, what admission
@@ -101,6 +186,12 @@ export interface IntentRow {
   reserved_links: string;
   created_at: number;
   updated_at: number;
+  forward_label: number | null;
+  reverse_label: number | null;
+  forward_crankback_label: number | null;
+  reverse_crankback_label: number | null;
+  forward_meter: number | null;
+  reverse_meter: number | null;
 }
 
 export interface HistoryRow {
@@ -112,3 +203,6 @@ export interface HistoryRow {
 
 /** Values per history row of a multi-row insert: intent_key, seq, state, at, reason. */
 export const HISTORY_WIDTH = 5;
+
+/** Values per row of a multi-row label update: key, then LABEL_COLUMNS. */
+export const LABELS_WIDTH = 7;

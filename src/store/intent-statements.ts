@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { BulkStatement } from './bulk-statement.js';
 import type { Db } from './database.js';
-import { HISTORY_WIDTH } from './intent-schema.js';
+import { HISTORY_WIDTH, LABEL_COLUMNS, LABELS_WIDTH } from './intent-schema.js';
 
 /**
  * The intent store's statements, prepared once per database: single-row ones for immediate writes and
@@ -13,15 +13,12 @@ export class IntentStatements {
   readonly updateState: BulkStatement;
   readonly updateStateOfKeys: BulkStatement;
   readonly updateRoute: BulkStatement;
+  readonly updateRouteLabels: BulkStatement;
   readonly insertHistory: Statement;
   readonly bulkHistory: BulkStatement;
   readonly deleteIntentStmt: Statement;
-  readonly deleteLabels: Statement;
-  readonly bulkDeleteLabels: BulkStatement;
-  readonly insertLabel: Statement;
-  readonly bulkLabels: BulkStatement;
-  readonly upsertLabels: BulkStatement;
-  readonly deleteLabel: Statement;
+  readonly updateLabels: Statement;
+  readonly bulkUpdateLabels: BulkStatement;
   readonly findIdem: Statement;
   readonly insertIdem: Statement;
   readonly readKey: Statement;
@@ -34,12 +31,14 @@ export class IntentStatements {
        ON CONFLICT(key) DO UPDATE SET spec = excluded.spec, state = excluded.state, reason = excluded.reason,
          paths = excluded.paths, reserved_links = excluded.reserved_links, updated_at = excluded.updated_at`,
     );
+    // A new intent's row with its labels (the label columns last, in LABEL_COLUMNS order).
     this.insertIntents = new BulkStatement(
       db,
-      'INSERT INTO intents (key, id, spec, state, reason, paths, reserved_links, created_at, updated_at) VALUES ',
-      '(?,?,?,?,?,?,?,?,?)',
+      `INSERT INTO intents (key, id, spec, state, reason, paths, reserved_links, created_at, updated_at,
+         ${LABEL_COLUMNS.join(', ')}) VALUES `,
+      '(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
       '',
-      9,
+      15,
     );
     // Rows of (key, state, reason, updated_at) and (key, state, reason, paths, reserved_links, updated_at).
     this.updateState = new BulkStatement(
@@ -66,23 +65,30 @@ export class IntentStatements {
       ') AS v WHERE intents.key = v.column1',
       6,
     );
+    // The same with the labels (a reroute's new paths come with new labels), LABEL_COLUMNS after updated_at.
+    const routeLabels = LABEL_COLUMNS.map((c, i) => `${c} = v.column${i + 7}`).join(', ');
+    this.updateRouteLabels = new BulkStatement(
+      db,
+      `UPDATE intents SET state = v.column2, reason = v.column3, paths = v.column4, reserved_links = v.column5,
+         updated_at = v.column6, ${routeLabels} FROM (VALUES `,
+      '(?,?,?,?,?,?,?,?,?,?,?,?)',
+      ') AS v WHERE intents.key = v.column1',
+      12,
+    );
     const history = 'INSERT INTO intent_history (intent_key, seq, state, at, reason) VALUES ';
     this.insertHistory = db.prepare(`${history}(?, ?, ?, ?, ?)`);
     this.bulkHistory = new BulkStatement(db, history, '(?,?,?,?,?)', '', HISTORY_WIDTH);
     this.deleteIntentStmt = db.prepare('DELETE FROM intents WHERE key = ?');
-    this.deleteLabels = db.prepare('DELETE FROM intent_labels WHERE intent_key = ?');
-    this.bulkDeleteLabels = new BulkStatement(db, 'DELETE FROM intent_labels WHERE intent_key IN (', '?', ')', 1);
-    const labels = 'INSERT INTO intent_labels (label, intent_key, direction) VALUES ';
-    this.insertLabel = db.prepare(`${labels}(?, ?, ?)`);
-    this.bulkLabels = new BulkStatement(db, labels, '(?,?,?)', '', 3);
-    this.upsertLabels = new BulkStatement(
+    const setLabels = LABEL_COLUMNS.map((c, i) => `${c} = v.column${i + 2}`).join(', ');
+    this.updateLabels = db.prepare(`UPDATE intents SET ${LABEL_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE key = ?`);
+    // Rows of (key, LABEL_COLUMNS...).
+    this.bulkUpdateLabels = new BulkStatement(
       db,
-      labels,
-      '(?,?,?)',
-      ' ON CONFLICT (intent_key, direction) DO UPDATE SET label = excluded.label',
-      3,
+      `UPDATE intents SET ${setLabels} FROM (VALUES `,
+      `(${Array(LABELS_WIDTH).fill('?').join(',')})`,
+      ') AS v WHERE intents.key = v.column1',
+      LABELS_WIDTH,
     );
-    this.deleteLabel = db.prepare('DELETE FROM intent_labels WHERE intent_key = ? AND direction = ?');
     this.findIdem = db.prepare('SELECT body_hash, intent_key FROM intent_idempotency WHERE idem_key = ?');
     this.insertIdem = db.prepare(
       'INSERT INTO intent_idempotency (idem_key, body_hash, intent_key, created_at) VALUES (?, ?, ?, ?)',
@@ -100,10 +106,9 @@ export class IntentStatements {
       this.updateState,
       this.updateStateOfKeys,
       this.updateRoute,
+      this.updateRouteLabels,
       this.bulkHistory,
-      this.bulkDeleteLabels,
-      this.bulkLabels,
-      this.upsertLabels,
+      this.bulkUpdateLabels,
     ]) {
       bulk.prepareAll();
     }

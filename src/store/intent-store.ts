@@ -2,15 +2,7 @@ import type { IntentLabels, IntentPaths, IntentRecord, StateChange } from '../in
 import { linksOfPaths } from '../intent/path-planner.js';
 import { withoutDeleted } from './bulk-statement.js';
 import { type Db, migrate } from './database.js';
-import {
-  HISTORY_WIDTH,
-  type HistoryRow,
-  INTENT_MIGRATIONS,
-  type IntentRow,
-  LABEL_ROLES,
-  type LabelRole,
-  LINKS_OF_PATHS,
-} from './intent-schema.js';
+import { HISTORY_WIDTH, type HistoryRow, INTENT_MIGRATIONS, type IntentRow, LINKS_OF_PATHS } from './intent-schema.js';
 import { IntentStatements } from './intent-statements.js';
 
 /**
@@ -40,10 +32,10 @@ interface StateRun {
 /** Shorter runs than this are written with the other state updates (a statement run per run costs more). */
 const MIN_STATE_RUN = 8;
 
-/** The label rows of one intent, by role. */
-type StoredLabels = Partial<Record<LabelRole, number>>;
-
-/** Changes not yet written (group commit), applied in this order: deletes, rows, history, labels, idempotency. */
+/**
+ * Changes not yet written (group commit), applied in this order: deletes, rows (a new one with its labels),
+ * history, labels of rows written before, idempotency.
+ */
 interface Unwritten {
   readonly rows: Map<number, IntentRecord>;
   /** HISTORY_WIDTH values per entry, in the order of the intent_history columns. */
@@ -56,9 +48,9 @@ interface Unwritten {
 
 /**
  * Intents, their state history, their labels and the Idempotency-Keys of the requests that created
- * them. Every state transition is one history row; the intent row holds the latest state, paths and
- * reservation so that a restart reloads intents with the paths they had. Labels and meter ids have
- * their own table, one row per intent and role: a tunnel's label is held by every intent riding it.
+ * them. Every state transition is one history row; the intent row holds the latest state, paths,
+ * reservation, labels and meter ids (a column per role of IntentLabels; a tunnel's label is held by every
+ * intent riding it) so that a restart reloads intents with the paths and labels they had.
  * Intent keys are never reused (a withdrawn intent's cookie must not be mistaken for a new one).
  * Writes are grouped per turn by default (see IntentCommitMode): what is durable is every change made
  * before the last flush, and a flush always runs before the turn's promise continuations and I/O.
@@ -66,10 +58,9 @@ interface Unwritten {
  * A group commit writes what changed only: records are immutable and share their spec, paths and
  * reserved links between versions, so a row whose spec, paths and links are the objects last written
  * for it is updated without serialising them again (a lifecycle step is a state, a time and a history
- * row; steps of many intents with one state and time are one key list). History and label rows are
- * written with multi-row statements; of an intent's labels only the roles that changed are written (a
- * rerouted intent keeps its meter ids), and a key handed out after the last commit has nothing in the
- * database yet, so its labels are inserted without looking.
+ * row; steps of many intents with one state and time are one key list). A key handed out after the
+ * last commit has no row yet: it is inserted with its labels. History rows, new rows and label changes
+ * of existing rows are written with multi-row statements.
  */
 export class IntentStore {
   /** Its prepared statements. */
@@ -82,11 +73,6 @@ export class IntentStore {
    * by this store): what a later write may leave out.
    */
   private readonly written = new Map<number, IntentRecord>();
-  /**
-   * Per intent key, the label rows the database holds (group commit; only keys whose labels were written
-   * or loaded by this store, undefined for none): a later write touches the roles that changed only.
-   */
-  private readonly writtenLabels = new Map<number, StoredLabels | undefined>();
   /** JSON of the current write (see json()); empty between writes. */
   private readonly serialised = new Map<object, string>();
   private readonly groupCommit: boolean;
@@ -132,11 +118,7 @@ export class IntentStore {
     }
     // Committed: from now on the database holds these rows.
     for (const r of u.rows.values()) if (!u.deleted.has(r.key)) this.written.set(r.key, r);
-    for (const [key, labels] of u.labels) if (!u.deleted.has(key)) this.writtenLabels.set(key, labels);
-    for (const key of u.deleted) {
-      this.written.delete(key);
-      this.writtenLabels.delete(key);
-    }
+    for (const key of u.deleted) this.written.delete(key);
     if (u.lastKey !== undefined) this.committedKey = u.lastKey;
     this.unwritten = emptyUnwritten();
   }
@@ -147,44 +129,15 @@ export class IntentStore {
     // Deletes first: a key deleted and then reused within a turn (never today) would otherwise collide.
     for (const key of deleted) this.sql.deleteIntentStmt.run(key);
     if (u.lastKey !== undefined) this.sql.writeKey.run(u.lastKey);
-    this.writeRows(u.rows, deleted);
+    const labels: (number | null)[] = [];
+    this.writeRows(u.rows, u.labels, deleted, labels);
     this.sql.bulkHistory.run(deleted.size === 0 ? u.history : withoutDeleted(u.history, HISTORY_WIDTH, deleted));
-    if (u.labels.size > 0) this.writeLabels(u.labels, deleted);
+    // Labels saved without their row (the rows' labels are written with them).
+    for (const [key, next] of u.labels) if (!deleted.has(key) && !u.rows.has(key)) pushKeyLabels(labels, key, next);
+    this.sql.bulkUpdateLabels.run(labels);
     for (const [idemKey, i] of u.idem) {
       if (!deleted.has(i.intentKey)) this.sql.insertIdem.run(idemKey, i.bodyHash, i.intentKey, i.at);
     }
-  }
-
-  /**
-   * Writes the labels of a group commit. An intent whose label rows this store knows gets the roles that
-   * changed only; one whose rows it does not know (written before this store was opened and not loaded)
-   * has them all deleted, before any label row is inserted.
-   */
-  private writeLabels(labels: ReadonlyMap<number, IntentLabels | undefined>, deleted: ReadonlySet<number>): void {
-    const stale: number[] = [];
-    const fresh: (string | number)[] = [];
-    const changed: (string | number)[] = [];
-    for (const [key, next] of labels) {
-      if (deleted.has(key)) continue;
-      const prev = this.writtenLabels.get(key);
-      if (prev === next) continue;
-      if (prev === undefined && key <= this.committedKey && !this.writtenLabels.has(key)) {
-        stale.push(key);
-        if (next) for (const role of LABEL_ROLES) if (next[role] !== undefined) fresh.push(next[role], key, role);
-        continue;
-      }
-      for (const role of LABEL_ROLES) {
-        const label = next?.[role];
-        const was = prev?.[role];
-        if (label === was) continue;
-        if (label === undefined) this.sql.deleteLabel.run(key, role);
-        else if (was === undefined) fresh.push(label, key, role);
-        else changed.push(label, key, role);
-      }
-    }
-    this.sql.bulkDeleteLabels.run(stale);
-    this.sql.bulkLabels.run(fresh);
-    this.sql.upsertLabels.run(changed);
   }
 
   /** Changes waiting for the end of the turn (0 with immediate commits). */
@@ -241,19 +194,28 @@ export class IntentStore {
   }
 
   /**
-   * Writes the rows of a group commit. A row whose spec (and paths and links) are those the database
-   * holds gets only the columns that changed, many rows per statement.
+   * Writes the rows of a group commit with the labels saved for them (a new row with its labels; the
+   * labels of the others with their new paths, or else added to `labelRows`, (key, LABEL_COLUMNS) each).
+   * A row whose spec (and paths and links) are those the database holds gets only the columns that
+   * changed, many rows per statement.
    */
-  private writeRows(rows: ReadonlyMap<number, IntentRecord>, deleted: ReadonlySet<number>): void {
+  private writeRows(
+    rows: ReadonlyMap<number, IntentRecord>,
+    labels: ReadonlyMap<number, IntentLabels | undefined>,
+    deleted: ReadonlySet<number>,
+    labelRows: (number | null)[],
+  ): void {
     const fresh: (string | number | null)[] = [];
     const states: (string | number | null)[] = [];
     const routes: (string | number | null)[] = [];
+    const routesWithLabels: (string | number | null)[] = [];
     const run: StateRun = { state: '', reason: null, at: -1, keys: [] };
     for (const r of rows.values()) {
       if (deleted.has(r.key)) continue;
       const prev = this.written.get(r.key);
       if (prev === undefined && r.key > this.committedKey) {
-        // A key handed out after the last commit has no row yet: inserted, many rows per statement.
+        // A key handed out after the last commit has no row yet: inserted with its labels, many rows per
+        // statement.
         fresh.push(
           r.key,
           r.id,
@@ -265,14 +227,18 @@ export class IntentStore {
           r.createdAt,
           r.updatedAt,
         );
+        pushLabels(fresh, labels.get(r.key));
         continue;
       }
+      const labelled = labels.has(r.key);
       if (prev === undefined || prev.spec !== r.spec) {
         this.writeRow(r);
+        if (labelled) pushKeyLabels(labelRows, r.key, labels.get(r.key));
         continue;
       }
       const reason = r.reason ? JSON.stringify(r.reason) : null;
       if (prev.paths === r.paths && prev.reservedLinks === r.reservedLinks) {
+        if (labelled) pushKeyLabels(labelRows, r.key, labels.get(r.key));
         if (r.state === run.state && reason === run.reason && r.updatedAt === run.at) {
           run.keys.push(r.key);
         } else {
@@ -284,13 +250,19 @@ export class IntentStore {
         }
       } else {
         const paths = r.paths ? this.json(r.paths) : null;
-        routes.push(r.key, r.state, reason, paths, this.reservedJson(r), r.updatedAt);
+        if (labelled) {
+          routesWithLabels.push(r.key, r.state, reason, paths, this.reservedJson(r), r.updatedAt);
+          pushLabels(routesWithLabels, labels.get(r.key));
+        } else {
+          routes.push(r.key, r.state, reason, paths, this.reservedJson(r), r.updatedAt);
+        }
       }
     }
     this.endStateRun(run, states);
     this.sql.insertIntents.run(fresh);
     this.sql.updateState.run(states);
     this.sql.updateRoute.run(routes);
+    this.sql.updateRouteLabels.run(routesWithLabels);
   }
 
   /**
@@ -331,12 +303,15 @@ export class IntentStore {
       this.queueFlush();
       return;
     }
-    this.sql.deleteLabels.run(key);
-    if (!labels) return;
-    for (const role of LABEL_ROLES) {
-      const label = labels[role];
-      if (label !== undefined) this.sql.insertLabel.run(label, key, role);
-    }
+    this.sql.updateLabels.run(
+      labels?.forward ?? null,
+      labels?.reverse ?? null,
+      labels?.forwardCrankback ?? null,
+      labels?.reverseCrankback ?? null,
+      labels?.forwardMeter ?? null,
+      labels?.reverseMeter ?? null,
+      key,
+    );
   }
 
   /** Removes an intent with its history, labels and idempotency keys. */
@@ -393,19 +368,8 @@ export class IntentStore {
       }
       list.push({ state: h.state as StateChange['state'], at: h.at, ...(h.reason ? { reason: JSON.parse(h.reason) } : {}) });
     }
-    const labels = new Map<number, Partial<Record<LabelRole, number>>>();
-    for (const l of this.db.prepare('SELECT label, intent_key, direction FROM intent_labels').all() as {
-      label: number;
-      intent_key: number;
-      direction: LabelRole;
-    }[]) {
-      const cur = labels.get(l.intent_key) ?? {};
-      cur[l.direction] = l.label;
-      labels.set(l.intent_key, cur);
-    }
     const rows = this.db.prepare('SELECT * FROM intents ORDER BY key').all() as IntentRow[];
     const records = rows.map((r): IntentRecord => {
-      const l = labels.get(r.key);
       const paths: IntentPaths | undefined = r.paths ? JSON.parse(r.paths) : undefined;
       // The members in the order the intent engine makes them (one object shape), absent ones undefined.
       return {
@@ -415,7 +379,7 @@ export class IntentStore {
         state: r.state as IntentRecord['state'],
         reason: r.reason ? JSON.parse(r.reason) : undefined,
         paths,
-        labels: l?.forward !== undefined ? { ...l, forward: l.forward } : undefined,
+        labels: r.forward_label !== null ? labelsOf(r, r.forward_label) : undefined,
         reservedLinks:
           r.reserved_links === LINKS_OF_PATHS && paths !== undefined ? linksOfPaths(paths) : JSON.parse(r.reserved_links),
         createdAt: r.created_at,
@@ -423,16 +387,44 @@ export class IntentStore {
         history: history.get(r.key) ?? [],
       };
     });
-    if (this.groupCommit) {
-      for (const r of records) {
-        this.written.set(r.key, r);
-        this.writtenLabels.set(r.key, labels.get(r.key));
-      }
-    }
+    if (this.groupCommit) for (const r of records) this.written.set(r.key, r);
     return records;
   }
 }
 
 function emptyUnwritten(): Unwritten {
   return { rows: new Map(), history: [], labels: new Map(), idem: new Map(), deleted: new Set() };
+}
+
+/** Appends the label columns of `l` (LABEL_COLUMNS order, null for a role it lacks or for no labels). */
+function pushLabels(out: (string | number | null)[], l: IntentLabels | undefined): void {
+  if (l === undefined) {
+    out.push(null, null, null, null, null, null);
+    return;
+  }
+  out.push(
+    l.forward ?? null,
+    l.reverse ?? null,
+    l.forwardCrankback ?? null,
+    l.reverseCrankback ?? null,
+    l.forwardMeter ?? null,
+    l.reverseMeter ?? null,
+  );
+}
+
+/** Appends a row of a label update: `key`, then the label columns of `l`. */
+function pushKeyLabels(out: (number | null)[], key: number, l: IntentLabels | undefined): void {
+  out.push(key);
+  pushLabels(out, l);
+}
+
+/** The labels of a row with a forward label: its roles with a value, only those. */
+function labelsOf(r: IntentRow, forward: number): IntentLabels {
+  const l: { -readonly [K in keyof IntentLabels]: IntentLabels[K] } = { forward };
+  if (r.reverse_label !== null) l.reverse = r.reverse_label;
+  if (r.forward_crankback_label !== null) l.forwardCrankback = r.forward_crankback_label;
+  if (r.reverse_crankback_label !== null) l.reverseCrankback = r.reverse_crankback_label;
+  if (r.forward_meter !== null) l.forwardMeter = r.forward_meter;
+  if (r.reverse_meter !== null) l.reverseMeter = r.reverse_meter;
+  return l;
 }

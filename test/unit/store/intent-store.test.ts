@@ -117,6 +117,33 @@ describe('IntentStore group commit', () => {
     store.save(record(key, 'requested', [h]), h);
     expect(count(reader, 'intents')).toBe(1);
     expect(store.unwrittenCount).toBe(0);
+    store.saveLabels(key, { forward: 3, forwardCrankback: 4, reverseMeter: 5 });
+    expect(new IntentStore(reader).loadAll()[0].labels).toEqual({ forward: 3, forwardCrankback: 4, reverseMeter: 5 });
+    store.saveLabels(key, undefined);
+    expect(count(reader, 'intent_labels')).toBe(0);
+  });
+
+  it('writes labels saved with a state change only and with a new spec', () => {
+    const { writer, reader } = twoConnections();
+    const store = new IntentStore(writer);
+    const [a, b] = [store.nextKey(), store.nextKey()];
+    const h: StateChange = { state: 'installed', at: 1 };
+    const recs = [record(a, 'installed', [h]), record(b, 'installed', [h])];
+    for (const r of recs) store.save(r, h);
+    store.flush();
+    const la = { forward: 1, reverse: 2, forwardCrankback: 3 };
+    const lb = { forward: 4, reverseMeter: 5 };
+    const na = next(recs[0], 'rerouting', 2, { labels: la });
+    const nb = next(recs[1], 'rerouting', 2, { labels: lb, spec: { ...recs[1].spec, priority: 7 } });
+    for (const [r, l] of [
+      [na, la],
+      [nb, lb],
+    ] as const) {
+      store.save(r, r.history.at(-1));
+      store.saveLabels(r.key, l);
+    }
+    store.flush();
+    expect(new IntentStore(reader).loadAll()).toEqual([na, nb]);
   });
 
   it('writes only what changed since the last commit, and a restart reloads exactly what is in memory', () => {
@@ -368,11 +395,18 @@ describe('IntentStore group commit', () => {
       .run(JSON.stringify(record(1, 'installed', []).spec));
     writer.exec(`INSERT INTO intent_labels (intent_key, direction, label) VALUES (1, 'forward', 40), (1, 'reverseMeter', 3);
       INSERT INTO intent_key_seq (one, last_key) VALUES (1, 1)`);
-    const store = new IntentStore(writer);
-    expect(store.loadAll()[0].labels).toEqual({ forward: 40, reverseMeter: 3 });
-    const insert = writer.prepare('INSERT INTO intent_labels (intent_key, direction, label) VALUES (1, ?, 7)');
-    expect(() => insert.run('sideways')).toThrow(/CHECK/);
-    for (const role of LABEL_ROLES.filter((r) => r !== 'forward' && r !== 'reverseMeter')) insert.run(role);
+    migrate(writer, 'intent', INTENT_MIGRATIONS.slice(0, 5));
+    const insert = writer.prepare('INSERT INTO intent_labels (intent_key, direction, label) VALUES (1, ?, ?)');
+    expect(() => insert.run('sideways', 7)).toThrow(/CHECK/);
+    const others = LABEL_ROLES.filter((r) => r !== 'forward' && r !== 'reverseMeter');
+    for (const [i, role] of others.entries()) insert.run(role, 50 + i);
     expect(count(writer, 'intent_labels')).toBe(LABEL_ROLES.length);
+    // Every role reaches its column of the intent row.
+    const store = new IntentStore(writer);
+    expect(store.loadAll()[0].labels).toEqual({
+      forward: 40,
+      reverseMeter: 3,
+      ...Object.fromEntries(others.map((role, i) => [role, 50 + i])),
+    });
   });
 });
