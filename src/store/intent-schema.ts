@@ -73,10 +73,12 @@ export const INTENT_MIGRATIONS = [
    ALTER TABLE intent_labels_v4 RENAME TO intent_labels;`,
   // Labels and meter ids as columns of the intent row (written with it: a batch wrote four label rows per
   // intent, the largest share of its commit), history without a rowid (one b-tree per row instead of
-  // two), and no index on id (always `intent-<key>`, never looked up). The intent table is rebuilt, so
-  // its children are too: new tables first, the old ones dropped children first (with foreign keys on,
-  // dropping a parent would delete its children's rows), then renamed into place (the renames carry the
-  // references along). intent_labels stays as a view of the columns for reading and deleting by hand.
+  // two) and without a foreign key (checking the intent of every history row cost a quarter of writing
+  // it; the store deletes an intent's history with it), and no index on id (always `intent-<key>`, never
+  // looked up). The intent table is rebuilt, so its children are too: new tables first, the old ones
+  // dropped children first (with foreign keys on, dropping a parent would delete its children's rows),
+  // then renamed into place (the renames carry the references along). intent_labels stays as a view of
+  // the columns for reading and deleting by hand.
   `CREATE TABLE intents_v6 (
      key INTEGER PRIMARY KEY,
      id TEXT NOT NULL,
@@ -104,7 +106,7 @@ export const INTENT_MIGRATIONS = [
      (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'reverseMeter')
    FROM intents i;
    CREATE TABLE intent_history_v6 (
-     intent_key INTEGER NOT NULL REFERENCES intents_v6(key) ON DELETE CASCADE,
+     intent_key INTEGER NOT NULL,
      seq INTEGER NOT NULL,
      state TEXT NOT NULL,
      at INTEGER NOT NULL,

@@ -17,6 +17,7 @@ export class IntentStatements {
   readonly insertHistory: Statement;
   readonly bulkHistory: BulkStatement;
   readonly deleteIntentStmt: Statement;
+  readonly deleteHistory: Statement;
   readonly updateLabels: Statement;
   readonly bulkUpdateLabels: BulkStatement;
   readonly findIdem: Statement;
@@ -79,6 +80,7 @@ export class IntentStatements {
     this.insertHistory = db.prepare(`${history}(?, ?, ?, ?, ?)`);
     this.bulkHistory = new BulkStatement(db, history, '(?,?,?,?,?)', '', HISTORY_WIDTH);
     this.deleteIntentStmt = db.prepare('DELETE FROM intents WHERE key = ?');
+    this.deleteHistory = db.prepare('DELETE FROM intent_history WHERE intent_key = ?');
     const setLabels = LABEL_COLUMNS.map((c, i) => `${c} = v.column${i + 2}`).join(', ');
     this.updateLabels = db.prepare(`UPDATE intents SET ${LABEL_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE key = ?`);
     // Rows of (key, LABEL_COLUMNS...).

@@ -127,7 +127,7 @@ export class IntentStore {
   private write(u: Unwritten): void {
     const deleted = u.deleted;
     // Deletes first: a key deleted and then reused within a turn (never today) would otherwise collide.
-    for (const key of deleted) this.sql.deleteIntentStmt.run(key);
+    for (const key of deleted) this.deleteRows(key);
     if (u.lastKey !== undefined) this.sql.writeKey.run(u.lastKey);
     const labels: (number | null)[] = [];
     this.writeRows(u.rows, u.labels, deleted, labels);
@@ -321,6 +321,12 @@ export class IntentStore {
       this.queueFlush();
       return;
     }
+    this.transaction(() => this.deleteRows(key));
+  }
+
+  /** Deletes an intent's row (idempotency keys follow by cascade) and its history (no foreign key). */
+  private deleteRows(key: number): void {
+    this.sql.deleteHistory.run(key);
     this.sql.deleteIntentStmt.run(key);
   }
 

@@ -121,6 +121,8 @@ describe('IntentStore group commit', () => {
     expect(new IntentStore(reader).loadAll()[0].labels).toEqual({ forward: 3, forwardCrankback: 4, reverseMeter: 5 });
     store.saveLabels(key, undefined);
     expect(count(reader, 'intent_labels')).toBe(0);
+    store.delete(key);
+    expect([count(reader, 'intents'), count(reader, 'intent_history')]).toEqual([0, 0]);
   });
 
   it('writes labels saved with a state change only and with a new spec', () => {
