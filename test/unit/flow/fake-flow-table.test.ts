@@ -78,6 +78,15 @@ describe('FakeFlowTable', () => {
     expect(t.writes).toBe(0);
   });
 
+  it('rejects a modify of a flow it does not have, naming the flow', () => {
+    const t = new FakeFlowTable(dev);
+    const missing = flow({ match: { inPort: 1, ethType: 0x0800, ipv4Dst: '10.0.2.0/24' } });
+    expect(() => t.apply({ ...EMPTY_BATCH, modifyFlows: [missing] })).toThrow(
+      'modify of missing flow 0/10/inPort=1;ethType=2048;ipv4Dst=10.0.2.0/24;',
+    );
+    expect(t.writes).toBe(0);
+  });
+
   it('a modify that keeps the meter and group of an entry keeps them in use', () => {
     const t = new FakeFlowTable(dev);
     const meter = { device: dev, meterId: 1, rateKbps: 1000, burstKbits: 100 };
