@@ -34,6 +34,9 @@ export type Slot = number;
 const NONE: never[] = Object.freeze([]) as never[];
 const NO_CHANGES: EntryDiff<never> = Object.freeze({ add: NONE, modify: NONE, remove: NONE });
 
+/** replace() scans an owner's earlier entries up to this many, and hashes longer lists. */
+const SCAN_MAX = 16;
+
 /** The mark of a slot taken out of its index (nobody wanted it and the device did not have it). */
 const GONE = -1;
 
@@ -212,20 +215,33 @@ export class EntryIndex<K, T> {
     beforeSlots: readonly Slot[],
     after: readonly T[],
   ): { slots: Slot[]; again: boolean } {
+    // The owner's earlier entry per slot (the last one it gave there), in the order the slots were first
+    // given. An owner mostly has a few entries per device: short lists are scanned, long ones hashed.
+    const prevSlots: Slot[] = [];
+    const prev: (T | undefined)[] = [];
+    const at = before.length > SCAN_MAX ? new Map<Slot, number>() : undefined;
+    for (let i = 0; i < before.length; i++) {
+      const j = at === undefined ? prevSlots.indexOf(beforeSlots[i]) : (at.get(beforeSlots[i]) ?? -1);
+      if (j >= 0) prev[j] = before[i];
+      else {
+        at?.set(beforeSlots[i], prev.length);
+        prevSlots.push(beforeSlots[i]);
+        prev.push(before[i]);
+      }
+    }
     let again = false;
-    const prev = new Map<Slot, T>();
-    for (let i = 0; i < before.length; i++) prev.set(beforeSlots[i], before[i]);
     const slots: Slot[] = new Array(after.length);
     for (let i = 0; i < after.length; i++) {
       const e = after[i];
       const slot = this.slotFor(this.kind.identity(e));
       slots[i] = slot;
-      const p = prev.get(slot);
-      if (p !== undefined) prev.delete(slot);
+      const j = prev.length === 0 ? -1 : at === undefined ? prevSlots.indexOf(slot) : (at.get(slot) ?? -1);
+      const p = j < 0 ? undefined : prev[j];
+      if (p !== undefined) prev[j] = undefined;
       // Replacing the owner's entry `p` is no second entry; a second one in `after` finds no `p`.
       if (p !== e && this.addAt(slot, owner, e) && p === undefined) again = true;
     }
-    for (const slot of prev.keys()) this.unwant(slot, owner);
+    for (let j = 0; j < prev.length; j++) if (prev[j] !== undefined) this.unwant(prevSlots[j], owner);
     return { slots, again };
   }
 

@@ -132,6 +132,33 @@ describe('incremental convergence', () => {
     );
   });
 
+  it('replacing an owner with many entries on the device (hashed, not scanned) diffs the same as a full diff', () => {
+    // Long lists with repeated identities: more entries per owner than replace() scans.
+    const manyArb = fc.record({
+      device: fc.constant(A),
+      inPort: fc.integer({ min: 1, max: 30 }),
+      out: fc.integer({ min: 1, max: 3 }),
+      group: fc.constant(undefined),
+      meter: fc.constant(undefined),
+    });
+    const bigArb = fc.record({
+      owner: fc.integer({ min: 1, max: 2 }),
+      flows: fc.array(manyArb, { minLength: 10, maxLength: 40 }),
+    });
+    fc.assert(
+      fc.property(fc.array(bigArb, { minLength: 2, maxLength: 8 }), (steps) => {
+        const state = new DeviceFlowState(DEFAULT_OWNERSHIP);
+        let actual: DeviceState = { flows: [], groups: [], meters: [] };
+        state.commit(state.diffAll(actual));
+        for (const step of steps) {
+          state.setOwner(`o${step.owner}`, ownerState(step.owner, step.flows));
+          actual = convergeChecked(state, actual);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('changes by delta (make-before-break phases) diff the same as a full diff, duplicate identities included', () => {
     const deltaArb = fc.record({
       owner: fc.integer({ min: 1, max: 3 }),
