@@ -89,9 +89,101 @@ export function flowIdentityOf(tableId: number, priority: number, match: FlowMat
   if (!Number.isNaN(n)) return n;
   const known = identities.get(match);
   if (known !== undefined && known.tableId === tableId && known.priority === priority) return known.id;
-  const id = `${tableId}/${priority}/${shortMatchKey(match)}`;
+  const id = compactIdentity(tableId, priority, match) ?? `${tableId}/${priority}/${shortMatchKey(match)}`;
   identities.set(match, { tableId, priority, id });
   return id;
+}
+
+/**
+ * Small numbers for the string values of matches (addresses, prefixes, MACs), in the order first seen.
+ * A network has a bounded set of them; past VALUES_MAX values later ones get none, for good.
+ */
+const values = new Map<string, number>();
+const VALUES_MAX = 1 << 18;
+/** The character codes of the identity being built (reused: one identity is built at a time). */
+const codes: number[] = [];
+
+/**
+ * The identity of a match with string keys, written as 16-bit character codes: a zero, table and
+ * priority, a mask of the fields present and two codes per present field (its value, or the number of
+ * its string value). Building it costs one short flat string instead of a concatenation per field, and
+ * it hashes faster. Undefined when a value does not fit (a number that is not an integer in 0..2^32-1,
+ * a string past VALUES_MAX): the match then has the text form, which starts with a digit of the table,
+ * so the two forms never meet.
+ */
+function compactIdentity(tableId: number, priority: number, m: FlowMatch): string | undefined {
+  const c = codes;
+  c.length = 7;
+  let mask = 0;
+  if (m.inPort !== undefined && !putNumber(m.inPort)) return undefined;
+  if (m.inPort !== undefined) mask |= 1;
+  if (m.ethSrc !== undefined && !putString(m.ethSrc)) return undefined;
+  if (m.ethSrc !== undefined) mask |= 2;
+  if (m.ethDst !== undefined && !putString(m.ethDst)) return undefined;
+  if (m.ethDst !== undefined) mask |= 4;
+  if (m.ethType !== undefined && !putNumber(m.ethType)) return undefined;
+  if (m.ethType !== undefined) mask |= 8;
+  if (m.vlanVid !== undefined && !putNumber(m.vlanVid)) return undefined;
+  if (m.vlanVid !== undefined) mask |= 16;
+  if (m.mplsLabel !== undefined && !putNumber(m.mplsLabel)) return undefined;
+  if (m.mplsLabel !== undefined) mask |= 32;
+  if (m.ipProto !== undefined && !putNumber(m.ipProto)) return undefined;
+  if (m.ipProto !== undefined) mask |= 64;
+  if (m.ipv4Src !== undefined && !putString(m.ipv4Src)) return undefined;
+  if (m.ipv4Src !== undefined) mask |= 128;
+  if (m.ipv4Dst !== undefined && !putString(m.ipv4Dst)) return undefined;
+  if (m.ipv4Dst !== undefined) mask |= 256;
+  if (m.ipv6Src !== undefined && !putString(m.ipv6Src)) return undefined;
+  if (m.ipv6Src !== undefined) mask |= 512;
+  if (m.ipv6Dst !== undefined && !putString(m.ipv6Dst)) return undefined;
+  if (m.ipv6Dst !== undefined) mask |= 1024;
+  if (m.tcpSrc !== undefined && !putNumber(m.tcpSrc)) return undefined;
+  if (m.tcpSrc !== undefined) mask |= 2048;
+  if (m.tcpDst !== undefined && !putNumber(m.tcpDst)) return undefined;
+  if (m.tcpDst !== undefined) mask |= 4096;
+  if (m.udpSrc !== undefined && !putNumber(m.udpSrc)) return undefined;
+  if (m.udpSrc !== undefined) mask |= 8192;
+  if (m.udpDst !== undefined && !putNumber(m.udpDst)) return undefined;
+  if (m.udpDst !== undefined) mask |= 16384;
+  if (m.arpOp !== undefined && !putNumber(m.arpOp)) return undefined;
+  if (m.arpOp !== undefined) mask |= 32768;
+  if (m.arpSpa !== undefined && !putString(m.arpSpa)) return undefined;
+  if (m.arpSpa !== undefined) mask |= 65536;
+  if (m.arpTpa !== undefined && !putString(m.arpTpa)) return undefined;
+  if (m.arpTpa !== undefined) mask |= 131072;
+  if (!fits(tableId) || !fits(priority)) return undefined;
+  c[0] = 0;
+  c[1] = tableId >>> 16;
+  c[2] = tableId & 0xffff;
+  c[3] = priority >>> 16;
+  c[4] = priority & 0xffff;
+  c[5] = mask >>> 16;
+  c[6] = mask & 0xffff;
+  return String.fromCharCode.apply(null, c);
+}
+
+function fits(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
+}
+
+/** Appends a number field's two codes; false when it has none. */
+function putNumber(v: number): boolean {
+  if (!fits(v)) return false;
+  codes.push(v >>> 16, v & 0xffff);
+  return true;
+}
+
+/** Appends the two codes of a string field's value number; false when it has none. */
+function putString(v: string): boolean {
+  const text = typeof v === 'string' ? v : String(v);
+  let n = values.get(text);
+  if (n === undefined) {
+    if (values.size >= VALUES_MAX) return false;
+    n = values.size;
+    values.set(text, n);
+  }
+  codes.push(n >>> 16, n & 0xffff);
+  return true;
 }
 
 /**

@@ -12,10 +12,13 @@ const rule = (tableId: number, priority: number, match: FlowMatch): FlowRule => 
   cookie: 1,
 });
 
-/** Small value spaces around the edges of the packed range, so identities collide and overflow. */
+/**
+ * Small value spaces around the edges of the packed range and of the compact form (numbers of 32 bits),
+ * so identities collide and overflow.
+ */
 const matchArb: fc.Arbitrary<FlowMatch> = fc.record(
   {
-    inPort: fc.constantFrom(0, 1, 2, 65534, 65535, 70000, 0xfffffffe),
+    inPort: fc.constantFrom(0, 1, 2, 65534, 65535, 70000, 0xfffffffe, 0xffffffff, 2 ** 32, -1),
     vlanVid: fc.constantFrom(0, 1, 4095, 4096),
     ethType: fc.constantFrom(0x0800, 0x0806),
     ipv4Dst: fc.constantFrom('10.0.0.0/24', '10.0.1.0/24'),
@@ -24,7 +27,7 @@ const matchArb: fc.Arbitrary<FlowMatch> = fc.record(
   { requiredKeys: [] },
 );
 const tableArb = fc.constantFrom(0, 1, 255, 256);
-const priorityArb = fc.constantFrom(0, 100, 65535, 65536);
+const priorityArb = fc.constantFrom(0, 100, 65535, 65536, 2 ** 32);
 
 /** What identifies a flow entry, written out plainly: table, priority and the match's defined fields. */
 const reference = (tableId: number, priority: number, m: FlowMatch): string =>
@@ -104,6 +107,27 @@ describe('flowIdentity', () => {
       fc.property(tableArb, priorityArb, matchArb, (t, p, m) => {
         expect(flowIdentityOf(t, p, m)).toBe(flowIdentity(rule(t, p, m)));
       }),
+    );
+  });
+});
+
+describe('flowIdentity once string values no longer get numbers', () => {
+  it('stays exact for matches of values seen before and after, and mixes of both', () => {
+    const early = ['10.0.0.0/24', '10.0.1.0/24'];
+    for (const v of early) flowIdentityOf(0, 100, { ipv4Dst: v });
+    // Enough distinct values to use up the numbers for string values (2^18); later values get none.
+    for (let i = 0; i < 1 << 18; i++) flowIdentityOf(0, 100, { ipv4Src: `192.0.${i}` });
+    const values = [...early, '10.9.0.0/24', '10.9.1.0/24'];
+    const matchOf = fc.record(
+      { ipv4Src: fc.constantFrom(...values), ipv4Dst: fc.constantFrom(...values), udpDst: fc.constantFrom(0, 53, 2 ** 32) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(priorityArb, matchOf, priorityArb, matchOf, (p1, m1, p2, m2) => {
+        const same = reference(0, p1, m1) === reference(0, p2, m2);
+        expect(flowIdentity(rule(0, p1, m1)) === flowIdentityOf(0, p2, { ...m2 })).toBe(same);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
