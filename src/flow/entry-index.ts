@@ -92,10 +92,18 @@ export class SlotPool<T> {
   }
 }
 
+/** Changes of one kind of entries; an empty list may be an array shared by every diff (frozen, never written). */
 export interface EntryDiff<T> {
   readonly add: T[];
   readonly modify: T[];
   readonly remove: T[];
+}
+
+/** A diff being built: its lists start as the shared empty NONE and get an array of their own when first needed. */
+interface OpenDiff<T> {
+  add: T[];
+  modify: T[];
+  remove: T[];
 }
 
 export interface EntryKind<K, T> {
@@ -113,9 +121,13 @@ export class EntryIndex<K, T> {
   private touched: Slot[] = [];
   private pass = 1;
   /** Slots of the last diff's entries, committed once the device confirms that diff. */
-  private pendingAdd: Slot[] = [];
-  private pendingModify: Slot[] = [];
-  private pendingRemove: Slot[] = [];
+  private readonly pendingAdd: Slot[] = [];
+  private readonly pendingModify: Slot[] = [];
+  private readonly pendingRemove: Slot[] = [];
+  /** How many of each pending list are the last diff's (the lists keep their rows for the next one). */
+  private pendingAdds = 0;
+  private pendingModifies = 0;
+  private pendingRemoves = 0;
   /**
    * Slots forgotten since the last diff began. A forgotten slot may still be listed as touched; its
    * row goes back to the pool once the next diff has passed over that list.
@@ -266,7 +278,7 @@ export class EntryIndex<K, T> {
       return NO_CHANGES as EntryDiff<T>;
     }
     this.touched = [];
-    const out: EntryDiff<T> = { add: [], modify: [], remove: [] };
+    const out: OpenDiff<T> = { add: NONE, modify: NONE, remove: NONE };
     const mark = this.pool.mark;
     for (let i = 0; i < slots.length; i++) if (mark[slots[i]] !== GONE) this.diffOne(slots[i], out);
     this.releaseForgotten();
@@ -285,7 +297,7 @@ export class EntryIndex<K, T> {
       if (slot === undefined) this.slots.set(k, pool.alloc(k, 0, a));
       else pool.have[slot] = a;
     }
-    const out: EntryDiff<T> = { add: [], modify: [], remove: [] };
+    const out: OpenDiff<T> = { add: NONE, modify: NONE, remove: NONE };
     this.resetPending();
     for (const slot of this.slots.values()) this.diffOne(slot, out);
     this.releaseForgotten();
@@ -297,10 +309,10 @@ export class EntryIndex<K, T> {
     const have = this.pool.have;
     const add = this.pendingAdd;
     const modify = this.pendingModify;
-    for (let i = 0; i < add.length; i++) have[add[i]] = added[i];
-    for (let i = 0; i < modify.length; i++) have[modify[i]] = modified[i];
+    for (let i = 0; i < this.pendingAdds; i++) have[add[i]] = added[i];
+    for (let i = 0; i < this.pendingModifies; i++) have[modify[i]] = modified[i];
     const remove = this.pendingRemove;
-    for (let i = 0; i < remove.length; i++) {
+    for (let i = 0; i < this.pendingRemoves; i++) {
       const slot = remove[i];
       have[slot] = undefined;
       if (this.pool.owner[slot] === undefined) this.forget(slot);
@@ -309,9 +321,9 @@ export class EntryIndex<K, T> {
   }
 
   private resetPending(): void {
-    if (this.pendingAdd.length > 0) this.pendingAdd = [];
-    if (this.pendingModify.length > 0) this.pendingModify = [];
-    if (this.pendingRemove.length > 0) this.pendingRemove = [];
+    this.pendingAdds = 0;
+    this.pendingModifies = 0;
+    this.pendingRemoves = 0;
   }
 
   private releaseForgotten(): void {
@@ -351,22 +363,25 @@ export class EntryIndex<K, T> {
     this.forgotten.push(slot);
   }
 
-  private diffOne(slot: Slot, out: EntryDiff<T>): void {
+  private diffOne(slot: Slot, out: OpenDiff<T>): void {
     const want = this.winner(slot);
     const have = this.pool.have[slot];
     if (want !== undefined) {
       if (have === undefined) {
-        out.add.push(want);
-        this.pendingAdd.push(slot);
+        if (out.add === NONE) out.add = [want];
+        else out.add.push(want);
+        this.pendingAdd[this.pendingAdds++] = slot;
       } else if (have !== want && !this.kind.sameBody(have, want)) {
-        out.modify.push(want);
-        this.pendingModify.push(slot);
+        if (out.modify === NONE) out.modify = [want];
+        else out.modify.push(want);
+        this.pendingModify[this.pendingModifies++] = slot;
       }
     } else if (have === undefined) {
       this.forget(slot);
     } else if (this.kind.manages(have)) {
-      out.remove.push(have);
-      this.pendingRemove.push(slot);
+      if (out.remove === NONE) out.remove = [have];
+      else out.remove.push(have);
+      this.pendingRemove[this.pendingRemoves++] = slot;
     }
   }
 }
