@@ -7,12 +7,14 @@ import { DEFAULT_OWNERSHIP, type OwnershipPolicy } from './flow-diff.js';
 import { sameIdentity } from './flow-key.js';
 import type { FlowServiceOptions } from './flow-service-options.js';
 import { RemovalAuditScheduler } from './removal-audit.js';
-import { byDevice, partsOf } from './state-parts.js';
+import { byDevice, isParts } from './state-parts.js';
 
 export type FlowServiceListener = (outcome: DeviceOutcome) => void;
 
 const EMPTY_REPORT: ConvergeReport = { outcomes: [] };
 const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
+/** No parts: the removals of a changeDesired that only adds. */
+const NO_PARTS: readonly DeviceState[] = Object.freeze([]);
 /** Owner of a driver's own infrastructure rules (the LLDP punt): no intent id looks like this. */
 const INFRASTRUCTURE_OWNER = '#infrastructure';
 
@@ -78,6 +80,9 @@ export class FlowService {
   private readonly goneStates: (DeviceFlowState | undefined)[] = [];
   private readonly goneSlots: number[] = [];
   private goneCount = 0;
+  /** The devices the running changeDesired reached so far: the first touchedCount (the list is kept). */
+  private readonly touchedStates: DeviceFlowState[] = [];
+  private touchedCount = 0;
   private addedCount = 0;
   private queued: Promise<ConvergeReport> | null = null;
 
@@ -161,29 +166,20 @@ export class FlowService {
   changeDesired(
     owner: string,
     add: DeviceState | readonly DeviceState[],
-    remove: DeviceState | readonly DeviceState[] = [],
+    remove: DeviceState | readonly DeviceState[] = NO_PARTS,
   ): void {
     // Entry by entry, removals first, with the device of the previous entry at hand (entries mostly
     // come grouped by device); then the owner settles on every device touched.
     const edit = ++this.changes;
-    const touched: DeviceFlowState[] = [];
+    const touched = this.touchedStates;
+    this.touchedCount = 0;
     let at: DeviceFlowState | undefined;
     this.goneCount = 0;
     this.addedCount = 0;
-    const removed = partsOf(remove);
-    for (let p = 0; p < removed.length; p++) {
-      const part = removed[p];
-      at = this.walk(owner, part.flows, REMOVE_FLOW, edit, touched, at);
-      at = this.walk(owner, part.groups, REMOVE_GROUP, edit, touched, at);
-      at = this.walk(owner, part.meters, REMOVE_METER, edit, touched, at);
-    }
-    const added = partsOf(add);
-    for (let p = 0; p < added.length; p++) {
-      const part = added[p];
-      at = this.walk(owner, part.flows, ADD_FLOW, edit, touched, at);
-      at = this.walk(owner, part.groups, ADD_GROUP, edit, touched, at);
-      at = this.walk(owner, part.meters, ADD_METER, edit, touched, at);
-    }
+    if (isParts(remove)) for (let p = 0; p < remove.length; p++) at = this.walkPart(owner, remove[p], false, edit, at);
+    else at = this.walkPart(owner, remove, false, edit, at);
+    if (isParts(add)) for (let p = 0; p < add.length; p++) at = this.walkPart(owner, add[p], true, edit, at);
+    else at = this.walkPart(owner, add, true, edit, at);
     // Let go of the removed flows (the lists are kept for the next change).
     for (let i = 0; i < this.goneCount; i++) {
       this.goneFlows[i] = undefined;
@@ -193,7 +189,8 @@ export class FlowService {
     const before = this.ownerDevices.get(owner);
     const mine: DeviceFlowState[] = [];
     if (before !== undefined) for (let i = 0; i < before.length; i++) if (before[i].edit !== edit) mine.push(before[i]);
-    for (let i = 0; i < touched.length; i++) {
+    const changed = this.touchedCount > 0;
+    for (let i = 0; i < this.touchedCount; i++) {
       const state = touched[i];
       this.markDirty(state);
       if (state.settle(owner)) mine.push(state);
@@ -205,7 +202,21 @@ export class FlowService {
       this.ownerDevices.set(owner, mine);
       this.versions.set(owner, edit);
     }
-    if (touched.length > 0) this.scheduleFlush();
+    if (changed) this.scheduleFlush();
+  }
+
+  /** The steps of change `edit` for one part of a delta: its removals (`add` false) or additions. */
+  private walkPart(
+    owner: string,
+    part: DeviceState,
+    add: boolean,
+    edit: number,
+    at: DeviceFlowState | undefined,
+  ): DeviceFlowState | undefined {
+    let state = at;
+    state = this.walk(owner, part.flows, add ? ADD_FLOW : REMOVE_FLOW, edit, state);
+    state = this.walk(owner, part.groups, add ? ADD_GROUP : REMOVE_GROUP, edit, state);
+    return this.walk(owner, part.meters, add ? ADD_METER : REMOVE_METER, edit, state);
   }
 
   /**
@@ -218,12 +229,11 @@ export class FlowService {
     entries: readonly (FlowRule | GroupEntry | MeterEntry)[],
     step: Step,
     edit: number,
-    touched: DeviceFlowState[],
     at: DeviceFlowState | undefined,
   ): DeviceFlowState | undefined {
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i];
-      if (at === undefined || e.device !== at.id) at = this.touch(e.device, edit, touched);
+      if (at === undefined || e.device !== at.id) at = this.touch(e.device, edit);
       if (step === REMOVE_FLOW) this.removedFlow(at, e as FlowRule, at.removeFlow(owner, e as FlowRule));
       else if (step === REMOVE_GROUP) at.removeGroup(owner, e as GroupEntry);
       else if (step === REMOVE_METER) at.removeMeter(owner, e as MeterEntry);
@@ -256,12 +266,12 @@ export class FlowService {
     } else at.addFlow(owner, f);
   }
 
-  /** The device's state, listed in `touched` the first time change `edit` reaches it. */
-  private touch(device: string, edit: number, touched: DeviceFlowState[]): DeviceFlowState {
+  /** The device's state, listed in touchedStates the first time change `edit` reaches it. */
+  private touch(device: string, edit: number): DeviceFlowState {
     const state = this.device(device);
     if (state.edit !== edit) {
       state.edit = edit;
-      touched.push(state);
+      this.touchedStates[this.touchedCount++] = state;
     }
     return state;
   }

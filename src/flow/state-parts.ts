@@ -51,11 +51,7 @@ export function byDevice(state: DeviceState): Map<string, Bucket> {
   return out;
 }
 
-/** A state given in parts (several states) or whole, as a list of parts. */
-export function partsOf(s: DeviceState | readonly DeviceState[]): readonly DeviceState[] {
-  return isParts(s) ? s : [s];
-}
-
-function isParts(s: DeviceState | readonly DeviceState[]): s is readonly DeviceState[] {
+/** Whether a state is given in parts (a list of states). */
+export function isParts(s: DeviceState | readonly DeviceState[]): s is readonly DeviceState[] {
   return Array.isArray(s);
 }
