@@ -1,3 +1,5 @@
+import type { IntentLabels } from '../intent/intent-types.js';
+
 /** The intent store's tables (migrations in order), row shapes and column encodings. */
 
 export const INTENT_MIGRATIONS = [
@@ -72,7 +74,9 @@ export const INTENT_MIGRATIONS = [
    DROP TABLE intent_labels;
    ALTER TABLE intent_labels_v4 RENAME TO intent_labels;`,
   // Labels and meter ids as columns of the intent row (written with it: a batch wrote four label rows per
-  // intent, the largest share of its commit), history without a rowid (one b-tree per row instead of
+  // intent, the largest share of its commit), paths once per paths object in intent_paths (intents
+  // admitted together share their paths; the intent rows, updated at every step, are a third as large),
+  // history without a rowid (one b-tree per row instead of
   // two) and without a foreign key (checking the intent of every history row cost a quarter of writing
   // it; the store deletes an intent's history with it), and no index on id (always `intent-<key>`, never
   // looked up). The intent table is rebuilt, so its children are too: new tables first, the old ones
@@ -85,7 +89,7 @@ export const INTENT_MIGRATIONS = [
      spec TEXT NOT NULL,
      state TEXT NOT NULL,
      reason TEXT,
-     paths TEXT,
+     paths_id INTEGER,
      reserved_links TEXT NOT NULL,
      created_at INTEGER NOT NULL,
      updated_at INTEGER NOT NULL,
@@ -96,8 +100,12 @@ export const INTENT_MIGRATIONS = [
      forward_meter INTEGER,
      reverse_meter INTEGER
    );
+   CREATE TABLE intent_paths (id INTEGER PRIMARY KEY, paths TEXT NOT NULL);
+   INSERT INTO intent_paths (paths) SELECT DISTINCT paths FROM intents WHERE paths IS NOT NULL;
+   CREATE INDEX intent_paths_v6_by_json ON intent_paths (paths);
    INSERT INTO intents_v6
-   SELECT i.key, i.id, i.spec, i.state, i.reason, i.paths, i.reserved_links, i.created_at, i.updated_at,
+   SELECT i.key, i.id, i.spec, i.state, i.reason, (SELECT id FROM intent_paths WHERE paths = i.paths),
+     i.reserved_links, i.created_at, i.updated_at,
      (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'forward'),
      (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'reverse'),
      (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'forwardCrankback'),
@@ -105,6 +113,7 @@ export const INTENT_MIGRATIONS = [
      (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'forwardMeter'),
      (SELECT label FROM intent_labels WHERE intent_key = i.key AND direction = 'reverseMeter')
    FROM intents i;
+   DROP INDEX intent_paths_v6_by_json;
    CREATE TABLE intent_history_v6 (
      intent_key INTEGER NOT NULL,
      seq INTEGER NOT NULL,
@@ -184,7 +193,8 @@ export interface IntentRow {
   spec: string;
   state: string;
   reason: string | null;
-  paths: string | null;
+  /** The intent_paths row of its paths, null for none. */
+  paths_id: number | null;
   reserved_links: string;
   created_at: number;
   updated_at: number;
@@ -208,3 +218,36 @@ export const HISTORY_WIDTH = 5;
 
 /** Values per row of a multi-row label update: key, then LABEL_COLUMNS. */
 export const LABELS_WIDTH = 7;
+
+/** Appends the label columns of `l` (LABEL_COLUMNS order, null for a role it lacks or for no labels). */
+export function pushLabels(out: (string | number | null)[], l: IntentLabels | undefined): void {
+  if (l === undefined) {
+    out.push(null, null, null, null, null, null);
+    return;
+  }
+  out.push(
+    l.forward ?? null,
+    l.reverse ?? null,
+    l.forwardCrankback ?? null,
+    l.reverseCrankback ?? null,
+    l.forwardMeter ?? null,
+    l.reverseMeter ?? null,
+  );
+}
+
+/** Appends a row of a label update: `key`, then the label columns of `l`. */
+export function pushKeyLabels(out: (number | null)[], key: number, l: IntentLabels | undefined): void {
+  out.push(key);
+  pushLabels(out, l);
+}
+
+/** The labels of a row with a forward label: its roles with a value, only those. */
+export function labelsOf(r: IntentRow, forward: number): IntentLabels {
+  const l: { -readonly [K in keyof IntentLabels]: IntentLabels[K] } = { forward };
+  if (r.reverse_label !== null) l.reverse = r.reverse_label;
+  if (r.forward_crankback_label !== null) l.forwardCrankback = r.forward_crankback_label;
+  if (r.reverse_crankback_label !== null) l.reverseCrankback = r.reverse_crankback_label;
+  if (r.forward_meter !== null) l.forwardMeter = r.forward_meter;
+  if (r.reverse_meter !== null) l.reverseMeter = r.reverse_meter;
+  return l;
+}

@@ -1,13 +1,24 @@
-import type { IntentLabels, IntentPaths, IntentRecord, StateChange } from '../intent/intent-types.js';
+import type { IntentLabels, IntentRecord, StateChange } from '../intent/intent-types.js';
 import { linksOfPaths } from '../intent/path-planner.js';
 import { withoutDeleted } from './bulk-statement.js';
 import { type Db, migrate } from './database.js';
-import { HISTORY_WIDTH, type HistoryRow, INTENT_MIGRATIONS, type IntentRow, LINKS_OF_PATHS } from './intent-schema.js';
+import { IntentPathRows } from './intent-paths.js';
+import {
+  HISTORY_WIDTH,
+  type HistoryRow,
+  INTENT_MIGRATIONS,
+  type IntentRow,
+  LINKS_OF_PATHS,
+  labelsOf,
+  pushKeyLabels,
+  pushLabels,
+} from './intent-schema.js';
 import { IntentStatements } from './intent-statements.js';
 
 /**
  * When intent changes reach the database.
- * - 'immediate': every save/delete is written before it returns (one transaction per `transaction()`).
+ * - 'immediate': every save/delete is written before it returns (one transaction per `transaction()`,
+ *   whose changes are written when it returns).
  * - 'end-of-turn' (group commit, the default): memory is the truth at once; the changes of the current
  *   synchronous run are written in one transaction from a microtask, i.e. before any I/O callback, timer
  *   or promise continuation scheduled after them - before an HTTP answer about them can be written.
@@ -48,9 +59,10 @@ interface Unwritten {
 
 /**
  * Intents, their state history, their labels and the Idempotency-Keys of the requests that created
- * them. Every state transition is one history row; the intent row holds the latest state, paths,
- * reservation, labels and meter ids (a column per role of IntentLabels; a tunnel's label is held by every
- * intent riding it) so that a restart reloads intents with the paths and labels they had.
+ * them. Every state transition is one history row; the intent row holds the latest state, reservation,
+ * labels and meter ids (a column per role of IntentLabels; a tunnel's label is held by every intent
+ * riding it) and refers to its paths, stored once per paths object (IntentPathRows), so that a restart
+ * reloads intents with the paths and labels they had.
  * Intent keys are never reused (a withdrawn intent's cookie must not be mistaken for a new one).
  * Writes are grouped per turn by default (see IntentCommitMode): what is durable is every change made
  * before the last flush, and a flush always runs before the turn's promise continuations and I/O.
@@ -65,12 +77,13 @@ interface Unwritten {
 export class IntentStore {
   /** Its prepared statements. */
   private readonly sql: IntentStatements;
+  private readonly paths: IntentPathRows;
   private lastKey: number;
-  /** The last key committed to intent_key_seq: larger keys have no row of any table yet (group commit). */
+  /** The last key committed to intent_key_seq: larger keys have no row of any table yet. */
   private committedKey: number;
   /**
-   * Per intent key, the record whose row the database holds (group commit; only rows written or loaded
-   * by this store): what a later write may leave out.
+   * Per intent key, the record whose row the database holds (only rows written or loaded by this
+   * store): what a later write may leave out.
    */
   private readonly written = new Map<number, IntentRecord>();
   /** JSON of the current write (see json()); empty between writes. */
@@ -79,6 +92,8 @@ export class IntentStore {
   private readonly onFlushError: (err: unknown) => void;
   private unwritten: Unwritten = emptyUnwritten();
   private flushQueued = false;
+  /** Depth of `transaction()` calls (immediate commits: the outermost one writes). */
+  private depth = 0;
   private readonly writeInTransaction: (u: Unwritten) => void;
 
   constructor(
@@ -89,6 +104,7 @@ export class IntentStore {
     this.onFlushError = options.onFlushError ?? (() => {});
     migrate(db, 'intent', INTENT_MIGRATIONS);
     this.sql = new IntentStatements(db);
+    this.paths = new IntentPathRows(this.sql);
     this.lastKey = (this.sql.readKey.get() as { last_key: number } | undefined)?.last_key ?? 0;
     this.committedKey = this.lastKey;
     this.writeInTransaction = db.transaction((u: Unwritten) => this.write(u));
@@ -98,11 +114,39 @@ export class IntentStore {
 
   /**
    * Runs `fn` in one transaction (nested calls join the outer one). With group commit everything of
-   * the turn is one transaction anyway, so `fn` just runs.
+   * the turn is one transaction anyway, so `fn` just runs. With immediate commits the changes of `fn`
+   * are written when it returns, and dropped when it throws.
    */
   transaction<T>(fn: () => T): T {
-    if (this.groupCommit || this.db.inTransaction) return fn();
-    return this.db.transaction(fn)();
+    if (this.groupCommit) return fn();
+    this.depth++;
+    let done = false;
+    try {
+      const out = fn();
+      done = true;
+      return out;
+    } finally {
+      if (--this.depth === 0) {
+        if (done) this.commitNow();
+        else this.unwritten = emptyUnwritten();
+      }
+    }
+  }
+
+  /** After a change: writes it at the end of the turn (group commit) or of the outermost transaction. */
+  private changed(): void {
+    if (this.groupCommit) this.queueFlush();
+    else if (this.depth === 0) this.commitNow();
+  }
+
+  /** An immediate commit: a failed write throws and drops its changes, as a rolled back transaction. */
+  private commitNow(): void {
+    try {
+      this.flush();
+    } catch (err) {
+      this.unwritten = emptyUnwritten();
+      throw err;
+    }
   }
 
   /** Writes every change not yet in the database now (group commit); throws when the write fails. */
@@ -113,10 +157,14 @@ export class IntentStore {
     }
     try {
       this.writeInTransaction(u);
+    } catch (err) {
+      this.paths.aborted();
+      throw err;
     } finally {
       this.serialised.clear();
     }
     // Committed: from now on the database holds these rows.
+    this.paths.committed();
     for (const r of u.rows.values()) if (!u.deleted.has(r.key)) this.written.set(r.key, r);
     for (const key of u.deleted) this.written.delete(key);
     if (u.lastKey !== undefined) this.committedKey = u.lastKey;
@@ -131,6 +179,7 @@ export class IntentStore {
     if (u.lastKey !== undefined) this.sql.writeKey.run(u.lastKey);
     const labels: (number | null)[] = [];
     this.writeRows(u.rows, u.labels, deleted, labels);
+    this.paths.endWrite();
     this.sql.bulkHistory.run(deleted.size === 0 ? u.history : withoutDeleted(u.history, HISTORY_WIDTH, deleted));
     // Labels saved without their row (the rows' labels are written with them).
     for (const [key, next] of u.labels) if (!deleted.has(key) && !u.rows.has(key)) pushKeyLabels(labels, key, next);
@@ -149,42 +198,32 @@ export class IntentStore {
   /** A fresh intent key, never handed out before. */
   nextKey(): number {
     this.lastKey++;
-    if (this.groupCommit) {
-      this.unwritten.lastKey = this.lastKey;
-      this.queueFlush();
-    } else {
-      this.sql.writeKey.run(this.lastKey);
-    }
+    this.unwritten.lastKey = this.lastKey;
+    this.changed();
     return this.lastKey;
   }
 
   /** Writes the intent's current row and, when `change` is given, appends it to the history. */
   save(record: IntentRecord, change?: StateChange): void {
     const reason = change?.reason ? JSON.stringify(change.reason) : null;
-    if (this.groupCommit) {
-      // Only the latest row of an intent is written; every history entry is.
-      this.unwritten.rows.set(record.key, record);
-      if (change) this.unwritten.history.push(record.key, record.history.length - 1, change.state, change.at, reason);
-      this.queueFlush();
-      return;
-    }
-    this.writeRow(record);
-    this.serialised.clear();
-    if (change) this.sql.insertHistory.run(record.key, record.history.length - 1, change.state, change.at, reason);
+    // Only the latest row of an intent is written; every history entry is.
+    this.unwritten.rows.set(record.key, record);
+    if (change) this.unwritten.history.push(record.key, record.history.length - 1, change.state, change.at, reason);
+    this.changed();
   }
 
   /**
    * The JSON of paths or reserved links, once per object and write: intents admitted together often
    * share them (the planner hands out one plan for equal requests).
    */
-  private json(value: object): string {
+  private readonly json = (value: object): string => {
     let s = this.serialised.get(value);
     if (s === undefined) {
       s = JSON.stringify(value);
       this.serialised.set(value, s);
     }
     return s;
-  }
+  };
 
   /** The reserved_links column of a record: LINKS_OF_PATHS when they are those of its paths. */
   private reservedJson(r: IntentRecord): string {
@@ -222,7 +261,7 @@ export class IntentStore {
           JSON.stringify(r.spec),
           r.state,
           r.reason ? JSON.stringify(r.reason) : null,
-          r.paths ? this.json(r.paths) : null,
+          this.pathsId(r),
           this.reservedJson(r),
           r.createdAt,
           r.updatedAt,
@@ -232,6 +271,7 @@ export class IntentStore {
       }
       const labelled = labels.has(r.key);
       if (prev === undefined || prev.spec !== r.spec) {
+        this.releasePaths(r.key, prev);
         this.writeRow(r);
         if (labelled) pushKeyLabels(labelRows, r.key, labels.get(r.key));
         continue;
@@ -249,7 +289,8 @@ export class IntentStore {
           run.keys.push(r.key);
         }
       } else {
-        const paths = r.paths ? this.json(r.paths) : null;
+        this.releasePaths(r.key, prev);
+        const paths = this.pathsId(r);
         if (labelled) {
           routesWithLabels.push(r.key, r.state, reason, paths, this.reservedJson(r), r.updatedAt);
           pushLabels(routesWithLabels, labels.get(r.key));
@@ -289,7 +330,7 @@ export class IntentStore {
       JSON.stringify(r.spec),
       r.state,
       reason,
-      r.paths ? this.json(r.paths) : null,
+      this.pathsId(r),
       this.reservedJson(r),
       r.createdAt,
       r.updatedAt,
@@ -298,36 +339,39 @@ export class IntentStore {
 
   /** Replaces the labels recorded for an intent. */
   saveLabels(key: number, labels: IntentLabels | undefined): void {
-    if (this.groupCommit) {
-      this.unwritten.labels.set(key, labels);
-      this.queueFlush();
-      return;
-    }
-    this.sql.updateLabels.run(
-      labels?.forward ?? null,
-      labels?.reverse ?? null,
-      labels?.forwardCrankback ?? null,
-      labels?.reverseCrankback ?? null,
-      labels?.forwardMeter ?? null,
-      labels?.reverseMeter ?? null,
-      key,
-    );
+    this.unwritten.labels.set(key, labels);
+    this.changed();
   }
 
   /** Removes an intent with its history, labels and idempotency keys. */
   delete(key: number): void {
-    if (this.groupCommit) {
-      this.unwritten.deleted.add(key);
-      this.queueFlush();
-      return;
-    }
-    this.transaction(() => this.deleteRows(key));
+    this.unwritten.deleted.add(key);
+    this.changed();
   }
 
-  /** Deletes an intent's row (idempotency keys follow by cascade) and its history (no foreign key). */
+  /**
+   * Deletes an intent's row (idempotency keys follow by cascade), its history (no foreign key) and its
+   * reference to its paths.
+   */
   private deleteRows(key: number): void {
+    this.releasePaths(key, this.written.get(key));
     this.sql.deleteHistory.run(key);
     this.sql.deleteIntentStmt.run(key);
+  }
+
+  /** The row of `key`, whose last write was `prev` (undefined: not known here), leaves its paths. */
+  private releasePaths(key: number, prev: IntentRecord | undefined): void {
+    if (prev !== undefined) {
+      if (prev.paths !== undefined) this.paths.release(prev.paths);
+    } else if (key <= this.committedKey) {
+      const id = (this.sql.pathsIdOf.get(key) as { paths_id: number | null } | undefined)?.paths_id;
+      if (id != null) this.paths.releaseId(id);
+    }
+  }
+
+  /** The paths_id column of a row written now: the row of its paths object, inserted if new. */
+  private pathsId(r: IntentRecord): number | null {
+    return r.paths === undefined ? null : this.paths.use(r.paths, this.json);
   }
 
   findIdempotency(idemKey: string): { bodyHash: string; intentKey: number } | undefined {
@@ -340,12 +384,8 @@ export class IntentStore {
   }
 
   saveIdempotency(idemKey: string, bodyHash: string, intentKey: number): void {
-    if (this.groupCommit) {
-      this.unwritten.idem.set(idemKey, { bodyHash, intentKey, at: Date.now() });
-      this.queueFlush();
-      return;
-    }
-    this.sql.insertIdem.run(idemKey, bodyHash, intentKey, Date.now());
+    this.unwritten.idem.set(idemKey, { bodyHash, intentKey, at: Date.now() });
+    this.changed();
   }
 
   private queueFlush(): void {
@@ -375,8 +415,10 @@ export class IntentStore {
       list.push({ state: h.state as StateChange['state'], at: h.at, ...(h.reason ? { reason: JSON.parse(h.reason) } : {}) });
     }
     const rows = this.db.prepare('SELECT * FROM intents ORDER BY key').all() as IntentRow[];
+    // One object per paths row, shared by the intents on it as when they were written.
+    const pathsById = this.paths.load(rows.map((r) => r.paths_id));
     const records = rows.map((r): IntentRecord => {
-      const paths: IntentPaths | undefined = r.paths ? JSON.parse(r.paths) : undefined;
+      const paths = r.paths_id === null ? undefined : pathsById.get(r.paths_id);
       // The members in the order the intent engine makes them (one object shape), absent ones undefined.
       return {
         id: r.id,
@@ -393,44 +435,11 @@ export class IntentStore {
         history: history.get(r.key) ?? [],
       };
     });
-    if (this.groupCommit) for (const r of records) this.written.set(r.key, r);
+    for (const r of records) this.written.set(r.key, r);
     return records;
   }
 }
 
 function emptyUnwritten(): Unwritten {
   return { rows: new Map(), history: [], labels: new Map(), idem: new Map(), deleted: new Set() };
-}
-
-/** Appends the label columns of `l` (LABEL_COLUMNS order, null for a role it lacks or for no labels). */
-function pushLabels(out: (string | number | null)[], l: IntentLabels | undefined): void {
-  if (l === undefined) {
-    out.push(null, null, null, null, null, null);
-    return;
-  }
-  out.push(
-    l.forward ?? null,
-    l.reverse ?? null,
-    l.forwardCrankback ?? null,
-    l.reverseCrankback ?? null,
-    l.forwardMeter ?? null,
-    l.reverseMeter ?? null,
-  );
-}
-
-/** Appends a row of a label update: `key`, then the label columns of `l`. */
-function pushKeyLabels(out: (number | null)[], key: number, l: IntentLabels | undefined): void {
-  out.push(key);
-  pushLabels(out, l);
-}
-
-/** The labels of a row with a forward label: its roles with a value, only those. */
-function labelsOf(r: IntentRow, forward: number): IntentLabels {
-  const l: { -readonly [K in keyof IntentLabels]: IntentLabels[K] } = { forward };
-  if (r.reverse_label !== null) l.reverse = r.reverse_label;
-  if (r.forward_crankback_label !== null) l.forwardCrankback = r.forward_crankback_label;
-  if (r.reverse_crankback_label !== null) l.reverseCrankback = r.reverse_crankback_label;
-  if (r.forward_meter !== null) l.forwardMeter = r.forward_meter;
-  if (r.reverse_meter !== null) l.reverseMeter = r.reverse_meter;
-  return l;
 }

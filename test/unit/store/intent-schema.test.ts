@@ -34,9 +34,10 @@ const paths: IntentRecord['paths'] = { forward: { primary: path, active: 'primar
 const failure = { code: 'bandwidth', message: 'no room' } as const;
 
 const rows = (db: Db, sql: string) => db.prepare(sql).all();
+const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('intent schema migrations', () => {
-  it('moves labels into the intent rows and rebuilds the tables without losing history, labels or keys', () => {
+  it('moves labels into the intent rows, paths into their own rows, and rebuilds the tables without losing history, labels or keys', () => {
     const db = database();
     // The schema and rows as the previous release (5 migrations) left them.
     migrate(db, 'intent', INTENT_MIGRATIONS.slice(0, 5));
@@ -125,23 +126,29 @@ describe('intent schema migrations', () => {
       { name: 'intent_history' },
       { name: 'intent_idempotency' },
       { name: 'intent_key_seq' },
+      { name: 'intent_paths' },
       { name: 'intents' },
     ]);
+    // Equal paths are stored once, and reload as one object.
+    expect(rows(db, 'SELECT paths FROM intent_paths')).toEqual([{ paths: JSON.stringify(paths) }]);
+    expect(loaded[2].paths).toBe(loaded[0].paths);
     expect(rows(db, 'PRAGMA foreign_key_list(intent_idempotency)')).toMatchObject([{ table: 'intents', on_delete: 'CASCADE' }]);
     expect(rows(db, 'PRAGMA foreign_key_check')).toEqual([]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    // Deleting an intent still takes its history (deleted by the store) and idempotency keys with it.
+    // Deleting an intent still takes its history (deleted by the store) and idempotency keys with it,
+    // and its paths once no intent is on them.
     store.delete(1);
     store.flush();
+    expect(count(db, 'intent_paths')).toBe(1);
     expect(rows(db, 'SELECT DISTINCT intent_key FROM intent_history ORDER BY intent_key')).toEqual([
       { intent_key: 3 },
       { intent_key: 4 },
     ]);
     expect(rows(db, 'SELECT idem_key FROM intent_idempotency')).toEqual([{ idem_key: 'k3' }]);
-    expect(new IntentStore(db).loadAll().map((r) => [r.key, r.history.length])).toEqual([
-      [3, 2],
-      [4, 2],
-    ]);
+    store.delete(4);
+    store.flush();
+    expect(count(db, 'intent_paths')).toBe(0);
+    expect(new IntentStore(db).loadAll().map((r) => [r.key, r.history.length])).toEqual([[3, 2]]);
   });
 
   it('clears a label column when its row is deleted from the intent_labels view', () => {

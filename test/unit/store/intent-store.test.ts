@@ -1,62 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IntentPaths, IntentRecord, StateChange } from '../../../src/intent/intent-types.js';
 import { linksOfPaths } from '../../../src/intent/path-planner.js';
-import type { Path } from '../../../src/model/path.js';
-import { type Db, migrate, openDatabase } from '../../../src/store/database.js';
+import { migrate } from '../../../src/store/database.js';
 import { INTENT_MIGRATIONS, LABEL_ROLES } from '../../../src/store/intent-schema.js';
 import { IntentStore } from '../../../src/store/intent-store.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** Two connections to one database file: the store writes through one, the test reads through the other. */
-function twoConnections(): { writer: Db; reader: Db } {
-  const dir = mkdtempSync(join(tmpdir(), 'sdnc-intent-store-'));
-  dirs.push(dir);
-  const writer = openDatabase(dir);
-  const reader = openDatabase(dir);
-  return { writer, reader };
-}
-
-function record(key: number, state: IntentRecord['state'], history: StateChange[]): IntentRecord {
-  return {
-    id: `intent-${key}`,
-    key,
-    spec: {
-      src: 'h1',
-      dst: 'h2',
-      bandwidthMbps: 10,
-      objective: 'latency',
-      protection: 'none',
-      constraints: {},
-      priority: 100,
-      allowPreemption: false,
-      bidirectional: true,
-    },
-    state,
-    reservedLinks: [],
-    createdAt: 1,
-    updatedAt: history.at(-1)?.at ?? 1,
-    history,
-  };
-}
-
-function path(...nodes: string[]): Path {
-  const links = nodes.slice(1).map((n, i) => `${nodes[i]}-${n}`);
-  return { nodes, links, latencyMs: 1.5, cost: links.length, energyJPerGbit: 1, hops: links.length, bottleneckMbps: 100 };
-}
-
-/** The next version of a record, as the intent engine makes it: one more history entry. */
-function next(r: IntentRecord, state: IntentRecord['state'], at: number, changes: Partial<IntentRecord> = {}): IntentRecord {
-  return { ...r, ...changes, state, updatedAt: at, history: [...r.history, { state, at }] };
-}
-
-const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+import { count, next, path, record, twoConnections } from './intent-store-fixtures.js';
 
 describe('IntentStore group commit', () => {
   it('writes a turn of changes in one go before the next promise continuation, and nothing before', async () => {
