@@ -108,7 +108,7 @@ export class FakeDriver implements Driver {
 
   async apply(device: string, batch: DeviceBatch): Promise<void> {
     if (!this.connected.has(device)) throw new Error(`device ${device} is not connected`);
-    const failure = this.failures.get(device);
+    const failure = this.failures.size === 0 ? undefined : this.failures.get(device);
     if (failure !== undefined) {
       this.failures.delete(device);
       throw new Error(failure);

@@ -368,33 +368,32 @@ export class FlowService {
     const dirty = this.dirty;
     if (dirty.length === 0 && this.auditing.size === 0 && this.failed.size === 0) return EMPTY_REPORT;
     this.dirty = [];
-    const devices: string[] = new Array(dirty.length);
-    for (let i = 0; i < dirty.length; i++) {
-      dirty[i].dirty = false;
-      devices[i] = dirty[i].id;
-    }
+    // The dirty states themselves, then those of failed and audited devices not among them.
+    const states = dirty;
+    for (let i = 0; i < states.length; i++) states[i].dirty = false;
     if (this.failed.size > 0 || this.auditing.size > 0) {
-      const listed = new Set(devices);
+      const listed = new Set(states.map((s) => s.id));
       for (const d of [...this.failed, ...this.auditing]) {
         if (listed.has(d)) continue;
         listed.add(d);
-        devices.push(d);
+        states.push(this.device(d));
       }
     }
     this.failed.clear();
     this.auditing.clear();
-    const outcomes: DeviceOutcome[] = new Array(devices.length);
+    const outcomes: DeviceOutcome[] = new Array(states.length);
     let next = 0;
     const worker = async () => {
-      while (next < devices.length) {
+      while (next < states.length) {
         const i = next++;
-        const d = devices[i];
-        outcomes[i] = await convergeDevice(d, this.driverOf(d), this.device(d), this.onError);
+        const state = states[i];
+        outcomes[i] = await convergeDevice(state.id, this.driverOf(state.id), state, this.onError);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.maxConcurrent, devices.length) }, worker));
-    for (const o of outcomes) {
-      this.device(o.device).status = o.status;
+    await Promise.all(Array.from({ length: Math.min(this.maxConcurrent, states.length) }, worker));
+    for (let i = 0; i < outcomes.length; i++) {
+      const o = outcomes[i];
+      states[i].status = o.status;
       if (o.status === 'failed') this.failed.add(o.device);
       for (const l of this.listeners) l(o);
     }
