@@ -22,7 +22,8 @@ export class IntentPathRows {
   /** Committed rows, by paths object and by id. */
   private readonly byPaths = new Map<IntentPaths, PathRow>();
   private readonly byId = new Map<number, PathRow>();
-  private nextId: number;
+  /** The id of the next row the current write inserts (read from the table when it inserts its first). */
+  private nextId = 0;
   /** The current write: rows it inserts, (id, JSON) each, ... */
   private readonly inserts: (number | string)[] = [];
   /** ...their rows, by paths object... */
@@ -32,14 +33,14 @@ export class IntentPathRows {
   /** ...and ids of rows it no longer refers to whose references this store does not know. */
   private readonly unknown: number[] = [];
 
-  constructor(private readonly sql: IntentStatements) {
-    this.nextId = ((sql.maxPathsId.get() as { id: number | null }).id ?? 0) + 1;
-  }
+  constructor(private readonly sql: IntentStatements) {}
 
   /** The id of the row of `paths` for an intent row of the current write (inserted with it if new). */
   use(paths: IntentPaths, json: (paths: IntentPaths) => string): number {
     let row = this.byPaths.get(paths) ?? this.added.get(paths);
     if (row === undefined) {
+      // Read per write rather than once: another store on the database may have added rows since.
+      if (this.nextId === 0) this.nextId = ((this.sql.maxPathsId.get() as { id: number | null }).id ?? 0) + 1;
       row = { id: this.nextId++, paths, refs: 0 };
       this.added.set(paths, row);
       this.inserts.push(row.id, json(paths));
@@ -117,6 +118,7 @@ export class IntentPathRows {
   }
 
   private clearWrite(): void {
+    this.nextId = 0;
     this.inserts.length = 0;
     this.added.clear();
     this.refChanges.clear();
