@@ -74,8 +74,10 @@ export function actionsKey(actions: readonly FlowAction[]): string {
 export type FlowIdentity = string | number;
 
 // Rules are immutable values that are compared again on every convergence pass; remember string keys,
-// by match object: a flow-removed report of a fake or in-process driver carries the rule's match.
-const identities = new WeakMap<FlowMatch, { readonly tableId: number; readonly priority: number; readonly id: string }>();
+// by match object: a flow-removed report of a fake or in-process driver carries the rule's match. A
+// compact key is remembered as it is (it holds its table and priority), a text one with them.
+type Known = string | { readonly tableId: number; readonly priority: number; readonly id: string };
+const identities = new WeakMap<FlowMatch, Known>();
 const bodies = new WeakMap<FlowRule, string>();
 
 /** Identity of a flow entry within its device (table, priority, match). */
@@ -85,13 +87,36 @@ export function flowIdentity(rule: FlowRule): FlowIdentity {
 
 /** flowIdentity of a rule with this table, priority and match (for reports that carry only these). */
 export function flowIdentityOf(tableId: number, priority: number, match: FlowMatch): FlowIdentity {
-  const n = packedIdentity(tableId, priority, match);
-  if (!Number.isNaN(n)) return n;
-  const known = identities.get(match);
-  if (known !== undefined && known.tableId === tableId && known.priority === priority) return known.id;
-  const id = compactIdentity(tableId, priority, match) ?? `${tableId}/${priority}/${shortMatchKey(match)}`;
+  // A match on the Ethernet type is never a label-switching one: no need to look at its fields.
+  if (match.ethType === undefined) {
+    const n = packedIdentity(tableId, priority, match);
+    if (!Number.isNaN(n)) return n;
+  }
+  const known = knownIdentity(identities.get(match), tableId, priority);
+  if (known !== undefined) return known;
+  const compact = compactIdentity(tableId, priority, match);
+  if (compact !== undefined) {
+    identities.set(match, compact);
+    return compact;
+  }
+  const id = `${tableId}/${priority}/${shortMatchKey(match)}`;
   identities.set(match, { tableId, priority, id });
   return id;
+}
+
+/** The remembered key of a match when it was remembered for this table and priority. */
+function knownIdentity(known: Known | undefined, tableId: number, priority: number): string | undefined {
+  if (known === undefined) return undefined;
+  if (typeof known !== 'string') return known.tableId === tableId && known.priority === priority ? known.id : undefined;
+  // A compact key: codes 1 to 4 are its table and priority (which then fit 32 bits).
+  return fits(tableId) &&
+    fits(priority) &&
+    known.charCodeAt(2) === (tableId & 0xffff) &&
+    known.charCodeAt(4) === (priority & 0xffff) &&
+    known.charCodeAt(1) === tableId >>> 16 &&
+    known.charCodeAt(3) === priority >>> 16
+    ? known
+    : undefined;
 }
 
 /**
@@ -238,7 +263,7 @@ export function sameIdentity(from: FlowRule, to: FlowRule): boolean {
   }
   if (fields !== 0) return false;
   const known = identities.get(a);
-  if (known !== undefined && known.tableId === from.tableId && known.priority === from.priority) identities.set(b, known);
+  if (knownIdentity(known, from.tableId, from.priority) !== undefined) identities.set(b, known as Known);
   return true;
 }
 

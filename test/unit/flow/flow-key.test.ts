@@ -102,6 +102,26 @@ describe('flowIdentity', () => {
     );
   });
 
+  it('a match object shared by rules of other tables and priorities gives each its own identity', () => {
+    const shared: FlowMatch = { inPort: 1, ethType: 0x0800, ipv4Dst: '10.0.0.0/24' };
+    const copy = (): FlowMatch => ({ ...shared });
+    for (const [t, p] of [
+      [0, 100],
+      [1, 100],
+      [0, 100],
+      [0, 101],
+      [65536, 101],
+      [0, 101],
+      [0, 65536 + 101],
+      [0, 101],
+      [2 ** 32, 101],
+      [0, 101],
+    ]) {
+      expect(flowIdentityOf(t, p, shared)).toBe(flowIdentityOf(t, p, copy()));
+      expect(flowIdentityOf(t, p, shared)).not.toBe(flowIdentityOf(t === 0 ? 1 : 0, p, copy()));
+    }
+  });
+
   it('flowIdentityOf gives the identity of a rule with that table, priority and match', () => {
     fc.assert(
       fc.property(tableArb, priorityArb, matchArb, (t, p, m) => {
