@@ -1,11 +1,17 @@
 import type { Path, PathRequest, PathResult } from '../model/path.js';
 import { effectiveLatencyMs, isUsable, residualMbps, type TopoLink, type TopoNode } from '../model/topology.js';
+import type { ReverseRequest } from '../path/path-service.js';
 import type { ResolvedEndpoint } from './endpoint-resolver.js';
 import type { DirectionPaths, IntentFailure, IntentPaths, IntentSpec } from './intent-types.js';
 
 /** The path engine as the intent layer uses it (PathService satisfies it). */
 export interface PathEngine {
   compute(req: PathRequest): PathResult;
+  /**
+   * The path back over the same cables when the engine can tell from its own data (see
+   * PathService.reverseOf): undefined when a link back does not qualify, null when it cannot tell.
+   */
+  reverseOf?(path: Path, req: ReverseRequest): Path | undefined | null;
 }
 
 /** What the planner reads from the topology (TopologyStore satisfies it). */
@@ -252,6 +258,13 @@ export class PathPlanner {
 
   private mirrorPath(spec: IntentSpec, p: Path): Path | undefined {
     const c = spec.constraints;
+    const engine = this.engine;
+    // Null (the engine cannot tell, or has no such method): the links back are looked up below.
+    const back = engine.reverseOf
+      ? engine.reverseOf(p, { bandwidthMbps: spec.bandwidthMbps, avoidLinks: c.avoidLinks, avoidProviders: c.avoidProviders })
+      : null;
+    if (back === undefined) return undefined;
+    if (back !== null) return spec.maxLatencyMs !== undefined && back.latencyMs > spec.maxLatencyMs ? undefined : back;
     const links: TopoLink[] = [];
     for (let i = p.links.length - 1; i >= 0; i--) {
       const fwd = this.topo.findLink(p.links[i]);

@@ -11,6 +11,23 @@ import { pathKey, type SlotPath, toPath, weightOf } from './slot-path.js';
 import type { SnapshotKeeper } from './snapshot-keeper.js';
 import { yenKShortest } from './yen.js';
 
+/** What reverseOf checks on the links back besides their being up. */
+export interface ReverseRequest {
+  readonly bandwidthMbps?: number;
+  readonly avoidLinks?: readonly string[];
+  readonly avoidProviders?: readonly string[];
+}
+
+/** The slots of the primaries and backups answered, and the snapshot they are slots of (see reverseOf). */
+const foundOn = new WeakMap<Path, { readonly snap: CsrSnapshot; readonly path: SlotPath }>();
+
+/** The public path of `p`, remembered with its slots. */
+function found(snap: CsrSnapshot, p: SlotPath): Path {
+  const path = toPath(snap, p);
+  foundOn.set(path, { snap, path: p });
+  return path;
+}
+
 /** Largest k a request may ask for (Yen's cost grows with k times path length). */
 export const MAX_K = 16;
 
@@ -111,10 +128,42 @@ export class PathService {
     if (primary === null) return { ok: false, reason: diagnoseNoPath(ctx, req, src, dst) };
     return {
       ok: true,
-      primary: toPath(snap, primary),
-      ...(backup !== undefined ? { backup: toPath(snap, backup) } : {}),
+      primary: found(snap, primary),
+      ...(backup !== undefined ? { backup: found(snap, backup) } : {}),
       ...(k > 1 ? { alternatives: alternatives.slice(0, k - 1).map((p) => toPath(snap, p)) } : {}),
     };
+  }
+
+  /**
+   * The path back over the same cables: each link's twin (the other direction of its cable) in reverse
+   * order, with its totals, when `path` is a primary or backup this service answered on the snapshot
+   * queries run on now. Undefined when a twin is down, has less than `bandwidthMbps` free or is
+   * excluded by `avoidLinks` / `avoidProviders`; null when this service cannot tell (a path it did not
+   * find, one found on an earlier snapshot, a link without a twin). Reads the snapshot's arrays only,
+   * no link objects.
+   */
+  reverseOf(path: Path, req: ReverseRequest): Path | undefined | null {
+    const known = foundOn.get(path);
+    if (known === undefined) return null;
+    const snap = this.context().snap;
+    if (known.snap !== snap) return null;
+    const edges = known.path.edges;
+    const twins: number[] = new Array(edges.length);
+    const mbps = req.bandwidthMbps ?? 0;
+    for (let i = 0; i < edges.length; i++) {
+      const t = snap.twin[edges[edges.length - 1 - i]];
+      if (t < 0) return null;
+      if (snap.usable[t] === 0 || snap.residualMbps[t] < mbps) return undefined;
+      twins[i] = t;
+    }
+    if (req.avoidLinks !== undefined || req.avoidProviders !== undefined) {
+      const providers = (req.avoidProviders ?? []).map((p) => snap.providers.find(p));
+      for (const t of twins) {
+        if (req.avoidLinks?.includes(snap.linkIds[t]) || providers.includes(snap.edgeProvider[t])) return undefined;
+      }
+    }
+    const src = edges.length === 0 ? known.path.src : snap.edgeDst[edges[edges.length - 1]];
+    return found(snap, { src, edges: twins });
   }
 
   private kShortest(

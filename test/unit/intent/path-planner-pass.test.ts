@@ -43,7 +43,13 @@ function diamond() {
       return paths.compute(r);
     },
   };
-  return { topo, planner: new PathPlanner(engine, topo), ledger: new ReservationLedger(topo), computed: () => computed };
+  return {
+    topo,
+    planner: new PathPlanner(engine, topo),
+    direct: new PathPlanner(paths, topo),
+    ledger: new ReservationLedger(topo),
+    computed: () => computed,
+  };
 }
 
 const spec: IntentSpec = {
@@ -137,5 +143,18 @@ describe('PathPlanner passes', () => {
       planner.plan(big, s1, s4);
       expect(computed()).toBe(2);
     });
+  });
+
+  it('runs the reverse direction back over the same cables from the engine snapshot as from the links', () => {
+    const { topo, planner, direct } = diamond();
+    const reverseOf = (r: ReturnType<PathPlanner['plan']>) => (r.ok ? r.paths.reverse?.primary : r.reason.code);
+    const viaLinks = reverseOf(planner.plan(spec, s1, s4));
+    expect(viaLinks).toMatchObject({ nodes: ['s4', 's2', 's1'], links: ['s2-s4.b', 's1-s2.b'], latencyMs: 2, hops: 2 });
+    expect(reverseOf(direct.plan(spec, s1, s4))).toEqual(viaLinks);
+    // A link back down: both plan the reverse direction on its own, around it.
+    topo.setLinkOper('s1-s2.b', false);
+    const around = reverseOf(planner.plan(spec, s1, s4));
+    expect(around).toMatchObject({ nodes: ['s4', 's3', 's1'] });
+    expect(reverseOf(direct.plan(spec, s1, s4))).toEqual(around);
   });
 });

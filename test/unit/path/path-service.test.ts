@@ -158,3 +158,30 @@ describe('PathService on literal graphs', () => {
     expect(keeper.rebuildCount).toBe(2);
   });
 });
+
+describe('PathService.reverseOf', () => {
+  it('runs a path it found back over the same cables, or says why not', () => {
+    const { store, paths } = service({ 'ams-fra': { capacityMbps: 100 } });
+    const there = ok(paths.compute({ src: 'par', dst: 'fra', objective: 'cost' })).primary;
+    expect(there.links).toEqual(['par-ams.a', 'ams-fra.a']);
+    expect(paths.reverseOf(there, { bandwidthMbps: 50 })).toEqual({
+      nodes: ['fra', 'ams', 'par'],
+      links: ['ams-fra.b', 'par-ams.b'],
+      latencyMs: 6,
+      cost: 4,
+      energyJPerGbit: 2,
+      hops: 2,
+      bottleneckMbps: 100,
+    });
+    // A link back that is too thin, excluded or down does not qualify.
+    expect(paths.reverseOf(there, { bandwidthMbps: 150 })).toBeUndefined();
+    expect(paths.reverseOf(there, { avoidLinks: ['par-ams.b'] })).toBeUndefined();
+    expect(paths.reverseOf(there, { avoidProviders: ['pb'] })).toBeUndefined();
+    store.setLinkOper('ams-fra.b', false);
+    expect(paths.reverseOf(there, {})).toBeUndefined();
+    // A path it did not find, or found before the graph changed shape, it cannot tell about.
+    expect(paths.reverseOf({ ...there }, {})).toBeNull();
+    store.removeLink('mun-vie.a');
+    expect(paths.reverseOf(there, {})).toBeNull();
+  });
+});
