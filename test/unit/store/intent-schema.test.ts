@@ -1,40 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IntentRecord } from '../../../src/intent/intent-types.js';
-import { type Db, migrate, openDatabase } from '../../../src/store/database.js';
+import { type Db, migrate } from '../../../src/store/database.js';
 import { INTENT_MIGRATIONS } from '../../../src/store/intent-schema.js';
 import { IntentStore } from '../../../src/store/intent-store.js';
+import { count, database, spec } from './intent-store-fixtures.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function database(): Db {
-  const dir = mkdtempSync(join(tmpdir(), 'sdnc-intent-schema-'));
-  dirs.push(dir);
-  return openDatabase(dir);
-}
-
-const spec: IntentRecord['spec'] = {
-  src: 'h1',
-  dst: 'h2',
-  bandwidthMbps: 10,
-  objective: 'latency',
-  protection: 'none',
-  constraints: {},
-  priority: 100,
-  allowPreemption: false,
-  bidirectional: true,
-};
 const path = { nodes: ['a', 'b'], links: ['a-b'], latencyMs: 1, cost: 1, energyJPerGbit: 1, hops: 1, bottleneckMbps: 100 };
 const paths: IntentRecord['paths'] = { forward: { primary: path, active: 'primary' } };
 const failure = { code: 'bandwidth', message: 'no room' } as const;
 
 const rows = (db: Db, sql: string) => db.prepare(sql).all();
-const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('intent schema migrations', () => {
   it('moves labels into the intent rows, paths into their own rows, and rebuilds the tables without losing history, labels or keys', () => {

@@ -12,30 +12,41 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** A fresh database file, removed after the test. */
+export function database(): Db {
+  return openDatabase(databaseDir());
+}
+
 /** Two connections to one database file: the store writes through one, the test reads through the other. */
 export function twoConnections(): { writer: Db; reader: Db } {
+  const dir = databaseDir();
+  return { writer: openDatabase(dir), reader: openDatabase(dir) };
+}
+
+function databaseDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sdnc-intent-store-'));
   dirs.push(dir);
-  const writer = openDatabase(dir);
-  const reader = openDatabase(dir);
-  return { writer, reader };
+  return dir;
 }
+
+/** The spec of every fixture record. */
+export const spec: IntentRecord['spec'] = {
+  src: 'h1',
+  dst: 'h2',
+  bandwidthMbps: 10,
+  objective: 'latency',
+  protection: 'none',
+  constraints: {},
+  priority: 100,
+  allowPreemption: false,
+  bidirectional: true,
+};
 
 export function record(key: number, state: IntentRecord['state'], history: StateChange[]): IntentRecord {
   return {
     id: `intent-${key}`,
     key,
-    spec: {
-      src: 'h1',
-      dst: 'h2',
-      bandwidthMbps: 10,
-      objective: 'latency',
-      protection: 'none',
-      constraints: {},
-      priority: 100,
-      allowPreemption: false,
-      bidirectional: true,
-    },
+    spec,
     state,
     reservedLinks: [],
     createdAt: 1,
