@@ -54,6 +54,11 @@ export interface Admission {
   readonly compiled: Compiled;
 }
 
+/** What a record takes over from its admission. */
+export function holdingsOf(a: Admission): Pick<IntentRecord, 'paths' | 'labels' | 'reservedLinks'> {
+  return { paths: a.paths, labels: a.labels, reservedLinks: a.reservedLinks };
+}
+
 export type { Compiled, InstallChange } from './install-sequencer.js';
 
 export type AdmitResult =

@@ -1,24 +1,14 @@
-import type { EventBus, EventType } from '../events/event-bus.js';
+import type { EventBus } from '../events/event-bus.js';
 import { SdncError } from '../model/errors.js';
-import type { ControllerEvent } from '../model/events.js';
+import { type ControllerEvent, TOPOLOGY_EVENT_TYPES } from '../model/events.js';
 import type { TopoLink } from '../model/topology.js';
 import { CapacityWatch, improved, linkBaseline } from './capacity-watch.js';
 import { DataPlaneHealth } from './data-plane-health.js';
-import type { Admission, InstallChange, IntentEngine } from './intent-engine.js';
+import { holdingsOf, type InstallChange, type IntentEngine } from './intent-engine.js';
 import type { DirectionPaths, IntentFailure, IntentPaths, IntentRecord, IntentSpec } from './intent-types.js';
 import { admitWithPreemption } from './preemption.js';
 import { assess, isDegraded, onlyBooked, onlyReleased, samePaths, type Verdict } from './reaction-rules.js';
 import type { SerialQueue } from './serial-queue.js';
-
-/** What the reactor watches on the bus: every change of the network, none of its own intent updates. */
-const TOPOLOGY_EVENTS: readonly EventType[] = [
-  'node-added',
-  'node-updated',
-  'node-removed',
-  'link-added',
-  'link-updated',
-  'link-removed',
-];
 
 /**
  * Everything that moves intents between states: admission of new intents, make-before-break changes,
@@ -68,7 +58,7 @@ export class IntentReactor {
     for (const l of deps.topology.links()) this.links.set(l.id, l);
     // Every change of the network reaches onEvent, which invalidates the plans it may improve.
     deps.planner.keepAcrossPasses();
-    this.unsubscribers.push(this.bus.subscribe(({ event }) => this.onEvent(event), TOPOLOGY_EVENTS));
+    this.unsubscribers.push(this.bus.subscribe(({ event }) => this.onEvent(event), TOPOLOGY_EVENT_TYPES));
     this.unsubscribers.push(
       this.engine.deps.flows.subscribe(() => {
         if (this.awaiting.size > 0) this.schedule('settle');
@@ -128,7 +118,7 @@ export class IntentReactor {
     }
     const changes: InstallChange[] = [];
     this.preempt(victims, rec, changes);
-    this.engine.transition(id, 'rerouting', { spec, ...holdings(result.admission) });
+    this.engine.transition(id, 'rerouting', { spec, ...holdingsOf(result.admission) });
     changes.push({ id, old: this.engine.compiled(id), next: result.admission.compiled, retiredLabels: rec.labels });
     await this.apply(changes);
     return this.engine.mustGet(id);
@@ -307,7 +297,7 @@ export class IntentReactor {
     const { result, victims } = outcome;
     if (!result.ok) return;
     this.preempt(victims, rec, changes);
-    this.engine.transition(rec.id, 'rerouting', holdings(result.admission));
+    this.engine.transition(rec.id, 'rerouting', holdingsOf(result.admission));
     changes.push({ id: rec.id, old: this.engine.compiled(rec.id), next: result.admission.compiled, retiredLabels: rec.labels });
   }
 
@@ -348,7 +338,7 @@ export class IntentReactor {
         }
         this.preempt(victims, cur, changes);
         this.engine.transition(cur.id, 'compiling');
-        this.engine.transition(cur.id, 'installing', holdings(result.admission));
+        this.engine.transition(cur.id, 'installing', holdingsOf(result.admission));
         changes.push({ id: cur.id, next: result.admission.compiled });
       }
     });
@@ -378,7 +368,7 @@ export class IntentReactor {
     if (result.ok) {
       this.preempt(victims, rec, changes);
       const old = this.engine.compiled(rec.id);
-      this.engine.transition(rec.id, onSuccess, holdings(result.admission));
+      this.engine.transition(rec.id, onSuccess, holdingsOf(result.admission));
       changes.push({ id: rec.id, old, next: result.admission.compiled, retiredLabels: rec.labels });
     } else {
       this.fail(rec, result.reason, changes);
@@ -448,8 +438,4 @@ export class IntentReactor {
   private byPriority(ids: readonly string[]): IntentRecord[] {
     return ids.map((id) => this.engine.mustGet(id)).sort((a, b) => b.spec.priority - a.spec.priority || a.key - b.key);
   }
-}
-
-function holdings(a: Admission) {
-  return { paths: a.paths, labels: a.labels, reservedLinks: a.reservedLinks };
 }

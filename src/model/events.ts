@@ -12,6 +12,16 @@ export type TopologyEvent =
   | { readonly type: 'link-updated'; readonly link: TopoLink }
   | { readonly type: 'link-removed'; readonly id: string };
 
+/** The types of TopologyEvent: every change of the network (what its readers subscribe to). */
+export const TOPOLOGY_EVENT_TYPES: readonly TopologyEvent['type'][] = [
+  'node-added',
+  'node-updated',
+  'node-removed',
+  'link-added',
+  'link-updated',
+  'link-removed',
+];
+
 /**
  * Intent lifecycle changes; the payload is the intent's public view (see src/intent). The intent layer
  * publishes 'intent-updated' as an IntentUpdatedEvent, whose `intent` is built when first read.
