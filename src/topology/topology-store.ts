@@ -28,6 +28,12 @@ export class TopologyStore {
   private readonly linkById = new Map<string, TopoLink>();
   /** Cable -> the ids of its links, in the graph's edge order (cables never change on a link). */
   private readonly cableLinks = new Map<string, Set<string>>();
+  /**
+   * Datapath id -> the ids of the nodes that have it, in the order they got it (the topology service
+   * refuses a second one; the store answers with the first). Discovery looks switches up by it on
+   * every report.
+   */
+  private readonly byDatapath = new Map<string, string[]>();
   /** Node -> source port -> the id of the one link leaving there, or null when several do (then the graph is searched). */
   private readonly outPorts = new Map<string, Map<number, string | null>>();
 
@@ -122,8 +128,19 @@ export class TopologyStore {
   }
 
   findNodeByDatapath(datapathId: string): TopoNode | undefined {
-    const id = this.graph.findNode((_id, attrs) => attrs.datapathId === datapathId);
-    return id === undefined ? undefined : this.graph.getNodeAttributes(id);
+    const ids = this.byDatapath.get(datapathId);
+    return ids === undefined ? undefined : this.nodeById.get(ids[0]);
+  }
+
+  private indexDatapath(id: string, before: string | undefined, after: string | undefined): void {
+    if (before === after) return;
+    if (before !== undefined) {
+      const ids = this.byDatapath.get(before) ?? [];
+      const rest = ids.filter((x) => x !== id);
+      if (rest.length > 0) this.byDatapath.set(before, rest);
+      else this.byDatapath.delete(before);
+    }
+    if (after !== undefined) this.byDatapath.set(after, [...(this.byDatapath.get(after) ?? []), id]);
   }
 
   snapshot(): TopologySnapshot {
@@ -134,6 +151,7 @@ export class TopologyStore {
     if (this.graph.hasNode(node.id)) throw new SdncError('SDNC_ERR_DUPLICATE_ID', { kind: 'Node', id: node.id });
     this.graph.addNode(node.id, node);
     this.nodeById.set(node.id, node);
+    this.indexDatapath(node.id, undefined, node.datapathId);
     this.shapeVer++;
     this.bus.publish({ type: 'node-added', node });
   }
@@ -144,6 +162,7 @@ export class TopologyStore {
     const after = { ...change(before), id: before.id, kind: before.kind };
     this.graph.replaceNodeAttributes(id, after);
     this.nodeById.set(id, after);
+    this.indexDatapath(id, before.datapathId, after.datapathId);
     this.attrVer++;
     this.bus.publish({ type: 'node-updated', node: after });
     return after;
@@ -151,10 +170,11 @@ export class TopologyStore {
 
   /** Remove a node together with the links that touch it (each link removal is published first). */
   removeNode(id: string): void {
-    this.getNode(id);
+    const node = this.getNode(id);
     for (const edge of this.graph.edges(id)) this.removeLink(edge);
     this.graph.dropNode(id);
     this.nodeById.delete(id);
+    this.indexDatapath(id, node.datapathId, undefined);
     this.outPorts.delete(id);
     this.shapeVer++;
     this.bus.publish({ type: 'node-removed', id });

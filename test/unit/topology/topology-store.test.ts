@@ -34,6 +34,24 @@ describe('TopologyStore lookups', () => {
     expect(() => s.getNode('a')).toThrow();
   });
 
+  it('finds a node by datapath id through adds, changes of the id and removals', () => {
+    const s = store();
+    s.addNode({ ...node('s1'), datapathId: '0000000000000001' });
+    s.addNode({ ...node('s2'), datapathId: '0000000000000002' });
+    expect(s.findNodeByDatapath('0000000000000001')?.id).toBe('s1');
+    const moved = s.updateNode('s1', (x) => ({ ...x, datapathId: '00000000000000aa' }));
+    expect(s.findNodeByDatapath('00000000000000aa')).toBe(moved);
+    expect(s.findNodeByDatapath('0000000000000001')).toBeUndefined();
+    // Two nodes with one id (the topology service refuses that; the store answers with the first).
+    s.addNode({ ...node('s3'), datapathId: '0000000000000002' });
+    expect(s.findNodeByDatapath('0000000000000002')?.id).toBe('s2');
+    s.removeNode('s2');
+    expect(s.findNodeByDatapath('0000000000000002')?.id).toBe('s3');
+    s.updateNode('s3', (x) => ({ ...x, datapathId: undefined }));
+    expect(s.findNodeByDatapath('0000000000000002')).toBeUndefined();
+    expect(s.findNodeByDatapath('00000000000000aa')?.id).toBe('s1');
+  });
+
   it('answers linkFromPort through adds, port changes, removals and two links on one port', () => {
     const s = store();
     s.addLink(link('ab', 'a', 'b', 1));
