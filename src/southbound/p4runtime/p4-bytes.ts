@@ -6,6 +6,8 @@
  * leading zeros are stripped before the value is range-checked against the bitwidth.
  */
 
+import { readMac, writeMac } from '../mac-address.js';
+
 export type BytesForm = 'canonical' | 'full-width';
 
 export class P4BytesError extends Error {}
@@ -57,15 +59,20 @@ export function decodeNumber(bytes: Uint8Array, bitwidth: number): number {
   return Number(decodeUint(bytes, bitwidth));
 }
 
-/** "aa:bb:cc:dd:ee:ff" <-> 48-bit value. */
+/** "aa:bb:cc:dd:ee:ff" <-> 48-bit value (the text as the OpenFlow codec and discovery read and write it). */
 export function macToBigint(mac: string): bigint {
-  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mac)) throw new P4BytesError(`${mac} is not a MAC address`);
-  return BigInt(`0x${mac.replaceAll(':', '')}`);
+  const b = new Uint8Array(6);
+  if (!writeMac(b, 0, mac)) throw new P4BytesError(`${mac} is not a MAC address`);
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return v;
 }
 
 export function bigintToMac(v: bigint): string {
-  const hex = v.toString(16).padStart(12, '0');
-  return hex.match(/../g)!.join(':');
+  if (v < 0n || v >> 48n !== 0n) throw new P4BytesError(`0x${v.toString(16)} is not a 48-bit MAC address`);
+  const b = new Uint8Array(6);
+  for (let i = 5, x = v; i >= 0; i--, x >>= 8n) b[i] = Number(x & 0xffn);
+  return readMac(b, 0);
 }
 
 /** A value with its `len` high bits set out of `bitwidth` (prefix masks). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  bigintToMac,
   canonical,
   decodeUint,
   encodeUint,
@@ -41,6 +42,15 @@ describe('P4Runtime bytestrings (spec 8.4)', () => {
     expect(isCanonical(Buffer.from([0, 1]))).toBe(false);
     expect(isCanonical(Buffer.alloc(0))).toBe(false);
     expect(canonical(Buffer.from([0, 0, 0]))).toEqual(Buffer.from([0]));
+  });
+
+  it('turns MAC addresses into 48-bit values and back, refusing what is not one', () => {
+    expect(macToBigint('02:00:0A:ff:00:01')).toBe(0x02000aff0001n);
+    expect(bigintToMac(0x02000aff0001n)).toBe('02:00:0a:ff:00:01');
+    expect(bigintToMac(0n)).toBe('00:00:00:00:00:00');
+    expect(() => macToBigint('02:00:0a:ff:00')).toThrow(P4BytesError);
+    expect(() => macToBigint('02:00:0a:ff:00:0g')).toThrow(P4BytesError);
+    expect(() => bigintToMac(1n << 48n)).toThrow(P4BytesError);
   });
 
   it('builds and recognises prefix masks', () => {
