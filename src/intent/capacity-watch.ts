@@ -1,9 +1,10 @@
 import { effectiveLatencyMs, isUsable, residualMbps, type TopoLink } from '../model/topology.js';
-/** Counts of free identifiers (tunnel labels, meter ids): more than at the last mark is growth. */
+/** Free identifiers: more free tunnel labels, or more free meter ids on some switch, than at the last mark is growth. */
 export interface FreeCounts {
   readonly labelsFree: number;
-  /** Meter ids free, as minus those in use (each switch has its own pool; see MeterIds). */
-  readonly metersFree: number;
+  /** Whether some switch has more free meter ids than at the last markMeters() (each has its own pool; see MeterIds). */
+  metersFreedSinceMark(): boolean;
+  markMeters(): void;
 }
 
 /** What an intent could use of a link at some moment. */
@@ -23,13 +24,12 @@ const EPS = 1e-9;
  * that never completed) leaves the link as it was and wakes nobody up. Growth seen by a pass that does
  * not retry (admission of new intents, a reroute) is kept until a retry pass takes it, so no freed
  * capacity is lost. Labels and meter ids count the same way, each on its own: more free labels, or more
- * free meter ids, than at the last mark is growth (meter ids net over all switches: one freed on a
- * switch while another is taken elsewhere in the same pass goes unseen until the next growth).
+ * free meter ids on some switch, than at the last mark is growth (switch by switch: an id freed on one
+ * switch counts even when another switch took one in the same pass).
  */
 export class CapacityWatch {
   private readonly baselines = new Map<string, LinkBaseline>();
   private labelsFree: number;
-  private metersFree: number;
   private pending = false;
 
   constructor(
@@ -37,7 +37,7 @@ export class CapacityWatch {
     private readonly free: FreeCounts,
   ) {
     this.labelsFree = free.labelsFree;
-    this.metersFree = free.metersFree;
+    free.markMeters();
   }
 
   /**
@@ -56,7 +56,7 @@ export class CapacityWatch {
 
   /** Whether labels or meter ids were freed since the last mark (a retry may be due although no link changed). */
   labelsGrew(): boolean {
-    return this.free.labelsFree > this.labelsFree || this.free.metersFree > this.metersFree;
+    return this.free.labelsFree > this.labelsFree || this.free.metersFreedSinceMark();
   }
 
   /** An admission pass ended: growth so far is kept, the current state is the new baseline. */
@@ -76,7 +76,7 @@ export class CapacityWatch {
   private reset(): void {
     this.baselines.clear();
     this.labelsFree = this.free.labelsFree;
-    this.metersFree = this.free.metersFree;
+    this.free.markMeters();
   }
 
   private grewSinceMark(): boolean {

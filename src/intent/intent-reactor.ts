@@ -39,9 +39,8 @@ export class IntentReactor {
       get labelsFree() {
         return engine.deps.labels.free;
       },
-      get metersFree() {
-        return -engine.rules.meters.used;
-      },
+      metersFreedSinceMark: () => engine.rules.meters.freedSinceMark(),
+      markMeters: () => engine.rules.meters.markUse(),
     });
   }
 

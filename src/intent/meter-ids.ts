@@ -24,6 +24,8 @@ interface SwitchIds {
 export class MeterIds {
   private readonly switches = new Map<string, SwitchIds>();
   private inUse = 0;
+  /** Ids in use at the last markUse() on each switch whose count changed since (see freedSinceMark). */
+  private readonly marked = new Map<string, number>();
 
   /** Ids held, over all switches. */
   get used(): number {
@@ -36,11 +38,31 @@ export class MeterIds {
     return s === undefined ? MAX_METER_ID : MAX_METER_ID - s.owners.size;
   }
 
+  /** Starts counting anew what freedSinceMark() compares with. */
+  markUse(): void {
+    this.marked.clear();
+  }
+
+  /**
+   * Whether some switch has more free ids than at the last markUse(), switch by switch: an id freed on
+   * one switch is growth there even when another switch took one meanwhile.
+   */
+  freedSinceMark(): boolean {
+    for (const [device, was] of this.marked) if ((this.switches.get(device)?.owners.size ?? 0) < was) return true;
+    return false;
+  }
+
+  /** Notes a switch's use before its first change since the last mark. */
+  private touch(device: string, s: SwitchIds): void {
+    if (!this.marked.has(device)) this.marked.set(device, s.owners.size);
+  }
+
   /** A free id on `device` for `owner`, or undefined when the switch has none left. */
   allocate(device: string, owner: number): number | undefined {
     const s = this.switchOf(device);
     const id = take(s);
     if (id === undefined) return undefined;
+    this.touch(device, s);
     s.owners.set(id, { owner, holds: 1 });
     this.inUse++;
     return id;
@@ -70,6 +92,7 @@ export class MeterIds {
       s.fresh = id + 1;
     }
     // An id in the freed queue stays there and is skipped when its turn comes (it is owned then).
+    this.touch(device, s);
     s.owners.set(id, { owner, holds: 1 });
     this.inUse++;
   }
@@ -81,6 +104,7 @@ export class MeterIds {
     const h = s?.owners.get(id);
     if (s === undefined || h === undefined || h.owner !== owner) return;
     if (--h.holds > 0) return;
+    this.touch(device, s);
     s.owners.delete(id);
     s.freed.push(id);
     this.inUse--;

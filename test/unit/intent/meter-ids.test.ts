@@ -49,4 +49,25 @@ describe('meter ids per switch', () => {
     expect(m.allocate('a', 7)).toBe(2);
     expect(m.allocate('a', 7)).toBeUndefined();
   });
+
+  it('tells whether some switch has more free ids than at the last mark, switch by switch', () => {
+    const m = new MeterIds();
+    m.allocate('a', 1);
+    m.allocate('a', 2);
+    m.markUse();
+    expect(m.freedSinceMark()).toBe(false);
+    // One freed on a while b takes one: the total is unchanged, but a has room again.
+    m.release('a', 1, 1);
+    m.allocate('b', 3);
+    expect(m.used).toBe(2);
+    expect(m.freedSinceMark()).toBe(true);
+    m.markUse();
+    // Taken and given back within one mark: no growth; a hold released with others left frees nothing.
+    const id = m.allocate('a', 4) as number;
+    m.release('a', id, 4);
+    expect(m.freedSinceMark()).toBe(false);
+    expect(m.hold('a', 2, 2)).toBe(true);
+    m.release('a', 2, 2);
+    expect(m.freedSinceMark()).toBe(false);
+  });
 });
