@@ -76,11 +76,10 @@ export class DeviceFlowState {
   status: DeviceStatus | undefined = undefined;
 
   constructor(
-    policy: OwnershipPolicy,
+    /** What this state shares with the other devices' (one per flow service and policy), the policy included. */
+    shared: SharedFlowState,
     /** The device's id (datapath id). */
     readonly id = '',
-    /** What this state shares with the other devices' (one per flow service and policy). */
-    shared: SharedFlowState = new SharedFlowState(policy),
   ) {
     this.ownerPool = shared.owners;
     this.held = shared.held;

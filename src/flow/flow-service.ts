@@ -348,7 +348,7 @@ export class FlowService {
   private device(id: string): DeviceFlowState {
     let s = this.devices.get(id);
     if (s === undefined) {
-      s = new DeviceFlowState(this.ownership, id, this.shared);
+      s = new DeviceFlowState(this.shared, id);
       this.devices.set(id, s);
     }
     return s;

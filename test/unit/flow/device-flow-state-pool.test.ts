@@ -17,8 +17,8 @@ const ports = (flows: readonly FlowRule[]) => flows.map((f) => f.match.inPort).s
 describe('device flow states sharing slot pools', () => {
   it('a slot forgotten while still listed as touched neither reappears nor disturbs the device that reuses its row', () => {
     const shared = new SharedFlowState(DEFAULT_OWNERSHIP);
-    const a = new DeviceFlowState(DEFAULT_OWNERSHIP, 'a', shared);
-    const b = new DeviceFlowState(DEFAULT_OWNERSHIP, 'b', shared);
+    const a = new DeviceFlowState(shared, 'a');
+    const b = new DeviceFlowState(shared, 'b');
     a.stale = false;
     b.stale = false;
     const r1 = rule('a', 1);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DeviceFlowState } from '../../../src/flow/device-flow-state.js';
+import { DeviceFlowState, SharedFlowState } from '../../../src/flow/device-flow-state.js';
 import { FakeDriver } from '../../../src/flow/fake-driver.js';
 import { batchSize, DEFAULT_OWNERSHIP, diffDeviceState } from '../../../src/flow/flow-diff.js';
 import { flowBody, flowIdentity } from '../../../src/flow/flow-key.js';
@@ -113,7 +113,7 @@ describe('incremental convergence', () => {
   it('diffs of changed owners equal a full diff of the device, step after step', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 1, maxLength: 25 }), (steps) => {
-        const state = new DeviceFlowState(DEFAULT_OWNERSHIP);
+        const state = new DeviceFlowState(new SharedFlowState(DEFAULT_OWNERSHIP));
         // What the device has: starts with a stray managed rule and an unmanaged cookie-0 rule.
         let actual: DeviceState = ownerState(9, [{ device: A, inPort: 1, out: 3, group: undefined, meter: undefined }]);
         actual = { ...actual, flows: [...actual.flows, { ...actual.flows[0], match: { inPort: 99 }, cookie: 0 }] };
@@ -147,7 +147,7 @@ describe('incremental convergence', () => {
     });
     fc.assert(
       fc.property(fc.array(bigArb, { minLength: 2, maxLength: 8 }), (steps) => {
-        const state = new DeviceFlowState(DEFAULT_OWNERSHIP);
+        const state = new DeviceFlowState(new SharedFlowState(DEFAULT_OWNERSHIP));
         let actual: DeviceState = { flows: [], groups: [], meters: [] };
         state.commit(state.diffAll(actual));
         for (const step of steps) {
@@ -168,7 +168,7 @@ describe('incremental convergence', () => {
     });
     fc.assert(
       fc.property(fc.array(deltaArb, { minLength: 1, maxLength: 25 }), (steps) => {
-        const state = new DeviceFlowState(DEFAULT_OWNERSHIP);
+        const state = new DeviceFlowState(new SharedFlowState(DEFAULT_OWNERSHIP));
         const mine = new Map<number, DeviceState>();
         let actual: DeviceState = { flows: [], groups: [], meters: [] };
         state.commit(state.diffAll(actual));
@@ -199,7 +199,7 @@ describe('incremental convergence', () => {
     });
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 1, maxLength: 30 }), (steps) => {
-        const state = new DeviceFlowState(DEFAULT_OWNERSHIP);
+        const state = new DeviceFlowState(new SharedFlowState(DEFAULT_OWNERSHIP));
         const mine = new Map<number, DeviceState>();
         let actual: DeviceState = { flows: [], groups: [], meters: [] };
         let inFlight: DeviceBatch | undefined;
