@@ -66,8 +66,8 @@ export class SearchContext {
   /** Live indexes (over the links usable when built, see LandmarkIndex), preferred while current. */
   private readonly liveIndexes = new Map<Float64Array, LandmarkIndex>();
   /**
-   * Nodes the bidirectional landmark search settled (bidirectionalAlt adds them; the one-way search of
-   * suurballe does not): what weak bounds cost, counted since a query last found its index not
+   * Nodes the landmark searches settled (bidirectionalAlt and the first, goal-directed search of
+   * suurballe add them): what weak bounds cost, counted since a query last found its index not
    * weakened by links that went down, or since the last build (see liveOr).
    */
   searchWork = 0;

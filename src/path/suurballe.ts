@@ -49,10 +49,12 @@ export function suurballe(
   distF[src] = 0;
   seenF[src] = g1;
   heapF.push(h(src), src);
+  let settled = 0;
   while (heapF.size > 0) {
     const u = heapF.pop();
     if (doneF[u] === g1) continue;
     doneF[u] = g1;
+    settled++;
     if (u === dst) break;
     const d = distF[u];
     for (let e = s.outOffsets[u], end = s.outOffsets[u + 1]; e < end; e++) {
@@ -70,6 +72,8 @@ export function suurballe(
       heapF.push(nd + hv, v);
     }
   }
+  // What weak bounds cost counts toward a live landmark index, as for point-to-point searches.
+  ctx.searchWork += settled;
   if (doneF[dst] !== g1) return null;
   const total = distF[dst];
   const pot = (v: number): number => (doneF[v] === g1 ? distF[v] : total - h(v));

@@ -6,6 +6,7 @@ import { dijkstraAll } from '../../../src/path/dijkstra.js';
 import { PathService } from '../../../src/path/path-service.js';
 import { SearchContext } from '../../../src/path/search-context.js';
 import { SnapshotKeeper } from '../../../src/path/snapshot-keeper.js';
+import { suurballe } from '../../../src/path/suurballe.js';
 import { TopologyStore } from '../../../src/topology/topology-store.js';
 import { euStore } from './support/eu-sample.js';
 
@@ -143,6 +144,30 @@ describe('LandmarkIndex', () => {
     // Built in each round with links down, once the weak bounds had cost enough.
     expect(liveUsed).toBeGreaterThan(0);
     expect(ctx.landmarkBuilds).toBeGreaterThan(1);
+    keeper.close();
+  });
+
+  it('builds a live index for protected queries too once their weak bounds cost enough', () => {
+    const g = geometricWan(300, 4, 5);
+    const bus = new EventBus();
+    const store = new TopologyStore(bus);
+    for (const n of g.nodes) store.addNode(n);
+    for (const l of g.links) store.addLink(l);
+    const keeper = new SnapshotKeeper(store, bus);
+    const ctx = new SearchContext(keeper.current(), { count: 8, afterQueries: 0 });
+    const w = ctx.snap.latencyMs;
+    expect(ctx.landmarksFor(w, true)?.live).toBe(false);
+    const rnd = prng(11);
+    for (let i = 0; i < 12; i++) store.setLinkOper(g.links[Math.floor(rnd() * g.links.length)].id, false);
+    expect(keeper.current()).toBe(ctx.snap);
+    const builds = ctx.landmarkBuilds;
+    // Link-disjoint pairs only (Suurballe): their first search is the goal-directed one.
+    for (let q = 0; q < 400 && ctx.landmarkBuilds === builds; q++) {
+      ctx.setConstraints({});
+      suurballe(ctx, Math.floor(rnd() * g.nodes.length), Math.floor(rnd() * g.nodes.length), w, 'link');
+    }
+    expect(ctx.landmarkBuilds).toBe(builds + 1);
+    expect(ctx.landmarksFor(w)?.live).toBe(true);
     keeper.close();
   });
 });
