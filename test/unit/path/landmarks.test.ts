@@ -29,6 +29,16 @@ function expectAdmissible(ctx: SearchContext): void {
   }
 }
 
+/** A 300-node geometric WAN in a store, with the snapshot keeper of that store. */
+function wan() {
+  const g = geometricWan(300, 4, 5);
+  const bus = new EventBus();
+  const store = new TopologyStore(bus);
+  for (const n of g.nodes) store.addNode(n);
+  for (const l of g.links) store.addLink(l);
+  return { g, store, keeper: new SnapshotKeeper(store, bus) };
+}
+
 describe('LandmarkIndex', () => {
   it('gives admissible bounds, goes stale when a latency drops under its floor, and is rebuilt', () => {
     const { store, bus } = euStore();
@@ -69,12 +79,7 @@ describe('LandmarkIndex', () => {
   });
 
   it('matches plain Dijkstra on a 300-node WAN through random latency drops and rises', () => {
-    const g = geometricWan(300, 4, 5);
-    const bus = new EventBus();
-    const store = new TopologyStore(bus);
-    for (const n of g.nodes) store.addNode(n);
-    for (const l of g.links) store.addLink(l);
-    const keeper = new SnapshotKeeper(store, bus);
+    const { g, store, keeper } = wan();
     const paths = new PathService(keeper, { afterQueries: 0, count: 8 });
     const ctx = new SearchContext(keeper.current(), { count: 0 });
     const dist = new Float64Array(g.nodes.length);
@@ -100,12 +105,7 @@ describe('LandmarkIndex', () => {
   });
 
   it('builds a live index while links are down once weak bounds cost enough, stays exact, and drops it when a link comes back', () => {
-    const g = geometricWan(300, 4, 5);
-    const bus = new EventBus();
-    const store = new TopologyStore(bus);
-    for (const n of g.nodes) store.addNode(n);
-    for (const l of g.links) store.addLink(l);
-    const keeper = new SnapshotKeeper(store, bus);
+    const { g, store, keeper } = wan();
     const ctx = new SearchContext(keeper.current(), { count: 8, afterQueries: 0 });
     const ref = new SearchContext(keeper.current(), { count: 0 });
     const w = ctx.snap.latencyMs;
@@ -148,12 +148,7 @@ describe('LandmarkIndex', () => {
   });
 
   it('builds a live index for protected queries too once their weak bounds cost enough', () => {
-    const g = geometricWan(300, 4, 5);
-    const bus = new EventBus();
-    const store = new TopologyStore(bus);
-    for (const n of g.nodes) store.addNode(n);
-    for (const l of g.links) store.addLink(l);
-    const keeper = new SnapshotKeeper(store, bus);
+    const { g, store, keeper } = wan();
     const ctx = new SearchContext(keeper.current(), { count: 8, afterQueries: 0 });
     const w = ctx.snap.latencyMs;
     expect(ctx.landmarksFor(w, true)?.live).toBe(false);

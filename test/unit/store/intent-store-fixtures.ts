@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { normalizeRequest } from '../../../src/intent/intent-request.js';
 import type { IntentRecord, StateChange } from '../../../src/intent/intent-types.js';
 import type { Path } from '../../../src/model/path.js';
 import { type Db, openDatabase } from '../../../src/store/database.js';
@@ -29,18 +30,8 @@ function databaseDir(): string {
   return dir;
 }
 
-/** The spec of every fixture record. */
-export const spec: IntentRecord['spec'] = {
-  src: 'h1',
-  dst: 'h2',
-  bandwidthMbps: 10,
-  objective: 'latency',
-  protection: 'none',
-  constraints: {},
-  priority: 100,
-  allowPreemption: false,
-  bidirectional: true,
-};
+/** The spec of every fixture record: what a request from h1 to h2 for 10 Mbit/s normalises to. */
+export const spec: IntentRecord['spec'] = normalizeRequest({ endpoints: { src: 'h1', dst: 'h2' }, bandwidthMbps: 10 });
 
 export function record(key: number, state: IntentRecord['state'], history: StateChange[]): IntentRecord {
   return {
