@@ -141,7 +141,11 @@ export class PathPlanner {
     }
     const result = this.planNow(spec, src.node, dst.node, avoid);
     if (spec.bandwidthMbps > this.plannedMbps) this.plannedMbps = spec.bandwidthMbps;
-    this.memo.set(key, { epoch: this.epoch, result });
+    // Made on the topology as it is now: it passes the check at these versions by construction (every
+    // link qualified for the search, and its bottleneck is the one the search found).
+    const shape = this.topo.shapeVersion;
+    const attr = this.topo.attrVersion;
+    this.memo.set(key, { epoch: this.epoch, result, checked: result.ok ? result : undefined, shape, attr });
     return result;
   }
 
