@@ -56,7 +56,6 @@ export function acquireLabels(
 ): { ok: true; labels: IntentLabels; places: MeterPlaces } | { ok: false; reason: IntentFailure } {
   const joined = tunnels.join(forward.key);
   const f = joined ?? tunnels.open(forward.crankback);
-  const need = (n: TunnelNeed) => (n.crankback ? 2 : 1);
   if (f === undefined) return { ok: false, reason: labelsExhausted(tunnels.pool, need(forward)) };
   let r: Tunnel | undefined;
   if (reverse !== undefined) {
@@ -69,11 +68,9 @@ export function acquireLabels(
   let fm: number | undefined;
   let rm: number | undefined;
   if (policed) {
-    const meterOn = (device: string, kept: number | undefined, keptOn: string | undefined): number | undefined =>
-      kept !== undefined && keptOn === device && meters.hold(device, kept, owner) ? kept : meters.allocate(device, owner);
-    fm = meterOn(forward.shape.ingress, keep?.labels.forwardMeter, keep?.places[0]);
+    fm = meterOn(meters, owner, forward.shape.ingress, keep?.labels.forwardMeter, keep?.places[0]);
     if (fm !== undefined && reverse !== undefined)
-      rm = meterOn(reverse.shape.ingress, keep?.labels.reverseMeter, keep?.places[1]);
+      rm = meterOn(meters, owner, reverse.shape.ingress, keep?.labels.reverseMeter, keep?.places[1]);
     if (fm === undefined || (reverse !== undefined && rm === undefined)) {
       meters.release(forward.shape.ingress, fm, owner);
       tunnels.release(f.label);
@@ -101,6 +98,22 @@ export function acquireLabels(
     labels,
     places: [fm === undefined ? undefined : forward.shape.ingress, rm === undefined ? undefined : reverse?.shape.ingress],
   };
+}
+
+/** Labels a tunnel of this need takes: its own, and a crankback label when it has local repair. */
+function need(n: TunnelNeed): number {
+  return n.crankback ? 2 : 1;
+}
+
+/** A meter id for `owner` on `device`: the one it kept there when still free for it, else a new one. */
+function meterOn(
+  meters: MeterIds,
+  owner: number,
+  device: string,
+  kept: number | undefined,
+  keptOn: string | undefined,
+): number | undefined {
+  return kept !== undefined && keptOn === device && meters.hold(device, kept, owner) ? kept : meters.allocate(device, owner);
 }
 
 /**
