@@ -70,12 +70,3 @@ export class BulkStatement {
     return stmt;
   }
 }
-
-/** The rows of `values` (`width` values each) whose first value is not in `deleted`. */
-export function withoutDeleted<T>(values: readonly T[], width: number, deleted: ReadonlySet<unknown>): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < values.length; i += width) {
-    if (!deleted.has(values[i])) for (let j = 0; j < width; j++) out.push(values[i + j]);
-  }
-  return out;
-}

@@ -1,4 +1,4 @@
-import type { IntentLabels } from '../intent/intent-types.js';
+import type { IntentFailure, IntentLabels, StateChange } from '../intent/intent-types.js';
 
 /** The intent store's tables (migrations in order), row shapes and column encodings. */
 
@@ -157,6 +157,19 @@ export const INTENT_MIGRATIONS = [
        reverse_meter = iif(OLD.direction = 'reverseMeter', NULL, reverse_meter)
      WHERE key = OLD.intent_key;
    END;`,
+  // History in the intent row: ',[state,at]' or ',[state,at,reason]' per transition, appended by the
+  // update that writes the transition's state (a batch wrote four history rows per intent, a third of
+  // its commit). intent_history stays as a view of the same rows for readers of the old table.
+  `ALTER TABLE intents ADD COLUMN history TEXT NOT NULL DEFAULT '';
+   UPDATE intents SET history = coalesce((
+     SELECT group_concat(
+       ',' || iif(h.reason IS NULL, json_array(h.state, h.at), json_array(h.state, h.at, json(h.reason))), ''
+       ORDER BY h.seq)
+     FROM intent_history h WHERE h.intent_key = intents.key), '');
+   DROP TABLE intent_history;
+   CREATE VIEW intent_history (intent_key, seq, state, at, reason) AS
+     SELECT i.key, j.key, j.value ->> 0, j.value ->> 1, j.value -> 2
+     FROM intents i, json_each('[' || substr(i.history, 2) || ']') j;`,
 ];
 
 /** The members of IntentLabels, as named in the intent_labels view's direction. */
@@ -204,17 +217,34 @@ export interface IntentRow {
   reverse_crankback_label: number | null;
   forward_meter: number | null;
   reverse_meter: number | null;
+  /** The transitions, see historyText. */
+  history: string;
 }
 
-export interface HistoryRow {
-  intent_key: number;
-  state: string;
-  at: number;
-  reason: string | null;
+/**
+ * The history column's text of `history` from entry `from` on: what a write appends to the row (all of
+ * it for a new row). Entries as the column holds them (see the migration): ',[state,at(,reason)]'.
+ */
+export function historyText(history: readonly StateChange[], from: number): string {
+  let t = '';
+  for (let i = from; i < history.length; i++) {
+    const c = history[i];
+    t += historyEntry(c.state, c.at, c.reason === undefined ? null : JSON.stringify(c.reason));
+  }
+  return t;
 }
 
-/** Values per history row of a multi-row insert: intent_key, seq, state, at, reason. */
-export const HISTORY_WIDTH = 5;
+/** One entry of the history column; `reason` as JSON. States are identifiers: no escaping needed. */
+export function historyEntry(state: string, at: number, reason: string | null): string {
+  return reason === null ? `,["${state}",${at}]` : `,["${state}",${at},${reason}]`;
+}
+
+/** The transitions of a history column. */
+export function parseHistory(text: string): StateChange[] {
+  if (text === '') return [];
+  const entries = JSON.parse(`[${text.slice(1)}]`) as [StateChange['state'], number, IntentFailure?][];
+  return entries.map(([state, at, reason]) => (reason === undefined ? { state, at } : { state, at, reason }));
+}
 
 /** Values per row of a multi-row label update: key, then LABEL_COLUMNS. */
 export const LABELS_WIDTH = 7;

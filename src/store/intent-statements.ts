@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { BulkStatement } from './bulk-statement.js';
 import type { Db } from './database.js';
-import { HISTORY_WIDTH, LABEL_COLUMNS, LABELS_WIDTH } from './intent-schema.js';
+import { LABEL_COLUMNS, LABELS_WIDTH } from './intent-schema.js';
 
 /**
  * The intent store's statements, prepared once per database: single-row ones for rare writes and
@@ -14,11 +14,10 @@ export class IntentStatements {
   readonly updateStateOfKeys: BulkStatement;
   readonly updateRoute: BulkStatement;
   readonly updateRouteLabels: BulkStatement;
-  readonly bulkHistory: BulkStatement;
   readonly deleteIntentStmt: Statement;
-  readonly deleteHistory: Statement;
   readonly bulkUpdateLabels: BulkStatement;
   readonly pathsIdOf: Statement;
+  readonly historyLengthOf: Statement;
   readonly maxPathsId: Statement;
   readonly readPaths: Statement;
   readonly insertPaths: BulkStatement;
@@ -30,60 +29,62 @@ export class IntentStatements {
   readonly writeKey: Statement;
 
   constructor(db: Db) {
+    // The whole row; `history` is the row's whole history when inserted and what is new when it exists.
     this.upsertIntent = db.prepare(
-      `INSERT INTO intents (key, id, spec, state, reason, paths_id, reserved_links, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO intents (key, id, spec, state, reason, paths_id, reserved_links, created_at, updated_at, history)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET spec = excluded.spec, state = excluded.state, reason = excluded.reason,
-         paths_id = excluded.paths_id, reserved_links = excluded.reserved_links, updated_at = excluded.updated_at`,
+         paths_id = excluded.paths_id, reserved_links = excluded.reserved_links, updated_at = excluded.updated_at,
+         history = history || ?`,
     );
-    // A new intent's row with its labels (the label columns last, in LABEL_COLUMNS order).
+    // A new intent's row with its history and labels (the label columns last, in LABEL_COLUMNS order).
     this.insertIntents = new BulkStatement(
       db,
-      `INSERT INTO intents (key, id, spec, state, reason, paths_id, reserved_links, created_at, updated_at,
+      `INSERT INTO intents (key, id, spec, state, reason, paths_id, reserved_links, created_at, updated_at, history,
          ${LABEL_COLUMNS.join(', ')}) VALUES `,
-      '(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+      '(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
       '',
-      15,
+      16,
     );
-    // Rows of (key, state, reason, updated_at) and (key, state, reason, paths, reserved_links, updated_at).
+    // Every update appends the history entries new since the row was written (historyText).
+    // Rows of (key, state, reason, updated_at, history) and (key, state, reason, paths, reserved_links,
+    // updated_at, history).
     this.updateState = new BulkStatement(
       db,
-      'UPDATE intents SET state = v.column2, reason = v.column3, updated_at = v.column4 FROM (VALUES ',
-      '(?,?,?,?)',
+      `UPDATE intents SET state = v.column2, reason = v.column3, updated_at = v.column4,
+         history = intents.history || v.column5 FROM (VALUES `,
+      '(?,?,?,?,?)',
       ') AS v WHERE intents.key = v.column1',
-      4,
+      5,
     );
-    // The same for rows of one state, reason and time (prefix values), listed by key.
+    // The same for rows of one state, reason, time and new history (prefix values), listed by key.
     this.updateStateOfKeys = new BulkStatement(
       db,
-      'UPDATE intents SET state = ?, reason = ?, updated_at = ? WHERE key IN (',
+      'UPDATE intents SET state = ?, reason = ?, updated_at = ?, history = history || ? WHERE key IN (',
       '?',
       ')',
       1,
-      3,
+      4,
     );
     this.updateRoute = new BulkStatement(
       db,
       `UPDATE intents SET state = v.column2, reason = v.column3, paths_id = v.column4, reserved_links = v.column5,
-         updated_at = v.column6 FROM (VALUES `,
-      '(?,?,?,?,?,?)',
+         updated_at = v.column6, history = intents.history || v.column7 FROM (VALUES `,
+      '(?,?,?,?,?,?,?)',
       ') AS v WHERE intents.key = v.column1',
-      6,
+      7,
     );
-    // The same with the labels (a reroute's new paths come with new labels), LABEL_COLUMNS after updated_at.
-    const routeLabels = LABEL_COLUMNS.map((c, i) => `${c} = v.column${i + 7}`).join(', ');
+    // The same with the labels (a reroute's new paths come with new labels), LABEL_COLUMNS after history.
+    const routeLabels = LABEL_COLUMNS.map((c, i) => `${c} = v.column${i + 8}`).join(', ');
     this.updateRouteLabels = new BulkStatement(
       db,
       `UPDATE intents SET state = v.column2, reason = v.column3, paths_id = v.column4, reserved_links = v.column5,
-         updated_at = v.column6, ${routeLabels} FROM (VALUES `,
-      '(?,?,?,?,?,?,?,?,?,?,?,?)',
+         updated_at = v.column6, history = intents.history || v.column7, ${routeLabels} FROM (VALUES `,
+      '(?,?,?,?,?,?,?,?,?,?,?,?,?)',
       ') AS v WHERE intents.key = v.column1',
-      12,
+      13,
     );
-    const history = 'INSERT INTO intent_history (intent_key, seq, state, at, reason) VALUES ';
-    this.bulkHistory = new BulkStatement(db, history, '(?,?,?,?,?)', '', HISTORY_WIDTH);
     this.deleteIntentStmt = db.prepare('DELETE FROM intents WHERE key = ?');
-    this.deleteHistory = db.prepare('DELETE FROM intent_history WHERE intent_key = ?');
     const setLabels = LABEL_COLUMNS.map((c, i) => `${c} = v.column${i + 2}`).join(', ');
     // Rows of (key, LABEL_COLUMNS...).
     this.bulkUpdateLabels = new BulkStatement(
@@ -94,6 +95,9 @@ export class IntentStatements {
       LABELS_WIDTH,
     );
     this.pathsIdOf = db.prepare('SELECT paths_id FROM intents WHERE key = ?');
+    this.historyLengthOf = db.prepare(
+      `SELECT json_array_length('[' || substr(history, 2) || ']') AS n FROM intents WHERE key = ?`,
+    );
     this.maxPathsId = db.prepare('SELECT max(id) AS id FROM intent_paths');
     this.readPaths = db.prepare('SELECT id, paths FROM intent_paths');
     this.insertPaths = new BulkStatement(db, 'INSERT INTO intent_paths (id, paths) VALUES ', '(?,?)', '', 2);
@@ -120,7 +124,6 @@ export class IntentStatements {
       this.updateStateOfKeys,
       this.updateRoute,
       this.updateRouteLabels,
-      this.bulkHistory,
       this.bulkUpdateLabels,
       this.insertPaths,
       this.deletePaths,

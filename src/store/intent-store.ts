@@ -1,15 +1,15 @@
 import type { IntentLabels, IntentRecord, StateChange } from '../intent/intent-types.js';
 import { linksOfPaths } from '../intent/path-planner.js';
-import { withoutDeleted } from './bulk-statement.js';
 import { type Db, migrate } from './database.js';
 import { IntentPathRows } from './intent-paths.js';
 import {
-  HISTORY_WIDTH,
-  type HistoryRow,
+  historyEntry,
+  historyText,
   INTENT_MIGRATIONS,
   type IntentRow,
   LINKS_OF_PATHS,
   labelsOf,
+  parseHistory,
   pushKeyLabels,
   pushLabels,
 } from './intent-schema.js';
@@ -44,13 +44,12 @@ interface StateRun {
 const MIN_STATE_RUN = 8;
 
 /**
- * Changes not yet written (group commit), applied in this order: deletes, rows (a new one with its labels),
- * history, labels of rows written before, idempotency.
+ * Changes not yet written (group commit), applied in this order: deletes, rows (a new one with its labels
+ * and history, the others with the history entries new since they were written), labels of rows written
+ * before, idempotency.
  */
 interface Unwritten {
   readonly rows: Map<number, IntentRecord>;
-  /** HISTORY_WIDTH values per entry, in the order of the intent_history columns. */
-  readonly history: (string | number | null)[];
   readonly labels: Map<number, IntentLabels | undefined>;
   readonly idem: Map<string, { bodyHash: string; intentKey: number; at: number }>;
   readonly deleted: Set<number>;
@@ -59,7 +58,7 @@ interface Unwritten {
 
 /**
  * Intents, their state history, their labels and the Idempotency-Keys of the requests that created
- * them. Every state transition is one history row; the intent row holds the latest state, reservation,
+ * them. Every state transition is an entry of its row's history; the intent row holds the latest state, reservation,
  * labels and meter ids (a column per role of IntentLabels; a tunnel's label is held by every intent
  * riding it) and refers to its paths, stored once per paths object (IntentPathRows), so that a restart
  * reloads intents with the paths and labels they had.
@@ -152,7 +151,7 @@ export class IntentStore {
   /** Writes every change not yet in the database now (group commit); throws when the write fails. */
   flush(): void {
     const u = this.unwritten;
-    if (u.rows.size === 0 && u.history.length === 0 && u.labels.size === 0 && u.idem.size === 0 && u.deleted.size === 0) {
+    if (u.rows.size === 0 && u.labels.size === 0 && u.idem.size === 0 && u.deleted.size === 0) {
       if (u.lastKey === undefined) return;
     }
     try {
@@ -180,7 +179,6 @@ export class IntentStore {
     const labels: (number | null)[] = [];
     this.writeRows(u.rows, u.labels, deleted, labels);
     this.paths.endWrite();
-    this.sql.bulkHistory.run(deleted.size === 0 ? u.history : withoutDeleted(u.history, HISTORY_WIDTH, deleted));
     // Labels saved without their row (the rows' labels are written with them).
     for (const [key, next] of u.labels) if (!deleted.has(key) && !u.rows.has(key)) pushKeyLabels(labels, key, next);
     this.sql.bulkUpdateLabels.run(labels);
@@ -192,7 +190,7 @@ export class IntentStore {
   /** Changes waiting for the end of the turn (0 with immediate commits). */
   get unwrittenCount(): number {
     const u = this.unwritten;
-    return u.rows.size + u.history.length / HISTORY_WIDTH + u.labels.size + u.idem.size + u.deleted.size;
+    return u.rows.size + u.labels.size + u.idem.size + u.deleted.size;
   }
 
   /** A fresh intent key, never handed out before. */
@@ -203,12 +201,9 @@ export class IntentStore {
     return this.lastKey;
   }
 
-  /** Writes the intent's current row and, when `change` is given, appends it to the history. */
-  save(record: IntentRecord, change?: StateChange): void {
-    const reason = change?.reason ? JSON.stringify(change.reason) : null;
-    // Only the latest row of an intent is written; every history entry is.
+  /** Writes the intent's row with its history (which has `change`, the transition it made if any). */
+  save(record: IntentRecord, _change?: StateChange): void {
     this.unwritten.rows.set(record.key, record);
-    if (change) this.unwritten.history.push(record.key, record.history.length - 1, change.state, change.at, reason);
     this.changed();
   }
 
@@ -253,8 +248,8 @@ export class IntentStore {
       if (deleted.has(r.key)) continue;
       const prev = this.written.get(r.key);
       if (prev === undefined && r.key > this.committedKey) {
-        // A key handed out after the last commit has no row yet: inserted with its labels, many rows per
-        // statement.
+        // A key handed out after the last commit has no row yet: inserted with its history and labels,
+        // many rows per statement.
         fresh.push(
           r.key,
           r.id,
@@ -265,6 +260,7 @@ export class IntentStore {
           this.reservedJson(r),
           r.createdAt,
           r.updatedAt,
+          historyText(r.history, 0),
         );
         pushLabels(fresh, labels.get(r.key));
         continue;
@@ -272,14 +268,22 @@ export class IntentStore {
       const labelled = labels.has(r.key);
       if (prev === undefined || prev.spec !== r.spec) {
         this.releasePaths(r.key, prev);
-        this.writeRow(r);
+        this.writeRow(r, prev);
         if (labelled) pushKeyLabels(labelRows, r.key, labels.get(r.key));
         continue;
       }
       const reason = r.reason ? JSON.stringify(r.reason) : null;
+      // The row's history has prev's entries: the entries after them are appended.
+      const added = r.history.length - prev.history.length;
       if (prev.paths === r.paths && prev.reservedLinks === r.reservedLinks) {
         if (labelled) pushKeyLabels(labelRows, r.key, labels.get(r.key));
-        if (r.state === run.state && reason === run.reason && r.updatedAt === run.at) {
+        const last = r.history[r.history.length - 1];
+        if (added !== 1 || last.state !== r.state || last.at !== r.updatedAt || last.reason !== r.reason) {
+          // No transition (a save of labels only), several, or one that is not what the row's state,
+          // reason and time say: the row's own values.
+          states.push(r.key, r.state, reason, r.updatedAt, historyText(r.history, prev.history.length));
+        } else if (r.state === run.state && reason === run.reason && r.updatedAt === run.at) {
+          // One transition, the one that set the row's state, reason and time: the run's entry.
           run.keys.push(r.key);
         } else {
           this.endStateRun(run, states);
@@ -291,11 +295,12 @@ export class IntentStore {
       } else {
         this.releasePaths(r.key, prev);
         const paths = this.pathsId(r);
+        const history = historyText(r.history, prev.history.length);
         if (labelled) {
-          routesWithLabels.push(r.key, r.state, reason, paths, this.reservedJson(r), r.updatedAt);
+          routesWithLabels.push(r.key, r.state, reason, paths, this.reservedJson(r), r.updatedAt, history);
           pushLabels(routesWithLabels, labels.get(r.key));
         } else {
-          routes.push(r.key, r.state, reason, paths, this.reservedJson(r), r.updatedAt);
+          routes.push(r.key, r.state, reason, paths, this.reservedJson(r), r.updatedAt, history);
         }
       }
     }
@@ -313,17 +318,25 @@ export class IntentStore {
    */
   private endStateRun(run: StateRun, states: (string | number | null)[]): void {
     const keys = run.keys;
+    if (keys.length === 0) return;
+    // Each key's one new history entry is the transition to the run's state, at its time.
+    const entry = historyEntry(run.state, run.at, run.reason);
     if (keys.length >= MIN_STATE_RUN) {
-      this.sql.updateStateOfKeys.run(keys, [run.state, run.reason, run.at]);
+      this.sql.updateStateOfKeys.run(keys, [run.state, run.reason, run.at, entry]);
     } else {
-      for (const key of keys) states.push(key, run.state, run.reason, run.at);
+      for (const key of keys) states.push(key, run.state, run.reason, run.at, entry);
     }
     keys.length = 0;
   }
 
-  /** Writes a whole row. */
-  private writeRow(r: IntentRecord): void {
+  /**
+   * Writes a whole row. Its history: all of it when there is no row yet; else what is new since `prev`,
+   * or since what the row holds when this store does not know what it wrote (read).
+   */
+  private writeRow(r: IntentRecord, prev: IntentRecord | undefined): void {
     const reason = r.reason ? JSON.stringify(r.reason) : null;
+    const held =
+      prev?.history.length ?? (this.sql.historyLengthOf.get(r.key) as { n: number } | undefined)?.n ?? r.history.length;
     this.sql.upsertIntent.run(
       r.key,
       r.id,
@@ -334,6 +347,8 @@ export class IntentStore {
       this.reservedJson(r),
       r.createdAt,
       r.updatedAt,
+      historyText(r.history, 0),
+      historyText(r.history, held),
     );
   }
 
@@ -350,12 +365,11 @@ export class IntentStore {
   }
 
   /**
-   * Deletes an intent's row (idempotency keys follow by cascade), its history (no foreign key) and its
-   * reference to its paths.
+   * Deletes an intent's row (with its history; idempotency keys follow by cascade) and its reference to
+   * its paths.
    */
   private deleteRows(key: number): void {
     this.releasePaths(key, this.written.get(key));
-    this.sql.deleteHistory.run(key);
     this.sql.deleteIntentStmt.run(key);
   }
 
@@ -403,17 +417,6 @@ export class IntentStore {
 
   loadAll(): IntentRecord[] {
     this.flush();
-    const history = new Map<number, StateChange[]>();
-    for (const h of this.db
-      .prepare('SELECT intent_key, state, at, reason FROM intent_history ORDER BY intent_key, seq')
-      .all() as HistoryRow[]) {
-      let list = history.get(h.intent_key);
-      if (!list) {
-        list = [];
-        history.set(h.intent_key, list);
-      }
-      list.push({ state: h.state as StateChange['state'], at: h.at, ...(h.reason ? { reason: JSON.parse(h.reason) } : {}) });
-    }
     const rows = this.db.prepare('SELECT * FROM intents ORDER BY key').all() as IntentRow[];
     // One object per paths row, shared by the intents on it as when they were written.
     const pathsById = this.paths.load(rows.map((r) => r.paths_id));
@@ -432,7 +435,7 @@ export class IntentStore {
           r.reserved_links === LINKS_OF_PATHS && paths !== undefined ? linksOfPaths(paths) : JSON.parse(r.reserved_links),
         createdAt: r.created_at,
         updatedAt: r.updated_at,
-        history: history.get(r.key) ?? [],
+        history: parseHistory(r.history),
       };
     });
     for (const r of records) this.written.set(r.key, r);
@@ -441,5 +444,5 @@ export class IntentStore {
 }
 
 function emptyUnwritten(): Unwritten {
-  return { rows: new Map(), history: [], labels: new Map(), idem: new Map(), deleted: new Set() };
+  return { rows: new Map(), labels: new Map(), idem: new Map(), deleted: new Set() };
 }

@@ -98,12 +98,18 @@ describe('intent schema migrations', () => {
     expect(store.nextKey()).toBe(5);
     // Only the final tables are left, their references follow the renamed intent table, nothing dangles.
     expect(rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'intent%' ORDER BY name")).toEqual([
-      { name: 'intent_history' },
       { name: 'intent_idempotency' },
       { name: 'intent_key_seq' },
       { name: 'intent_paths' },
       { name: 'intents' },
     ]);
+    // The history moved into the rows; intent_history reads it as the table did.
+    expect(rows(db, "SELECT type FROM sqlite_master WHERE name = 'intent_history'")).toEqual([{ type: 'view' }]);
+    expect(rows(db, 'SELECT seq, state, at, reason FROM intent_history WHERE intent_key = 3 ORDER BY seq')).toEqual([
+      { seq: 0, state: 'requested', at: 20, reason: null },
+      { seq: 1, state: 'failed', at: 22, reason: JSON.stringify(failure) },
+    ]);
+    expect(count(db, 'intent_history')).toBe(8);
     // Equal paths are stored once, and reload as one object.
     expect(rows(db, 'SELECT paths FROM intent_paths')).toEqual([{ paths: JSON.stringify(paths) }]);
     expect(loaded[2].paths).toBe(loaded[0].paths);

@@ -48,7 +48,8 @@ describe('IntentStore group commit', () => {
     reader.exec('BEGIN IMMEDIATE');
     expect(() => store.flush()).toThrow();
     reader.exec('ROLLBACK');
-    expect(store.unwrittenCount).toBe(2);
+    // The row, with its history.
+    expect(store.unwrittenCount).toBe(1);
     store.flush();
     expect(count(reader, 'intents')).toBe(1);
     store.delete(key);
@@ -216,6 +217,51 @@ describe('IntentStore group commit', () => {
     expect(rows()).toEqual([]);
   });
 
+  it("appends each write's new transitions to the row's history, however the row is written", () => {
+    const { writer, reader } = twoConnections();
+    const store = new IntentStore(writer);
+    const history = (key: number) =>
+      reader.prepare('SELECT seq, state, at, reason FROM intent_history WHERE intent_key = ? ORDER BY seq').all(key);
+    const key = store.nextKey();
+    let rec = record(key, 'requested', [{ state: 'requested', at: 1 }]);
+    store.save(rec, rec.history[0]);
+    store.flush();
+    // Two transitions in one write (a row of its own values), then one (the state-run statement).
+    rec = next(next(rec, 'compiling', 2), 'installing', 3);
+    store.save(rec, rec.history.at(-1));
+    store.flush();
+    rec = next(rec, 'installed', 4);
+    store.save(rec, rec.history.at(-1));
+    store.flush();
+    // A write without a transition appends nothing; one with a reason keeps it.
+    store.saveLabels(key, { forward: 5 });
+    store.flush();
+    const reason = { code: 'bandwidth' as const, message: 'link a-b is full' };
+    rec = { ...next(rec, 'failed', 5, { reason }), labels: { forward: 5 } };
+    rec = { ...rec, history: [...rec.history.slice(0, -1), { state: 'failed', at: 5, reason }] };
+    store.save(rec, rec.history.at(-1));
+    store.flush();
+    // A new spec writes the whole row: its history still only gets what is new.
+    rec = next(rec, 'compiling', 6, { spec: { ...rec.spec, priority: 3 }, reason: undefined });
+    store.save(rec, rec.history.at(-1));
+    store.flush();
+    // A store that did not write or load the row reads how much history it has.
+    rec = next(rec, 'installing', 7, { spec: { ...rec.spec, priority: 4 } });
+    const blind = new IntentStore(writer);
+    blind.save(rec, rec.history.at(-1));
+    blind.flush();
+    expect(history(key)).toEqual([
+      { seq: 0, state: 'requested', at: 1, reason: null },
+      { seq: 1, state: 'compiling', at: 2, reason: null },
+      { seq: 2, state: 'installing', at: 3, reason: null },
+      { seq: 3, state: 'installed', at: 4, reason: null },
+      { seq: 4, state: 'failed', at: 5, reason: JSON.stringify(reason) },
+      { seq: 5, state: 'compiling', at: 6, reason: null },
+      { seq: 6, state: 'installing', at: 7, reason: null },
+    ]);
+    expect(new IntentStore(reader).loadAll()).toEqual([rec]);
+  });
+
   it('writes large turns (multi-row statements) and reloads every history entry in order', () => {
     const { writer, reader } = twoConnections();
     const store = new IntentStore(writer);
@@ -229,8 +275,8 @@ describe('IntentStore group commit', () => {
       rec = next(rec, 'compiling', i + 1);
       store.save(rec, rec.history.at(-1));
       rec = next(rec, 'failed', i + 2, { reason: { code: 'bandwidth', message: `none ${i}` } });
-      store.save(rec, { ...rec.history[2], reason: rec.reason });
       rec = { ...rec, history: [...rec.history.slice(0, 2), { ...rec.history[2], reason: rec.reason }] };
+      store.save(rec, rec.history[2]);
       store.saveLabels(key, i % 2 === 0 ? { forward: 2 * i + 1, reverse: 2 * i + 2 } : undefined);
       if (i % 2 === 0) rec = { ...rec, labels: { forward: 2 * i + 1, reverse: 2 * i + 2 } };
       expected.push(rec);
