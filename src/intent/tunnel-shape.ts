@@ -176,17 +176,22 @@ function resolvePorts(topo: CompileTopology, path: Path, shape: number | undefin
   let switchError: string | undefined;
   const last = nodes.length - 1;
   try {
+    // Each link is looked up once: the link a hop leaves on is the one the next hop enters on.
+    let entering = links.length > 0 ? topo.findLink(links[0]) : undefined;
     for (let i = 1; i <= last && links.length > 0; i++) {
       const node = nodes[i];
+      const leaving = i < last ? topo.findLink(links[i]) : undefined;
       const device = i === last ? datapathOf(topo, node, 'egress') : topo.findNode(node)?.datapathId;
-      if (device === undefined) continue;
-      const inPort = inPortOf(topo, links[i - 1], node);
-      if (i < last) {
-        const port = outPort(topo, links[i], node);
-        transit.push({ device, inPort, outPort: port, out: [{ type: 'output', port }] });
-      } else {
-        egress = { device, inPort, outPort: 0, out: [] };
+      if (device !== undefined) {
+        const inPort = inPortOf(entering, links[i - 1], node);
+        if (i < last) {
+          const port = outPort(leaving, links[i], node);
+          transit.push({ device, inPort, outPort: port, out: outputOn(port) });
+        } else {
+          egress = { device, inPort, outPort: 0, out: NO_ACTIONS };
+        }
       }
+      entering = leaving;
     }
   } catch (err) {
     if (!(err instanceof NotProgrammable)) throw err;
@@ -275,6 +280,22 @@ export function shapeOf(topo: CompileTopology, primaryPath: Path, backupPath: Pa
   return { ingress, primary, backup, hasLinks, primaryOut, backupOut: b === primaryOut ? undefined : b };
 }
 
+const NO_ACTIONS: readonly FlowAction[] = [];
+
+/** [output port], one array per port number for every hop (rules are values, never changed). */
+const outputs: (readonly FlowAction[])[] = [];
+
+function outputOn(port: number): readonly FlowAction[] {
+  let out = outputs[port];
+  if (out === undefined) {
+    out = [{ type: 'output', port }];
+    // Port numbers are small (OpenFlow's are 32 bits, but a switch numbers its ports from 1): only those
+    // are kept, the rest made per hop.
+    if (port >= 0 && port < 4096) outputs[port] = out;
+  }
+  return out;
+}
+
 /** [output port] at the first node of a path: one object per path and topology version. */
 export function outputTo(p: PathPorts, port: number): FlowAction {
   let out = p.firstOutput;
@@ -297,15 +318,15 @@ function datapathOf(topo: CompileTopology, nodeId: string, role: string): string
   return dp;
 }
 
-function outPort(topo: CompileTopology, linkId: string, node: string): number {
-  const link = topo.findLink(linkId);
+/** The port `link` (`linkId` as looked up) leaves `node` on. */
+function outPort(link: TopoLink | undefined, linkId: string, node: string): number {
   if (link === undefined) throw new NotProgrammable(`link ${linkId} no longer exists`);
   if (link.srcPort === undefined) throw new NotProgrammable(`link ${linkId} has no port number at ${node}`);
   return link.srcPort;
 }
 
-function inPortOf(topo: CompileTopology, linkId: string, node: string): number {
-  const link = topo.findLink(linkId);
+/** The port `link` (`linkId` as looked up) enters `node` on. */
+function inPortOf(link: TopoLink | undefined, linkId: string, node: string): number {
   if (link === undefined) throw new NotProgrammable(`link ${linkId} no longer exists`);
   if (link.dstPort === undefined) throw new NotProgrammable(`link ${linkId} has no port number at ${node}`);
   return link.dstPort;
