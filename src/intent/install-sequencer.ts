@@ -247,6 +247,8 @@ export class InstallSequencer {
 }
 
 export function merge(c: Compiled, ...more: DeviceState[]): DeviceState {
+  // The common case, a new intent's own rules: its ingress flows and the rest's entries as they are.
+  if (more.length === 0 && c.rest.flows.length === 0) return { flows: c.ingress, groups: c.rest.groups, meters: c.rest.meters };
   return {
     flows: [...c.ingress, ...c.rest.flows, ...more.flatMap((m) => m.flows)],
     groups: [...c.rest.groups, ...more.flatMap((m) => m.groups)],
