@@ -202,10 +202,12 @@ export class IntentEngine {
     this.count(cur.state, -1);
     this.count(state, 1);
     const store = this.deps.store;
-    store.transaction(() => {
-      store.save(next, change);
-      if (cur.labels !== next.labels) store.saveLabels(next.key, next.labels);
-    });
+    if (cur.labels === next.labels) store.save(next, change);
+    else
+      store.transaction(() => {
+        store.save(next, change);
+        store.saveLabels(next.key, next.labels);
+      });
     this.publish(next);
     return next;
   }
