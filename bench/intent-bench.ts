@@ -376,15 +376,20 @@ async function round(dataDir: string): Promise<Record<string, number>> {
   };
 }
 
-/** The server the REST bench measures, listening on loopback (also for profiling it under load). */
+/**
+ * The server the REST bench measures, listening on loopback (also for profiling it under load), with its
+ * database in a file of its own as the controller keeps it; `close` stops it and removes the file.
+ */
 export async function restServer(): Promise<{
   s: Slice;
   hosts: { left: string[]; right: string[] };
   app: FastifyInstance;
   base: string;
   requests: (count: number, portBase: number) => IntentRequest[];
+  close: () => Promise<void>;
 }> {
-  const { s, hosts } = slice();
+  const dir = mkdtempSync(join(tmpdir(), 'sdnc-rest-bench-'));
+  const { s, hosts } = slice(dir);
   await s.intents.start();
   const app = await buildServer({
     topology: s.topology,
@@ -394,11 +399,18 @@ export async function restServer(): Promise<{
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  return { s, hosts, app, base, requests: (count, portBase) => requests(hosts, count, portBase) };
+  const close = async () => {
+    await app.close();
+    s.intents.stop();
+    s.flows.close();
+    s.db.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { s, hosts, app, base, requests: (count, portBase) => requests(hosts, count, portBase), close };
 }
 
 async function rest(): Promise<Record<string, number | string>> {
-  const { s, hosts, app, base } = await restServer();
+  const { s, hosts, base, close } = await restServer();
   const reqs = requests(hosts, REST_WARMUP + REST_POSTS, 20000);
   const client = clientLoad();
   const bodies = (rs: readonly IntentRequest[]) => rs.map((b) => JSON.stringify(b));
@@ -439,7 +451,7 @@ async function rest(): Promise<Record<string, number | string>> {
     };
   } finally {
     client.close();
-    await app.close();
+    await close();
   }
 }
 

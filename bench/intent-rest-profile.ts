@@ -64,7 +64,7 @@ function threadCpu(): { main: number; others: number } | undefined {
   return { main, others };
 }
 
-const { app, base, requests } = await restServer();
+const { base, requests, close } = await restServer();
 const client = clientLoad();
 const bodies = (count: number, portBase: number) => requests(count, portBase).map((r) => JSON.stringify(r));
 const session = new Session();
@@ -103,5 +103,5 @@ try {
 } finally {
   session.disconnect();
   client.close();
-  await app.close();
+  await close();
 }
