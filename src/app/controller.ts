@@ -25,6 +25,7 @@ import { OpenflowServer, type OpenflowTlsOptions, type ServerAddresses } from '.
 import { parseP4DeviceList } from '../southbound/p4runtime/p4-device-config.js';
 import { P4RuntimeDriver } from '../southbound/p4runtime/p4runtime-driver.js';
 import { loadSdncLspP4Info, p4Dir, pipelineCookieOf } from '../southbound/p4runtime/p4runtime-proto.js';
+import { Checkpointer } from '../store/checkpointer.js';
 import { openDatabase } from '../store/database.js';
 import { IntentStore } from '../store/intent-store.js';
 import { ReservationStore } from '../store/reservation-store.js';
@@ -112,6 +113,13 @@ export class Controller {
       this.onStop('database', () => {
         db.close();
       });
+      if (!db.memory) {
+        // WAL checkpoints on a thread of their own, not inside the commit of a request.
+        const checkpoints = new Checkpointer(db, {
+          onFailure: (err) => logger.warn({ err }, 'checkpoint thread failed; commits checkpoint the WAL again'),
+        });
+        this.onStop('checkpoints', () => checkpoints.close());
+      }
 
       // Topology: the file is the base, the operator's edits recorded in the database are the overlay.
       const file = loadTopologyFile(config.topology);
