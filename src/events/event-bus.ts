@@ -31,9 +31,13 @@ export class EventBus {
     return this.seqNo;
   }
 
-  publish(event: ControllerEvent): SequencedEvent {
-    const sequenced: SequencedEvent = { seq: ++this.seqNo, time: Date.now(), event };
+  publish(event: ControllerEvent): void {
+    const seq = ++this.seqNo;
     const listeners = this.byType.get(event.type) ?? this.listenersOf(event.type);
+    // Nobody wants this type (a batch's thousands of intent updates without an event stream client):
+    // the number is taken, nothing is built.
+    if (listeners.length === 0) return;
+    const sequenced: SequencedEvent = { seq, time: Date.now(), event };
     for (let i = 0; i < listeners.length; i++) {
       try {
         listeners[i](sequenced);
@@ -41,7 +45,6 @@ export class EventBus {
         this.onListenerError(err);
       }
     }
-    return sequenced;
   }
 
   /** Calls `listener` for every event, or only for events of `types`. Returns the unsubscribe function. */

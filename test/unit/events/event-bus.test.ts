@@ -18,6 +18,18 @@ describe('EventBus', () => {
     expect(bus.seq).toBe(2);
   });
 
+  it('numbers an event of a type nobody wants too: the next subscriber sees the gap', () => {
+    const bus = new EventBus();
+    const seqs: number[] = [];
+    bus.subscribe(({ seq }) => seqs.push(seq), ['node-removed']);
+    bus.publish(removed('n1'));
+    bus.publish(intent('i1'));
+    bus.publish(intent('i2'));
+    bus.publish(removed('n2'));
+    expect(seqs).toEqual([1, 4]);
+    expect(bus.seq).toBe(4);
+  });
+
   it('stops calling a subscriber once it unsubscribed, typed or not, and reports a throwing one', () => {
     const errors: unknown[] = [];
     const bus = new EventBus((err) => errors.push(err));
