@@ -21,7 +21,7 @@ const DIRECTIONS = ['forward', 'reverse'] as const;
 export class TrafficRegistry {
   private readonly owners = new Map<string, string>();
   private readonly signatures = new Map<string, readonly string[]>();
-  private readonly endpoints = new Map<string, Set<string>>();
+  private readonly endpoints = new Map<string, ReadonlySet<string>>();
 
   /** The claim of `spec` resolved to `ends`; throws SDNC_ERR_INTENT_DUPLICATE when an intent holds any of it. */
   claim(ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint }, spec: IntentSpec): TrafficClaim {
@@ -41,10 +41,7 @@ export class TrafficRegistry {
   add(id: string, ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint }, claim: TrafficClaim): void {
     for (const s of claim.signatures) this.owners.set(s, id);
     this.signatures.set(id, claim.signatures);
-    const eps = new Set<string>([ends.src.node, ends.dst.node]);
-    for (const h of ends.src.hosts) eps.add(h.endpoint);
-    for (const h of ends.dst.hosts) eps.add(h.endpoint);
-    this.endpoints.set(id, eps);
+    this.endpoints.set(id, endpointsOf(ends.src, ends.dst));
   }
 
   /** Registers a reloaded intent; one whose endpoints no longer resolve is registered by its refs only. */
@@ -66,6 +63,29 @@ export class TrafficRegistry {
   involves(id: string, spec: IntentSpec, endpoint: string): boolean {
     return refValue(spec.src) === endpoint || refValue(spec.dst) === endpoint || (this.endpoints.get(id)?.has(endpoint) ?? false);
   }
+}
+
+/**
+ * The nodes and endpoints of a pair of resolutions, one set per pair (resolutions are reused while the
+ * topology does not change, and the intents between two hosts share them); never changed.
+ */
+const endpointSets = new WeakMap<ResolvedEndpoint, WeakMap<ResolvedEndpoint, ReadonlySet<string>>>();
+
+function endpointsOf(src: ResolvedEndpoint, dst: ResolvedEndpoint): ReadonlySet<string> {
+  let byDst = endpointSets.get(src);
+  if (byDst === undefined) {
+    byDst = new WeakMap();
+    endpointSets.set(src, byDst);
+  }
+  let eps = byDst.get(dst);
+  if (eps === undefined) {
+    const set = new Set<string>([src.node, dst.node]);
+    for (const h of src.hosts) set.add(h.endpoint);
+    for (const h of dst.hosts) set.add(h.endpoint);
+    eps = set;
+    byDst.set(dst, eps);
+  }
+  return eps;
 }
 
 function refValue(ref: EndpointRef): string {
