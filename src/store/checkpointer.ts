@@ -24,7 +24,6 @@ export interface CheckpointerOptions {
 export class Checkpointer {
   private readonly worker: Worker;
   private closed = false;
-  private rounds = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(
@@ -47,16 +46,10 @@ export class Checkpointer {
       options.onFailure?.(err);
     };
     this.worker.on('message', () => {
-      this.rounds++;
       for (const w of this.waiting.splice(0)) w();
     });
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`checkpoint thread exited with code ${code}`)));
-  }
-
-  /** Checkpoint rounds the thread has finished. */
-  get finished(): number {
-    return this.rounds;
   }
 
   /** Resolves after the thread's next finished round (tests). */
