@@ -153,7 +153,7 @@ export class IntentEngine {
     };
     this.records.set(rec.id, rec);
     this.count(rec.state, 1);
-    this.deps.store.save(rec, change);
+    this.deps.store.save(rec);
     this.publish(rec);
     return rec;
   }
@@ -202,10 +202,10 @@ export class IntentEngine {
     this.count(cur.state, -1);
     this.count(state, 1);
     const store = this.deps.store;
-    if (cur.labels === next.labels) store.save(next, change);
+    if (cur.labels === next.labels) store.save(next);
     else
       store.transaction(() => {
-        store.save(next, change);
+        store.save(next);
         store.saveLabels(next.key, next.labels);
       });
     this.publish(next);

@@ -1,4 +1,4 @@
-import type { IntentLabels, IntentRecord, StateChange } from '../intent/intent-types.js';
+import type { IntentLabels, IntentRecord } from '../intent/intent-types.js';
 import { linksOfPaths } from '../intent/path-planner.js';
 import { type Db, migrate } from './database.js';
 import { IntentPathRows } from './intent-paths.js';
@@ -201,8 +201,8 @@ export class IntentStore {
     return this.lastKey;
   }
 
-  /** Writes the intent's row with its history (which has `change`, the transition it made if any). */
-  save(record: IntentRecord, _change?: StateChange): void {
+  /** Writes the intent's row with its history (the record's history has every transition it made). */
+  save(record: IntentRecord): void {
     this.unwritten.rows.set(record.key, record);
     this.changed();
   }

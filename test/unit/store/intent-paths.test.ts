@@ -23,7 +23,7 @@ function installed(store: IntentStore, n: number, paths: IntentPaths): IntentRec
     paths,
     reservedLinks: linksOfPaths(paths),
   }));
-  for (const r of recs) store.save(r, h);
+  for (const r of recs) store.save(r);
   store.flush();
   return recs;
 }
@@ -36,11 +36,11 @@ describe('IntentStore paths rows', () => {
     expect(stored(reader)).toEqual([p1]);
     // Two move to new paths (a reroute), then the third; one is deleted, then the rest.
     const moved = recs.slice(0, 2).map((r) => next(r, 'rerouting', 2, { paths: p2, reservedLinks: linksOfPaths(p2) }));
-    for (const r of moved) store.save(r, r.history.at(-1));
+    for (const r of moved) store.save(r);
     store.flush();
     expect(stored(reader)).toEqual([p1, p2]);
     const last = next(recs[2], 'rerouting', 3, { paths: p2, reservedLinks: linksOfPaths(p2) });
-    store.save(last, last.history.at(-1));
+    store.save(last);
     store.flush();
     expect(stored(reader)).toEqual([p2]);
     const reloaded = new IntentStore(reader).loadAll();
@@ -63,21 +63,21 @@ describe('IntentStore paths rows', () => {
     const loaded = new IntentStore(writer);
     const [la, lb] = loaded.loadAll();
     const na = next(la, 'failed', 2, { paths: undefined, reservedLinks: [] });
-    loaded.save(na, na.history.at(-1));
+    loaded.save(na);
     loaded.flush();
     expect(stored(reader)).toEqual([p1]);
     const nb = next(lb, 'rerouting', 2, { paths: p3, reservedLinks: linksOfPaths(p3) });
-    loaded.save(nb, nb.history.at(-1));
+    loaded.save(nb);
     loaded.flush();
     expect(stored(reader)).toEqual([p3]);
     // A store that never read them: a new spec rewrites the row of b (leaving p3 for p1), then of a.
     const blind = new IntentStore(writer);
     const bb = next(nb, 'installed', 3, { spec: { ...b.spec, priority: 1 }, paths: p1, reservedLinks: linksOfPaths(p1) });
-    blind.save(bb, bb.history.at(-1));
+    blind.save(bb);
     blind.flush();
     expect(stored(reader)).toEqual([p1]);
     const ba = next(na, 'installed', 3, { spec: { ...a.spec, priority: 2 }, paths: p1, reservedLinks: linksOfPaths(p1) });
-    blind.save(ba, ba.history.at(-1));
+    blind.save(ba);
     blind.flush();
     // The same object: the row this store wrote for b.
     expect(stored(reader)).toEqual([p1]);
@@ -95,7 +95,7 @@ describe('IntentStore paths rows', () => {
     const store = new IntentStore(writer);
     const [r] = installed(store, 1, p1);
     const moved = next(r, 'rerouting', 2, { paths: p2, reservedLinks: linksOfPaths(p2) });
-    store.save(moved, moved.history.at(-1));
+    store.save(moved);
     reader.pragma('busy_timeout = 0');
     writer.pragma('busy_timeout = 0');
     reader.exec('BEGIN IMMEDIATE');
@@ -104,7 +104,7 @@ describe('IntentStore paths rows', () => {
     store.flush();
     expect(stored(reader)).toEqual([p2]);
     const back = next(moved, 'installed', 3, { paths: p1, reservedLinks: linksOfPaths(p1) });
-    store.save(back, back.history.at(-1));
+    store.save(back);
     store.flush();
     expect(stored(reader)).toEqual([p1]);
     expect(new IntentStore(reader).loadAll()).toEqual([back]);
@@ -117,7 +117,7 @@ describe('IntentStore paths rows', () => {
     const moved = next(r, 'rerouting', 2, { paths: p2, reservedLinks: linksOfPaths(p2) });
     expect(() =>
       store.transaction(() => {
-        store.save(moved, moved.history.at(-1));
+        store.save(moved);
         store.saveLabels(r.key, { forward: 4 });
         throw new Error('compile failed');
       }),
@@ -125,7 +125,7 @@ describe('IntentStore paths rows', () => {
     expect(store.unwrittenCount).toBe(0);
     expect(new IntentStore(reader).loadAll()).toEqual([r]);
     store.transaction(() => {
-      store.save(moved, moved.history.at(-1));
+      store.save(moved);
       store.transaction(() => store.saveLabels(r.key, { forward: 4 }));
       // Nothing is written before the outermost transaction returns.
       expect(count(reader, 'intent_history')).toBe(1);

@@ -138,10 +138,17 @@ describe('intent schema migrations', () => {
     const key = store.nextKey();
     const h = { state: 'installed', at: 1 } as const;
     const labels = { forward: 5, reverse: 6, forwardMeter: 1, reverseMeter: 2 };
-    store.save(
-      { id: `intent-${key}`, key, spec, state: 'installed', labels, reservedLinks: [], createdAt: 1, updatedAt: 1, history: [h] },
-      h,
-    );
+    store.save({
+      id: `intent-${key}`,
+      key,
+      spec,
+      state: 'installed',
+      labels,
+      reservedLinks: [],
+      createdAt: 1,
+      updatedAt: 1,
+      history: [h],
+    });
     store.saveLabels(key, labels);
     store.flush();
     db.prepare(`DELETE FROM intent_labels WHERE direction IN ('forwardMeter', 'reverseMeter')`).run();

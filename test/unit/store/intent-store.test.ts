@@ -13,8 +13,8 @@ describe('IntentStore group commit', () => {
     const key = store.nextKey();
     const h1: StateChange = { state: 'requested', at: 1 };
     const h2: StateChange = { state: 'compiling', at: 2 };
-    store.save(record(key, 'requested', [h1]), h1);
-    store.save(record(key, 'compiling', [h1, h2]), h2);
+    store.save(record(key, 'requested', [h1]));
+    store.save(record(key, 'compiling', [h1, h2]));
     store.saveLabels(key, { forward: 7, reverse: 8 });
     store.saveIdempotency('k1', 'hash', key);
     // Same synchronous run: nothing is in the database yet, but the store answers from memory.
@@ -41,7 +41,7 @@ describe('IntentStore group commit', () => {
     const store = new IntentStore(writer, { onFlushError: (e) => errors.push(e) });
     const key = store.nextKey();
     const h: StateChange = { state: 'requested', at: 1 };
-    store.save(record(key, 'requested', [h]), h);
+    store.save(record(key, 'requested', [h]));
     // Another connection holds the write lock: the flush fails and keeps its changes.
     reader.pragma('busy_timeout = 0');
     writer.pragma('busy_timeout = 0');
@@ -63,7 +63,7 @@ describe('IntentStore group commit', () => {
     const store = new IntentStore(writer, { commit: 'immediate' });
     const key = store.nextKey();
     const h: StateChange = { state: 'requested', at: 1 };
-    store.save(record(key, 'requested', [h]), h);
+    store.save(record(key, 'requested', [h]));
     expect(count(reader, 'intents')).toBe(1);
     expect(store.unwrittenCount).toBe(0);
     store.saveLabels(key, { forward: 3, forwardCrankback: 4, reverseMeter: 5 });
@@ -80,7 +80,7 @@ describe('IntentStore group commit', () => {
     const [a, b] = [store.nextKey(), store.nextKey()];
     const h: StateChange = { state: 'installed', at: 1 };
     const recs = [record(a, 'installed', [h]), record(b, 'installed', [h])];
-    for (const r of recs) store.save(r, h);
+    for (const r of recs) store.save(r);
     store.flush();
     const la = { forward: 1, reverse: 2, forwardCrankback: 3 };
     const lb = { forward: 4, reverseMeter: 5 };
@@ -90,7 +90,7 @@ describe('IntentStore group commit', () => {
       [na, la],
       [nb, lb],
     ] as const) {
-      store.save(r, r.history.at(-1));
+      store.save(r);
       store.saveLabels(r.key, l);
     }
     store.flush();
@@ -103,11 +103,11 @@ describe('IntentStore group commit', () => {
     const key = store.nextKey();
     const h: StateChange = { state: 'requested', at: 1 };
     let rec = record(key, 'requested', [h]);
-    store.save(rec, h);
+    store.save(rec);
     store.flush();
     const p1: IntentPaths = { forward: { primary: path('a', 'b', 'c'), active: 'primary' } };
     const step = (r: IntentRecord) => {
-      store.save(r, r.history.at(-1));
+      store.save(r);
       if (r.labels !== rec.labels) store.saveLabels(r.key, r.labels);
       rec = r;
       store.flush();
@@ -134,11 +134,11 @@ describe('IntentStore group commit', () => {
     const key = store.nextKey();
     const h: StateChange = { state: 'requested', at: 1 };
     const r1 = record(key, 'requested', [h]);
-    store.save(r1, h);
+    store.save(r1);
     store.flush();
     const p: IntentPaths = { forward: { primary: path('a', 'b'), active: 'primary' } };
     const r2 = next(r1, 'compiling', 2, { paths: p, reservedLinks: ['a-b'] });
-    store.save(r2, r2.history.at(-1));
+    store.save(r2);
     store.saveLabels(key, { forward: 9 });
     reader.pragma('busy_timeout = 0');
     writer.pragma('busy_timeout = 0');
@@ -147,7 +147,7 @@ describe('IntentStore group commit', () => {
     reader.exec('ROLLBACK');
     // The next version shares the paths of the unwritten one: they must still be written.
     const r3 = next(r2, 'installing', 3, { labels: { forward: 9 } });
-    store.save(r3, r3.history.at(-1));
+    store.save(r3);
     store.flush();
     expect(new IntentStore(reader).loadAll()).toEqual([r3]);
   });
@@ -157,7 +157,7 @@ describe('IntentStore group commit', () => {
     const store = new IntentStore(writer);
     const [a, b, c] = [store.nextKey(), store.nextKey(), store.nextKey()];
     const h: StateChange = { state: 'requested', at: 1 };
-    for (const key of [a, b, c]) store.save(record(key, 'requested', [h]), h);
+    for (const key of [a, b, c]) store.save(record(key, 'requested', [h]));
     store.saveLabels(a, { forward: 10, reverse: 11 });
     store.saveLabels(c, { forward: 20 });
     store.flush();
@@ -184,7 +184,7 @@ describe('IntentStore group commit', () => {
     const store = new IntentStore(writer);
     const key = store.nextKey();
     const h: StateChange = { state: 'installed', at: 1 };
-    store.save(record(key, 'installed', [h]), h);
+    store.save(record(key, 'installed', [h]));
     store.saveLabels(key, { forward: 1, reverse: 2, forwardMeter: 5 });
     store.flush();
     // One role changes, one stays, one goes, one comes.
@@ -224,14 +224,14 @@ describe('IntentStore group commit', () => {
       reader.prepare('SELECT seq, state, at, reason FROM intent_history WHERE intent_key = ? ORDER BY seq').all(key);
     const key = store.nextKey();
     let rec = record(key, 'requested', [{ state: 'requested', at: 1 }]);
-    store.save(rec, rec.history[0]);
+    store.save(rec);
     store.flush();
     // Two transitions in one write (a row of its own values), then one (the state-run statement).
     rec = next(next(rec, 'compiling', 2), 'installing', 3);
-    store.save(rec, rec.history.at(-1));
+    store.save(rec);
     store.flush();
     rec = next(rec, 'installed', 4);
-    store.save(rec, rec.history.at(-1));
+    store.save(rec);
     store.flush();
     // A write without a transition appends nothing; one with a reason keeps it.
     store.saveLabels(key, { forward: 5 });
@@ -239,16 +239,16 @@ describe('IntentStore group commit', () => {
     const reason = { code: 'bandwidth' as const, message: 'link a-b is full' };
     rec = { ...next(rec, 'failed', 5, { reason }), labels: { forward: 5 } };
     rec = { ...rec, history: [...rec.history.slice(0, -1), { state: 'failed', at: 5, reason }] };
-    store.save(rec, rec.history.at(-1));
+    store.save(rec);
     store.flush();
     // A new spec writes the whole row: its history still only gets what is new.
     rec = next(rec, 'compiling', 6, { spec: { ...rec.spec, priority: 3 }, reason: undefined });
-    store.save(rec, rec.history.at(-1));
+    store.save(rec);
     store.flush();
     // A store that did not write or load the row reads how much history it has.
     rec = next(rec, 'installing', 7, { spec: { ...rec.spec, priority: 4 } });
     const blind = new IntentStore(writer);
-    blind.save(rec, rec.history.at(-1));
+    blind.save(rec);
     blind.flush();
     expect(history(key)).toEqual([
       { seq: 0, state: 'requested', at: 1, reason: null },
@@ -271,12 +271,12 @@ describe('IntentStore group commit', () => {
       const key = store.nextKey();
       const h: StateChange = { state: 'requested', at: i };
       let rec = record(key, 'requested', [h]);
-      store.save(rec, h);
+      store.save(rec);
       rec = next(rec, 'compiling', i + 1);
-      store.save(rec, rec.history.at(-1));
+      store.save(rec);
       rec = next(rec, 'failed', i + 2, { reason: { code: 'bandwidth', message: `none ${i}` } });
       rec = { ...rec, history: [...rec.history.slice(0, 2), { ...rec.history[2], reason: rec.reason }] };
-      store.save(rec, rec.history[2]);
+      store.save(rec);
       store.saveLabels(key, i % 2 === 0 ? { forward: 2 * i + 1, reverse: 2 * i + 2 } : undefined);
       if (i % 2 === 0) rec = { ...rec, labels: { forward: 2 * i + 1, reverse: 2 * i + 2 } };
       expected.push(rec);
@@ -297,7 +297,7 @@ describe('IntentStore group commit', () => {
         ...(i % 5 === 0 ? { spec: { ...r.spec, priority: i } } : {}),
       }),
     );
-    for (const r of moved) store.save(r, r.history.at(-1));
+    for (const r of moved) store.save(r);
     store.flush();
     expect(count(reader, 'intent_history')).toBe(300 * 4);
     expect(new IntentStore(reader).loadAll()).toEqual(moved);
@@ -309,7 +309,7 @@ describe('IntentStore group commit', () => {
       const n = next(r, reason ? 'failed' : 'installed', at, { reason });
       return reason ? { ...n, history: [...r.history, { state: n.state, at, reason }] } : n;
     });
-    for (const r of installed) store.save(r, r.history.at(-1));
+    for (const r of installed) store.save(r);
     store.flush();
     expect(count(reader, 'intent_history')).toBe(300 * 5);
     expect(new IntentStore(reader).loadAll()).toEqual(installed);
@@ -327,7 +327,7 @@ describe('IntentStore group commit', () => {
     // Equal links that are not the planner's array, and links that are not those of the paths.
     const copied = { ...record(store.nextKey(), 'installing', [h]), paths: p, reservedLinks: [...linksOfPaths(p)] };
     const other = { ...record(store.nextKey(), 'installing', [h]), paths: p, reservedLinks: ['a-b'] };
-    for (const r of [derived, copied, other]) store.save(r, h);
+    for (const r of [derived, copied, other]) store.save(r);
     store.flush();
     const stored = reader.prepare('SELECT key, reserved_links FROM intents ORDER BY key').all() as {
       key: number;
@@ -347,8 +347,8 @@ describe('IntentStore group commit', () => {
     const h: StateChange = { state: 'installed', at: 1 };
     const la = { forward: 30, reverse: 31, forwardMeter: 1, reverseMeter: 1 };
     const lb = { forward: 30, reverse: 31, forwardMeter: 2, reverseMeter: 2 };
-    store.save({ ...record(a, 'installed', [h]), labels: la }, h);
-    store.save({ ...record(b, 'installed', [h]), labels: lb }, h);
+    store.save({ ...record(a, 'installed', [h]), labels: la });
+    store.save({ ...record(b, 'installed', [h]), labels: lb });
     store.saveLabels(a, la);
     store.saveLabels(b, lb);
     store.flush();
@@ -374,7 +374,7 @@ describe('IntentStore group commit', () => {
     // And the migrated table takes a shared label now.
     const k = store.nextKey();
     const h: StateChange = { state: 'installed', at: 2 };
-    store.save({ ...record(k, 'installed', [h]), labels: { forward: 40 } }, h);
+    store.save({ ...record(k, 'installed', [h]), labels: { forward: 40 } });
     store.saveLabels(k, { forward: 40 });
     store.flush();
     expect(new IntentStore(reader).loadAll().map((r) => r.labels?.forward)).toEqual([40, 40]);
