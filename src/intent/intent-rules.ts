@@ -20,6 +20,18 @@ export interface TunnelPlans {
   readonly reverse: PlannedTunnel | undefined;
 }
 
+/** The tunnel plans of an intent's directions, or why it cannot be programmed. */
+export type TunnelPlanning = ({ readonly ok: true } & TunnelPlans) | { readonly ok: false; readonly reason: IntentFailure };
+
+/** Tunnel plans made on a paths object, with the topology versions and resolutions they were made for. */
+interface KnownPlanning {
+  readonly shape: number;
+  readonly attr: number | undefined;
+  readonly src: ResolvedEndpoint['hosts'];
+  readonly dst: ResolvedEndpoint['hosts'];
+  readonly planning: TunnelPlanning;
+}
+
 /**
  * An intent's share of the data plane: the tunnels its directions ride (joined or opened, their labels),
  * its meter ids, the ARP classifiers it holds on its tunnels, and its own rules on them (classifiers and
@@ -32,6 +44,8 @@ export class IntentRules {
   private readonly meterPlaces = new WeakMap<IntentLabels, MeterPlaces>();
   /** The ARP classifiers each admission's labels hold (given back with the labels). */
   private readonly arpHolds = new WeakMap<IntentLabels, readonly ArpShare[]>();
+  /** The last tunnel plans made on each paths object, with what they were made for (see plan). */
+  private readonly plans = new WeakMap<IntentPaths, KnownPlanning>();
 
   constructor(
     private readonly topology: CompileTopology,
@@ -108,11 +122,32 @@ export class IntentRules {
     }
   }
 
-  /** The tunnel plans of an intent's directions (why it cannot be programmed, when it cannot). */
-  plan(
-    ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint },
-    paths: IntentPaths,
-  ): ({ ok: true } & TunnelPlans) | { ok: false; reason: IntentFailure } {
+  /**
+   * The tunnel plans of an intent's directions (why it cannot be programmed, when it cannot). Intents
+   * admitted on the same paths object (the planner hands out one per equal request) to the same
+   * resolutions get the plans made for the first of them while the topology is unchanged: a batch
+   * plans each tunnel once, not once per intent.
+   */
+  plan(ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint }, paths: IntentPaths): TunnelPlanning {
+    const topo = this.topology;
+    const shape = topo.shapeVersion;
+    const attr = topo.attrVersion;
+    const known = this.plans.get(paths);
+    if (
+      known !== undefined &&
+      shape !== undefined &&
+      known.shape === shape &&
+      known.attr === attr &&
+      known.src === ends.src.hosts &&
+      known.dst === ends.dst.hosts
+    )
+      return known.planning;
+    const planning = this.planNow(ends, paths);
+    if (shape !== undefined) this.plans.set(paths, { shape, attr, src: ends.src.hosts, dst: ends.dst.hosts, planning });
+    return planning;
+  }
+
+  private planNow(ends: { src: ResolvedEndpoint; dst: ResolvedEndpoint }, paths: IntentPaths): TunnelPlanning {
     const topo = this.topology;
     const f = paths.forward;
     const forward = planTunnel(topo, f.primary, f.backup, ends.dst.hosts);
