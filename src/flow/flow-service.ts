@@ -294,6 +294,24 @@ export class FlowService {
     return (this.ownerDevices.get(owner) ?? []).map((s) => s.id);
   }
 
+  /**
+   * Where `owner`'s entries stand: the first of its devices whose last pass failed; else 'pending'
+   * while one of them is not converged (isConverged), 'done' when all are (or it has none). Walks the
+   * owner's devices in place: the intent layer asks for every intent of a batch.
+   */
+  ownerStatus(owner: string): 'done' | 'pending' | { device: string } {
+    const states = this.ownerDevices.get(owner);
+    if (states === undefined) return 'done';
+    let pending = false;
+    for (let i = 0; i < states.length; i++) {
+      const state = states[i];
+      const s = state.status;
+      if (s === 'failed') return { device: state.id };
+      if (state.dirty || (s !== 'in-sync' && s !== 'applied')) pending = true;
+    }
+    return pending ? 'pending' : 'done';
+  }
+
   /** Everything wanted on the device, owners in the order they joined it (infrastructure included). */
   desiredState(device: string): DeviceState {
     return this.devices.get(device)?.desired() ?? NOTHING;

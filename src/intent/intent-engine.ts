@@ -11,6 +11,7 @@ import { assertTransition } from './intent-lifecycle.js';
 import { IntentRules } from './intent-rules.js';
 import {
   ACTIVE_STATES,
+  INTENT_STATES,
   type IntentFailure,
   type IntentLabels,
   type IntentPaths,
@@ -74,7 +75,8 @@ export type AdmitResult =
 export class IntentEngine {
   private readonly records = new Map<string, IntentRecord>();
   private readonly compiledState = new Map<string, Compiled>();
-  private readonly stateCounts = new Map<IntentState, number>();
+  /** Intents per state (an object with every state as a member: cheaper than a Map on every transition). */
+  private readonly stateCounts = Object.fromEntries(INTENT_STATES.map((s) => [s, 0])) as Record<IntentState, number>;
   private readonly sequencer: InstallSequencer;
   /** Tunnels, meter ids and the rules an intent has on them. */
   readonly rules: IntentRules;
@@ -106,16 +108,16 @@ export class IntentEngine {
 
   /** How many intents are in `state` (counted on every transition). */
   countIn(state: IntentState): number {
-    return this.stateCounts.get(state) ?? 0;
+    return this.stateCounts[state];
   }
 
   /** Whether any intent is in one of these states (cheap: counted on every transition). */
   anyIn(...states: IntentState[]): boolean {
-    return states.some((s) => (this.stateCounts.get(s) ?? 0) > 0);
+    return states.some((s) => this.stateCounts[s] > 0);
   }
 
   private count(state: IntentState | undefined, delta: number): void {
-    if (state !== undefined) this.stateCounts.set(state, (this.stateCounts.get(state) ?? 0) + delta);
+    if (state !== undefined) this.stateCounts[state] += delta;
   }
 
   /** What the intent's traffic may be using now: the `old` of its next change. */
@@ -402,13 +404,8 @@ export class IntentEngine {
 
 /** Whether every device `owner` has rules on confirmed them; the first device that refused them. */
 function ownerStatus(flows: FlowService, owner: string, held: boolean): 'done' | 'pending' | { device: string } {
-  let pending = held;
-  for (const d of flows.devicesOf(owner)) {
-    const s = flows.status(d);
-    if (s === 'failed') return { device: d };
-    if (!flows.isConverged(d)) pending = true;
-  }
-  return pending ? 'pending' : 'done';
+  const s = flows.ownerStatus(owner);
+  return s === 'done' && held ? 'pending' : s;
 }
 
 const NO_TUNNELS: readonly SharedRules[] = [];

@@ -112,4 +112,27 @@ describe('FlowService', () => {
     expect(p4.table(B).flowCount()).toBe(1);
     expect(fs.isConverged(B)).toBe(true);
   });
+
+  it("tells where an owner's entries stand: pending until every device converged, the device that refused them", async () => {
+    const driver = new FakeDriver();
+    driver.connect(A);
+    const fs = new FlowService();
+    fs.registerDriver(driver);
+    expect(fs.ownerStatus('nobody')).toBe('done');
+    fs.setDesired('i1', state(rule(A, 1), rule(B, 1)));
+    expect(fs.ownerStatus('i1')).toBe('pending');
+    await fs.flush();
+    // B is not connected: A converged, B did not.
+    expect(fs.ownerStatus('i1')).toBe('pending');
+    driver.failNextApply(B, 'table full');
+    driver.connect(B);
+    await fs.flush();
+    expect(fs.ownerStatus('i1')).toEqual({ device: B });
+    fs.setDesired('i2', state(rule(A, 5)));
+    expect(fs.ownerStatus('i2')).toBe('pending');
+    await fs.flush();
+    expect(fs.ownerStatus('i2')).toBe('done');
+    fs.removeDesired('i1');
+    expect(fs.ownerStatus('i1')).toBe('done');
+  });
 });
