@@ -16,7 +16,10 @@ describe('IntentRules tunnel plans', () => {
     const host = (id: string): ResolvedEndpoint => {
       const n = h.topo.getNode(id);
       const at = n.attachment!;
-      return { node: at.node, hosts: [{ node: at.node, port: at.port, mac: n.mac, prefixes: [...n.addresses] }] };
+      return {
+        node: at.node,
+        hosts: [{ endpoint: id, node: at.node, port: at.port, mac: n.mac, prefixes: [...(n.addresses ?? [])] }],
+      };
     };
     const path = (nodes: string[], links: string[]): Path => ({
       nodes,
