@@ -164,11 +164,12 @@ export class IntentReactor {
       this.links.set(link.id, link);
       this.watch.linkChanged(link.id, before);
       // A booking only takes bandwidth away (admission publishes one per booked link): kept plans stay
-      // valid, nothing broke and nothing grew.
-      if (before !== undefined && onlyBooked(before, link)) return;
+      // valid, nothing broke and nothing grew. The store marks a change of the reservation alone; any
+      // other change is compared member by member.
+      if (before !== undefined && (e.reservedOnly ? link.reservedMbps >= before.reservedMbps : onlyBooked(before, link))) return;
       // Bandwidth given back changes kept plans only where a plan may have left the link out for lack
       // of it (a reroute releases every moved intent's old links before it plans the next one).
-      if (before !== undefined && onlyReleased(before, link)) planner.released(before);
+      if (before !== undefined && (e.reservedOnly || onlyReleased(before, link))) planner.released(before);
       // Anything else may improve on kept plans.
       else planner.invalidate();
       const prev = before && linkBaseline(before);

@@ -9,7 +9,12 @@ export type TopologyEvent =
   | { readonly type: 'node-updated'; readonly node: TopoNode }
   | { readonly type: 'node-removed'; readonly id: string }
   | { readonly type: 'link-added'; readonly link: TopoLink }
-  | { readonly type: 'link-updated'; readonly link: TopoLink }
+  | {
+      readonly type: 'link-updated';
+      readonly link: TopoLink;
+      /** Present (true) when nothing but the link's reserved bandwidth changed: a booking or a release. */
+      readonly reservedOnly?: true;
+    }
   | { readonly type: 'link-removed'; readonly id: string };
 
 /** The types of TopologyEvent: every change of the network (what its readers subscribe to). */

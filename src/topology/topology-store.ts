@@ -230,8 +230,11 @@ export class TopologyStore {
     return this.replaceLink(id, before, after);
   }
 
-  /** Puts `after` in place of `before` (same id, cable and ends) and publishes link-updated. */
-  private replaceLink(id: string, before: TopoLink, after: TopoLink): TopoLink {
+  /**
+   * Puts `after` in place of `before` (same id, cable and ends) and publishes link-updated, marked
+   * `reservedOnly` when the caller changed nothing but the reservation.
+   */
+  private replaceLink(id: string, before: TopoLink, after: TopoLink, reservedOnly = false): TopoLink {
     this.graph.replaceEdgeAttributes(id, after);
     this.linkById.set(id, after);
     if (after.srcPort !== before.srcPort) {
@@ -239,7 +242,7 @@ export class TopologyStore {
       this.reindexPort(after.src, after.srcPort);
     }
     this.attrVer++;
-    this.bus.publish({ type: 'link-updated', link: after });
+    this.bus.publish(reservedOnly ? { type: 'link-updated', link: after, reservedOnly } : { type: 'link-updated', link: after });
     return after;
   }
 
@@ -267,7 +270,8 @@ export class TopologyStore {
     const before = this.getLink(id);
     // A new literal, not a copy assigned to afterwards: readers of the links (the path engine's patch
     // on every link-updated) slow down several times on objects made the other way.
-    return this.replaceLink(id, before, { ...before, reservedMbps: Math.max(0, round6(before.reservedMbps + deltaMbps)) });
+    const after = { ...before, reservedMbps: Math.max(0, round6(before.reservedMbps + deltaMbps)) };
+    return this.replaceLink(id, before, after, true);
   }
 }
 

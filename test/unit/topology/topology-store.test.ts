@@ -77,4 +77,24 @@ describe('TopologyStore lookups', () => {
     s.removeLink('ac');
     expect(s.linkFromPort('a', 1)).toBeUndefined();
   });
+
+  it('marks a link-updated of the reservation alone as reservedOnly, and no other change', () => {
+    const bus = new EventBus();
+    const s = new TopologyStore(bus);
+    for (const id of ['a', 'b']) s.addNode(node(id));
+    s.addLink(link('ab', 'a', 'b', 1));
+    const seen: unknown[] = [];
+    bus.subscribe(({ event }) => seen.push(event), ['link-updated']);
+    s.adjustReserved('ab', 10);
+    s.adjustReserved('ab', -4);
+    s.setLinkOper('ab', false);
+    s.patchLink('ab', { latencyMs: 3 });
+    expect(seen).toEqual([
+      { type: 'link-updated', link: expect.objectContaining({ reservedMbps: 10 }), reservedOnly: true },
+      { type: 'link-updated', link: expect.objectContaining({ reservedMbps: 6 }), reservedOnly: true },
+      { type: 'link-updated', link: expect.objectContaining({ operUp: false }) },
+      { type: 'link-updated', link: expect.objectContaining({ latencyMs: 3 }) },
+    ]);
+    expect(seen.filter((e) => Object.hasOwn(e as object, 'reservedOnly'))).toHaveLength(2);
+  });
 });
