@@ -198,7 +198,7 @@ export class IntentEngine {
       reservedLinks: changes.reservedLinks ?? cur.reservedLinks,
       createdAt: cur.createdAt,
       updatedAt: at,
-      history: [...cur.history, change],
+      history: appended(cur.history, change),
     };
     this.records.set(id, next);
     this.count(cur.state, -1);
@@ -409,6 +409,18 @@ function ownerStatus(flows: FlowService, owner: string, held: boolean): 'done' |
 }
 
 const NO_TUNNELS: readonly SharedRules[] = [];
+
+/**
+ * `xs` with `x` after its last entry, in an array of exactly that length: a record's history grows by
+ * one entry per transition (a spread copy grows its array as it iterates, push after a copy reallocates).
+ */
+function appended<T>(xs: readonly T[], x: T): T[] {
+  const n = xs.length;
+  const out = new Array<T>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = xs[i];
+  out[n] = x;
+  return out;
+}
 
 /** The id the engine gives the intent with store key `key` (the idempotency record keeps the key only). */
 export function intentIdOf(key: number): string {
