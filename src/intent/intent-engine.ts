@@ -11,6 +11,8 @@ import { assertTransition } from './intent-lifecycle.js';
 import { IntentRules } from './intent-rules.js';
 import {
   ACTIVE_STATES,
+  HISTORY_KEPT,
+  HISTORY_MAX,
   INTENT_STATES,
   type IntentFailure,
   type IntentLabels,
@@ -411,14 +413,16 @@ function ownerStatus(flows: FlowService, owner: string, held: boolean): 'done' |
 const NO_TUNNELS: readonly SharedRules[] = [];
 
 /**
- * `xs` with `x` after its last entry, in an array of exactly that length: a record's history grows by
- * one entry per transition (a spread copy grows its array as it iterates, push after a copy reallocates).
+ * The history `xs` with `x` after its last entry, in an array of exactly that length (a spread copy grows
+ * its array as it iterates, push after a copy reallocates); only the latest HISTORY_KEPT entries when it
+ * would grow past HISTORY_MAX.
  */
-function appended<T>(xs: readonly T[], x: T): T[] {
+function appended(xs: readonly StateChange[], x: StateChange): StateChange[] {
   const n = xs.length;
-  const out = new Array<T>(n + 1);
-  for (let i = 0; i < n; i++) out[i] = xs[i];
-  out[n] = x;
+  const from = n < HISTORY_MAX ? 0 : n - HISTORY_KEPT + 1;
+  const out = new Array<StateChange>(n - from + 1);
+  for (let i = from; i < n; i++) out[i - from] = xs[i];
+  out[n - from] = x;
   return out;
 }
 

@@ -175,6 +175,15 @@ export interface IntentView {
 
 const HISTORY_IN_VIEW = 50;
 
+/**
+ * How many transitions a record keeps: a transition that would take its history past HISTORY_MAX drops
+ * the oldest and keeps the latest HISTORY_KEPT (the new one included), in memory and in the store's row.
+ * An intent that flaps for months keeps a bounded record, and its row's history is rewritten whole once
+ * per HISTORY_MAX - HISTORY_KEPT transitions, appended to otherwise. The view shows the latest 50.
+ */
+export const HISTORY_KEPT = 100;
+export const HISTORY_MAX = 200;
+
 type PathsView = NonNullable<IntentView['paths']>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -1,4 +1,5 @@
-import type { IntentFailure, IntentLabels, StateChange } from '../intent/intent-types.js';
+import type { IntentFailure, IntentLabels, IntentPaths, IntentRecord, StateChange } from '../intent/intent-types.js';
+import { linksOfPaths } from '../intent/path-planner.js';
 
 /** The intent store's tables (migrations in order), row shapes and column encodings. */
 
@@ -237,6 +238,35 @@ export function historyText(history: readonly StateChange[], from: number): stri
 /** One entry of the history column; `reason` as JSON. States are identifiers: no escaping needed. */
 export function historyEntry(state: string, at: number, reason: string | null): string {
   return reason === null ? `,["${state}",${at}]` : `,["${state}",${at},${reason}]`;
+}
+
+/**
+ * Whether `next` holds `prev`'s entries at the same places and more after them (the row holding `prev`
+ * gets `next` by an append), rather than fewer of the oldest ones (the engine dropped them: see
+ * HISTORY_MAX).
+ */
+export function extendsHistory(prev: readonly StateChange[], next: readonly StateChange[]): boolean {
+  const n = prev.length;
+  return n <= next.length && (n === 0 || next[n - 1] === prev[n - 1]);
+}
+
+/** The record a row holds, on `paths` (the object of its paths row, shared by the intents on it). */
+export function recordOf(r: IntentRow, paths: IntentPaths | undefined): IntentRecord {
+  // The members in the order the intent engine makes them (one object shape), absent ones undefined.
+  return {
+    id: r.id,
+    key: r.key,
+    spec: JSON.parse(r.spec),
+    state: r.state as IntentRecord['state'],
+    reason: r.reason ? JSON.parse(r.reason) : undefined,
+    paths,
+    labels: r.forward_label !== null ? labelsOf(r, r.forward_label) : undefined,
+    reservedLinks:
+      r.reserved_links === LINKS_OF_PATHS && paths !== undefined ? linksOfPaths(paths) : JSON.parse(r.reserved_links),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    history: parseHistory(r.history),
+  };
 }
 
 /** The transitions of a history column. */

@@ -16,6 +16,7 @@ export class IntentStatements {
   readonly updateRouteLabels: BulkStatement;
   readonly deleteIntentStmt: Statement;
   readonly bulkUpdateLabels: BulkStatement;
+  readonly replaceHistory: Statement;
   readonly pathsIdOf: Statement;
   readonly historyLengthOf: Statement;
   readonly maxPathsId: Statement;
@@ -94,6 +95,7 @@ export class IntentStatements {
       ') AS v WHERE intents.key = v.column1',
       LABELS_WIDTH,
     );
+    this.replaceHistory = db.prepare('UPDATE intents SET history = ? WHERE key = ?');
     this.pathsIdOf = db.prepare('SELECT paths_id FROM intents WHERE key = ?');
     this.historyLengthOf = db.prepare(
       `SELECT json_array_length('[' || substr(history, 2) || ']') AS n FROM intents WHERE key = ?`,

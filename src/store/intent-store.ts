@@ -3,15 +3,15 @@ import { linksOfPaths } from '../intent/path-planner.js';
 import { type Db, migrate } from './database.js';
 import { IntentPathRows } from './intent-paths.js';
 import {
+  extendsHistory,
   historyEntry,
   historyText,
   INTENT_MIGRATIONS,
   type IntentRow,
   LINKS_OF_PATHS,
-  labelsOf,
-  parseHistory,
   pushKeyLabels,
   pushLabels,
+  recordOf,
 } from './intent-schema.js';
 import { IntentStatements } from './intent-statements.js';
 
@@ -266,7 +266,7 @@ export class IntentStore {
         continue;
       }
       const labelled = labels.has(r.key);
-      if (prev === undefined || prev.spec !== r.spec) {
+      if (prev === undefined || prev.spec !== r.spec || !extendsHistory(prev.history, r.history)) {
         this.releasePaths(r.key, prev);
         this.writeRow(r, prev);
         if (labelled) pushKeyLabels(labelRows, r.key, labels.get(r.key));
@@ -330,13 +330,15 @@ export class IntentStore {
   }
 
   /**
-   * Writes a whole row. Its history: all of it when there is no row yet; else what is new since `prev`,
-   * or since what the row holds when this store does not know what it wrote (read).
+   * Writes a whole row. Its history: all of it when there is no row yet; what is new since `prev`, or
+   * since what the row holds when this store does not know what it wrote (read); replaced by the
+   * record's when the record dropped its oldest entries since (HISTORY_MAX).
    */
   private writeRow(r: IntentRecord, prev: IntentRecord | undefined): void {
     const reason = r.reason ? JSON.stringify(r.reason) : null;
     const held =
       prev?.history.length ?? (this.sql.historyLengthOf.get(r.key) as { n: number } | undefined)?.n ?? r.history.length;
+    const whole = prev !== undefined ? !extendsHistory(prev.history, r.history) : held > r.history.length;
     this.sql.upsertIntent.run(
       r.key,
       r.id,
@@ -350,6 +352,7 @@ export class IntentStore {
       historyText(r.history, 0),
       historyText(r.history, held),
     );
+    if (whole) this.sql.replaceHistory.run(historyText(r.history, 0), r.key);
   }
 
   /** Replaces the labels recorded for an intent. */
@@ -420,24 +423,7 @@ export class IntentStore {
     const rows = this.db.prepare('SELECT * FROM intents ORDER BY key').all() as IntentRow[];
     // One object per paths row, shared by the intents on it as when they were written.
     const pathsById = this.paths.load(rows.map((r) => r.paths_id));
-    const records = rows.map((r): IntentRecord => {
-      const paths = r.paths_id === null ? undefined : pathsById.get(r.paths_id);
-      // The members in the order the intent engine makes them (one object shape), absent ones undefined.
-      return {
-        id: r.id,
-        key: r.key,
-        spec: JSON.parse(r.spec),
-        state: r.state as IntentRecord['state'],
-        reason: r.reason ? JSON.parse(r.reason) : undefined,
-        paths,
-        labels: r.forward_label !== null ? labelsOf(r, r.forward_label) : undefined,
-        reservedLinks:
-          r.reserved_links === LINKS_OF_PATHS && paths !== undefined ? linksOfPaths(paths) : JSON.parse(r.reserved_links),
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-        history: parseHistory(r.history),
-      };
-    });
+    const records = rows.map((r) => recordOf(r, r.paths_id === null ? undefined : pathsById.get(r.paths_id)));
     for (const r of records) this.written.set(r.key, r);
     return records;
   }
