@@ -12,7 +12,7 @@ import { PathService } from '../../../src/path/path-service.js';
 import { ReservationLedger } from '../../../src/path/reservation-ledger.js';
 import { SnapshotKeeper } from '../../../src/path/snapshot-keeper.js';
 import type { Db } from '../../../src/store/database.js';
-import { IntentStore, type IntentCommitMode } from '../../../src/store/intent-store.js';
+import { type IntentCommitMode, IntentStore } from '../../../src/store/intent-store.js';
 import { TopologyService } from '../../../src/topology/topology-service.js';
 import { TopologyStore } from '../../../src/topology/topology-store.js';
 import { twoConnections } from './intent-store-fixtures.js';
