@@ -86,8 +86,7 @@ export class IntentReactor {
     this.batch(() =>
       this.engine.deps.planner.pass(() => {
         for (const rec of this.byPriority(ids)) {
-          this.engine.transition(rec.id, 'compiling');
-          this.admitInto(this.engine.mustGet(rec.id), rec.spec, changes, 'installing');
+          this.admitInto(this.engine.transition(rec.id, 'compiling'), rec.spec, changes, 'installing');
         }
       }),
     );
