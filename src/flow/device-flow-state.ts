@@ -75,6 +75,11 @@ export class DeviceFlowState {
   /** The outcome of the flow service's last pass over the device (undefined before the first). */
   status: DeviceStatus | undefined = undefined;
 
+  /** True when the last pass over the device succeeded and nothing changed since. */
+  get converged(): boolean {
+    return !this.dirty && (this.status === 'in-sync' || this.status === 'applied');
+  }
+
   constructor(
     /** What this state shares with the other devices' (one per flow service and policy), the policy included. */
     shared: SharedFlowState,

@@ -1,5 +1,5 @@
 import type { DeviceState, FlowRule, GroupEntry, MeterEntry } from '../model/flow.js';
-import { type ConvergeReport, convergeDevice, type DeviceOutcome, type DeviceStatus } from './device-convergence.js';
+import { type ConvergeReport, convergeDevice, type DeviceOutcome } from './device-convergence.js';
 import { DeviceFlowState, type OwnedState, SharedFlowState } from './device-flow-state.js';
 import type { Driver, DriverEvent, FlowRemovedEvent } from './driver.js';
 import { FlowAuditor } from './flow-auditor.js';
@@ -15,6 +15,7 @@ const EMPTY_REPORT: ConvergeReport = { outcomes: [] };
 const NOTHING: OwnedState = { flows: [], groups: [], meters: [] };
 /** No parts: the removals of a changeDesired that only adds. */
 const NO_PARTS: readonly DeviceState[] = Object.freeze([]);
+const NO_STATES: readonly DeviceFlowState[] = Object.freeze([]);
 /** Owner of a driver's own infrastructure rules (the LLDP punt): no intent id looks like this. */
 const INFRASTRUCTURE_OWNER = '#infrastructure';
 
@@ -295,19 +296,14 @@ export class FlowService {
   }
 
   /**
-   * Where `owner`'s entries stand: the first of its devices whose last pass failed; else 'pending'
-   * while one of them is not converged (isConverged), 'done' when all are (or it has none). Walks the
-   * owner's devices in place: the intent layer asks for every intent of a batch.
+   * The first of `owner`'s devices whose last pass failed; else 'pending' while one is not converged,
+   * 'done' when all are (or it has none). The intent layer asks for every intent of a batch.
    */
   ownerStatus(owner: string): 'done' | 'pending' | { device: string } {
-    const states = this.ownerDevices.get(owner);
-    if (states === undefined) return 'done';
     let pending = false;
-    for (let i = 0; i < states.length; i++) {
-      const state = states[i];
-      const s = state.status;
-      if (s === 'failed') return { device: state.id };
-      if (state.dirty || (s !== 'in-sync' && s !== 'applied')) pending = true;
+    for (const state of this.ownerDevices.get(owner) ?? NO_STATES) {
+      if (state.status === 'failed') return { device: state.id };
+      if (!state.converged) pending = true;
     }
     return pending ? 'pending' : 'done';
   }
@@ -319,14 +315,7 @@ export class FlowService {
 
   /** True when the device's last convergence succeeded and nothing changed since. */
   isConverged(device: string): boolean {
-    const state = this.devices.get(device);
-    if (state === undefined || state.dirty) return false;
-    const s = state.status;
-    return s === 'in-sync' || s === 'applied';
-  }
-
-  status(device: string): DeviceStatus | undefined {
-    return this.devices.get(device)?.status;
+    return this.devices.get(device)?.converged === true;
   }
 
   /** Connected devices, for the audit. */
